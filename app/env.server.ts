@@ -1,0 +1,69 @@
+// The environment, parsed and validated once at start-up (docs/style.md, practice 9).
+// A missing or malformed variable stops the process with a message naming it.
+import { z } from "zod";
+import { databaseKind, defaultSqliteUrl } from "../scripts/database-url.mjs";
+
+/** Scopes Holdfast needs; must match shopify.app.toml (a test checks). */
+export const DEFAULT_SCOPES = [
+  "read_orders",
+  "write_orders",
+  "read_customers",
+  "read_merchant_managed_fulfillment_orders",
+  "write_merchant_managed_fulfillment_orders",
+  "read_third_party_fulfillment_orders",
+  "write_third_party_fulfillment_orders",
+  "read_shopify_payments_disputes",
+] as const;
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id)" }).min(1, "must not be empty"),
+  SHOPIFY_API_SECRET: z.string({ required_error: "is required (the app's client secret)" }).min(1, "must not be empty"),
+  SHOPIFY_APP_URL: z.string({ required_error: "is required (the public https URL of this app)" }).url("must be a URL"),
+  SCOPES: z
+    .string()
+    .min(1, "must not be empty")
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .optional(),
+  DATABASE_URL: z
+    .string()
+    .default(defaultSqliteUrl)
+    .superRefine((url, ctx) => {
+      try {
+        databaseKind(url);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+      }
+    }),
+  /** Where Admin API traffic goes instead of https://<shop>; only for the local emulator (demo, tests). */
+  SHOPIFY_API_ORIGIN_OVERRIDE: z.string().url("must be a URL").optional(),
+  PORT: z.coerce.number().int().positive().default(3000),
+});
+
+export type Env = Omit<z.infer<typeof schema>, "SCOPES"> & { SCOPES: string[] };
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment: ${problems.join("; ")}. See .env.example.`);
+    this.name = "InvalidEnvironmentError";
+  }
+}
+
+/** Pure: parse a given environment. Throws InvalidEnvironmentError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Treat empty strings as unset, so `FOO=` in a .env file is reported as missing, not accepted.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message === "Required" ? "is required" : i.message}`);
+    throw new InvalidEnvironmentError(problems);
+  }
+  return { ...parsed.data, SCOPES: parsed.data.SCOPES ?? [...DEFAULT_SCOPES] };
+}
+
+let cached: Env | undefined;
+/** The process environment, validated on first use (at start-up: shopify.server.ts calls it on import). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,35 @@
+// The one module that owns the Shopify library (docs/style.md). Everything else imports from here.
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { env } from "./env.server";
+import { db } from "./db.server";
+
+/** The dated Admin API version used everywhere (TOML, codegen, extension, gateway). */
+export const API_VERSION = ApiVersion.July26;
+
+const config = env();
+
+const shopify = shopifyApp({
+  apiKey: config.SHOPIFY_API_KEY,
+  apiSecretKey: config.SHOPIFY_API_SECRET,
+  appUrl: config.SHOPIFY_APP_URL,
+  scopes: config.SCOPES,
+  apiVersion: API_VERSION,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true, // token exchange
+    expiringOfflineAccessTokens: true,
+  },
+});
+
+export default shopify;
+export const apiVersion = API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

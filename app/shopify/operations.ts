@@ -1,0 +1,134 @@
+// Every Admin GraphQL operation Holdfast sends, as named documents. Types are generated from the
+// real 2026-07 schema (`npm run graphql-codegen` -> app/types/admin.generated.d.ts) and a test
+// validates each document against that schema, so an invalid field fails the build.
+
+export const OrderForScreening = `#graphql
+  query OrderForScreening($id: ID!) {
+    order(id: $id) {
+      id name createdAt updatedAt test tags email phone clientIp sourceName
+      totalPriceSet { shopMoney { amount currencyCode } }
+      displayFinancialStatus cancelledAt billingAddressMatchesShippingAddress
+      customer { id createdAt numberOfOrders amountSpent { amount currencyCode } verifiedEmail }
+      billingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone }
+      shippingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone latitude longitude }
+      customerJourneySummary { customerOrderIndex daysToConversion firstVisit { source landingPage occurredAt } }
+      transactions(first: 20) {
+        id kind status gateway test createdAt errorCode
+        paymentDetails {
+          __typename
+          ... on CardPaymentDetails { avsResultCode cvvResultCode bin company number name wallet }
+        }
+      }
+      risk { recommendation assessments { riskLevel provider { id title } facts { description sentiment } } }
+      shopifyProtect { status }
+      disputes { id status initiatedAs }
+      fulfillmentOrders(first: 10) {
+        nodes { id status supportedActions { action } fulfillmentHolds { id handle reason heldByRequestingApp } }
+      }
+    }
+  }
+`;
+
+export const OrdersSince = `#graphql
+  query OrdersSince($query: String!, $after: String) {
+    orders(first: 100, after: $after, query: $query, sortKey: CREATED_AT) {
+      nodes { id createdAt updatedAt tags }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+export const AddTags = `#graphql
+  mutation AddTags($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } }
+  }
+`;
+
+export const RemoveTags = `#graphql
+  mutation RemoveTags($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } }
+  }
+`;
+
+export const RiskAssessmentCreate = `#graphql
+  mutation RiskAssessmentCreate($input: OrderRiskAssessmentCreateInput!) {
+    orderRiskAssessmentCreate(orderRiskAssessmentInput: $input) {
+      orderRiskAssessment { riskLevel facts { description sentiment } }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const FulfillmentOrderHold = `#graphql
+  mutation FulfillmentOrderHold($id: ID!, $hold: FulfillmentOrderHoldInput!) {
+    fulfillmentOrderHold(id: $id, fulfillmentHold: $hold) {
+      fulfillmentHold { id handle reason }
+      fulfillmentOrder { id status }
+      remainingFulfillmentOrder { id }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const FulfillmentOrderReleaseHold = `#graphql
+  mutation FulfillmentOrderReleaseHold($id: ID!, $holdIds: [ID!], $externalId: String) {
+    fulfillmentOrderReleaseHold(id: $id, holdIds: $holdIds, externalId: $externalId) {
+      fulfillmentOrder { id status }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const OrderCancel = `#graphql
+  mutation OrderCancel($orderId: ID!, $staffNote: String) {
+    orderCancel(
+      orderId: $orderId
+      reason: FRAUD
+      restock: true
+      notifyCustomer: false
+      refundMethod: { originalPaymentMethodsRefund: true }
+      staffNote: $staffNote
+    ) {
+      job { id done }
+      orderCancelUserErrors { field message code }
+    }
+  }
+`;
+
+export const Dispute = `#graphql
+  query Dispute($id: ID!) {
+    dispute(id: $id) {
+      id legacyResourceId type status initiatedAt evidenceDueBy finalizedOn
+      amount { amount currencyCode }
+      reasonDetails { reason networkReasonCode }
+      order { id name tags }
+    }
+  }
+`;
+
+export const DisputesSince = `#graphql
+  query DisputesSince($query: String!, $after: String) {
+    disputes(first: 100, after: $after, query: $query) {
+      nodes { id legacyResourceId status type initiatedAt order { id } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+export const CurrentAppInstallation = `#graphql
+  query CurrentAppInstallation {
+    currentAppInstallation {
+      id
+      activeSubscriptions { id name status lineItems { id plan { pricingDetails { __typename } } } }
+    }
+  }
+`;
+
+export const AppUsageRecordCreate = `#graphql
+  mutation AppUsageRecordCreate($lineItemId: ID!, $price: MoneyInput!, $desc: String!, $key: String) {
+    appUsageRecordCreate(subscriptionLineItemId: $lineItemId, price: $price, description: $desc, idempotencyKey: $key) {
+      appUsageRecord { id idempotencyKey }
+      userErrors { field message }
+    }
+  }
+`;

@@ -1,0 +1,29 @@
+// The one path every webhook route takes: verify the HMAC (the library answers 401 on a bad
+// signature, 400 on missing headers, 405 on non-POST), record the delivery once, then run the
+// topic's follow-up only for a first delivery. Screening never happens inline.
+import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
+import { recordDelivery } from "./deliveries.server";
+
+export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
+
+export async function acceptWebhook(
+  request: Request,
+  followUp?: (ctx: WebhookContext) => Promise<void>,
+): Promise<Response> {
+  const ctx = await authenticate.webhook(request);
+  const outcome = await recordDelivery(
+    db,
+    {
+      shop: ctx.shop,
+      webhookId: ctx.webhookId,
+      topic: String(ctx.topic),
+      apiVersion: ctx.apiVersion,
+      eventId: ctx.eventId,
+      triggeredAt: ctx.triggeredAt,
+    },
+    { status: "received" },
+  );
+  if (outcome === "recorded" && followUp) await followUp(ctx);
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,63 @@
+// Webhook deliveries: every accepted delivery is recorded once per (shop, webhookId).
+// Shopify redelivers the same X-Shopify-Webhook-Id on retries and sometimes duplicates
+// deliveries, so a unique-key violation simply means "seen before" (still answered 200).
+import { Prisma } from "@prisma/client";
+import type { Db, Tx } from "../db.server";
+
+export interface DeliveryHeaders {
+  shop: string;
+  webhookId: string;
+  topic: string;
+  apiVersion?: string;
+  eventId?: string;
+  triggeredAt?: string;
+}
+
+export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";
+export type RecordOutcome = "recorded" | "duplicate";
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+function parseTriggeredAt(value: string | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Record a delivery. Pass a transaction client to persist it together with follow-up work
+ * (the job that processes it), so the two commit or fail as one.
+ */
+export async function recordDelivery(
+  db: Db | Tx,
+  headers: DeliveryHeaders,
+  outcome: { status: DeliveryStatus; error?: string; rawBody?: string },
+): Promise<RecordOutcome> {
+  try {
+    await db.webhookDelivery.create({
+      data: {
+        shop: headers.shop,
+        webhookId: headers.webhookId,
+        topic: headers.topic,
+        apiVersion: headers.apiVersion ?? null,
+        eventId: headers.eventId ?? null,
+        triggeredAt: parseTriggeredAt(headers.triggeredAt),
+        status: outcome.status,
+        error: outcome.error ?? null,
+        rawBody: outcome.rawBody ?? null,
+      },
+    });
+    return "recorded";
+  } catch (error) {
+    if (isUniqueViolation(error)) return "duplicate";
+    throw error;
+  }
+}
+
+/** Delivery counts per topic for one shop (dashboard). */
+export async function deliveryCounts(db: Db, shop: string) {
+  const rows = await db.webhookDelivery.groupBy({ by: ["topic", "status"], where: { shop }, _count: { _all: true } });
+  return rows.map((r) => ({ topic: r.topic, status: r.status, count: r._count._all }));
+}

@@ -1,0 +1,22 @@
+// Install-state changes that come in by webhook: app/uninstalled and app/scopes_update.
+import type { Db } from "../db.server";
+
+/**
+ * app/uninstalled (may arrive more than once): forget the shop's sessions so no work can
+ * call Shopify for it any more, and mark it uninstalled. Its data stays until shop/redact.
+ */
+export async function markUninstalled(db: Db, shop: string, at: Date): Promise<void> {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop } }),
+    db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: at }, update: { uninstalledAt: at } }),
+  ]);
+}
+
+/** app/scopes_update: keep the stored sessions' scope in step with what the merchant granted. */
+export async function updateScopes(db: Db, shop: string, sessionId: string | undefined, scopes: string[]): Promise<void> {
+  const scope = scopes.join(",");
+  await db.$transaction([
+    ...(sessionId ? [db.session.updateMany({ where: { id: sessionId, shop }, data: { scope } })] : []),
+    db.shop.upsert({ where: { shop }, create: { shop, scopes: scope }, update: { scopes: scope } }),
+  ]);
+}

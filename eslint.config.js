@@ -1,0 +1,34 @@
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+import react from "eslint-plugin-react";
+import reactHooks from "eslint-plugin-react-hooks";
+
+export default tseslint.config(
+  { ignores: ["build/**", "node_modules/**", "public/build/**", "extensions/*/dist/**", "app/types/*.generated.d.ts", "**/*.d.mts", ".cache/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    files: ["**/*.tsx"],
+    plugins: { react, "react-hooks": reactHooks },
+    settings: { react: { version: "detect" } },
+    rules: { ...react.configs.recommended.rules, ...react.configs["jsx-runtime"].rules, "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn", "react/prop-types": "off" },
+  },
+  {
+    // The risk engine is pure: no I/O, no edges (docs/architecture.md).
+    files: ["app/risk/**/*.ts"],
+    ignores: ["app/risk/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["node:fs", "node:net", "node:http", "node:https", "fs", "http", "https", "@prisma/*", "graphql-request", "~/shopify/*", "~/jobs/*", "~/db.server", "*.server", "*.server.ts"], message: "app/risk is pure: no I/O imports." },
+      ] }],
+    },
+  },
+);

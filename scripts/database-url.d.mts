@@ -1,0 +1,2 @@
+export declare const defaultSqliteUrl: string;
+export declare function databaseKind(url: string): "sqlite" | "postgresql";
