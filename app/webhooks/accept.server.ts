@@ -1,5 +1,5 @@
-// The one path every webhook route takes: verify the HMAC (the library answers 401 on a bad
-// signature, 400 on missing headers, 405 on non-POST), record the delivery once, then run the
+// The one path every webhook route takes: verify the HMAC (401 when it is missing or wrong; the
+// library answers 400 on other missing headers, 405 on non-POST), record the delivery once, then run the
 // topic's follow-up only for a first delivery. Screening never happens inline.
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -11,6 +11,10 @@ export async function acceptWebhook(
   request: Request,
   followUp?: (ctx: WebhookContext) => Promise<void>,
 ): Promise<Response> {
+  // An unsigned delivery is unauthenticated: 401, like a wrong signature (the library would say 400).
+  if (!request.headers.get("x-shopify-hmac-sha256")) {
+    return new Response("Missing X-Shopify-Hmac-Sha256", { status: 401 });
+  }
   const ctx = await authenticate.webhook(request);
   const outcome = await recordDelivery(
     db,

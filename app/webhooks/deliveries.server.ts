@@ -1,7 +1,6 @@
 // Webhook deliveries: every accepted delivery is recorded once per (shop, webhookId).
 // Shopify redelivers the same X-Shopify-Webhook-Id on retries and sometimes duplicates
 // deliveries, so a unique-key violation simply means "seen before" (still answered 200).
-import { Prisma } from "@prisma/client";
 import type { Db, Tx } from "../db.server";
 
 export interface DeliveryHeaders {
@@ -16,8 +15,12 @@ export interface DeliveryHeaders {
 export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";
 export type RecordOutcome = "recorded" | "duplicate";
 
+/**
+ * A unique-constraint violation (Prisma P2002). Checked by code, not `instanceof`: the SQLite and
+ * PostgreSQL clients are generated separately and each has its own error classes.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 function parseTriggeredAt(value: string | undefined): Date | null {

@@ -1,0 +1,33 @@
+// shopify.app.toml agrees with the code: scopes, API version, and a route for every webhook URI.
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SCOPES } from "../../app/env.server";
+
+interface Subscription { topics?: string[]; compliance_topics?: string[]; uri: string }
+const toml = parse(readFileSync("shopify.app.toml", "utf8")) as unknown as {
+  access_scopes: { scopes: string };
+  webhooks: { api_version: string; subscriptions: Subscription[] };
+};
+
+describe("shopify.app.toml", () => {
+  it("requests exactly the scopes the app uses", () => {
+    expect(toml.access_scopes.scopes.split(",")).toEqual([...DEFAULT_SCOPES]);
+  });
+
+  it("pins webhooks to API 2026-07", () => {
+    expect(toml.webhooks.api_version).toBe("2026-07");
+  });
+
+  it("subscribes to every topic Holdfast handles", () => {
+    const topics = toml.webhooks.subscriptions.flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])]);
+    expect(topics.sort()).toEqual(
+      ["app/uninstalled", "app/scopes_update", "orders/create", "orders/updated", "disputes/create", "disputes/update", "customers/data_request", "customers/redact", "shop/redact"].sort(),
+    );
+  });
+
+  it.each(toml.webhooks.subscriptions.map((s) => [s.uri]))("has a route file for %s", (uri) => {
+    const file = `app/routes/${uri.slice(1).replaceAll("/", ".")}.tsx`;
+    expect(existsSync(file), file).toBe(true);
+  });
+});

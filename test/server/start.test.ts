@@ -1,0 +1,67 @@
+// `npm start` in earnest: the production build serves pages and verifies webhooks, and refuses
+// to start with a broken environment.
+import { beforeAll, expect, it } from "vitest";
+import { buildApp, runAppToExit, signedWebhook, startApp, type RunningApp } from "../support/server";
+import { describeEachDb } from "../support/db";
+
+const SHOP = "start-test.myshopify.com";
+
+beforeAll(() => buildApp(), 120_000);
+
+it("refuses to start without SHOPIFY_API_SECRET, naming it", async () => {
+  const { code, output } = await runAppToExit({ SHOPIFY_API_SECRET: undefined, DATABASE_URL: "file:./.cache/test/never.sqlite" });
+  expect(code).not.toBe(0);
+  expect(output).toMatch(/SHOPIFY_API_SECRET is required/);
+}, 30_000);
+
+describeEachDb("production server", (get) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ DATABASE_URL: get().url });
+    return () => app.stop();
+  }, 60_000);
+
+  it("serves the landing page", async () => {
+    const res = await fetch(`${app.baseUrl}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Holdfast");
+  });
+
+  it("answers a signed app/uninstalled webhook with 200 and records it once", async () => {
+    const body = JSON.stringify({ id: 1, name: "Start test", domain: SHOP, myshopify_domain: SHOP });
+    const headers = signedWebhook("app/uninstalled", SHOP, body);
+    const first = await fetch(`${app.baseUrl}/webhooks/app/uninstalled`, { method: "POST", headers, body });
+    expect(first.status).toBe(200);
+    const again = await fetch(`${app.baseUrl}/webhooks/app/uninstalled`, { method: "POST", headers, body });
+    expect(again.status).toBe(200);
+    const { db } = get();
+    expect(await db.webhookDelivery.count({ where: { shop: SHOP, topic: "APP_UNINSTALLED" } })).toBe(1);
+    expect((await db.shop.findUnique({ where: { shop: SHOP } }))?.uninstalledAt).toBeInstanceOf(Date);
+  });
+
+  it("answers an unsigned or wrongly signed webhook with 401 and records nothing", async () => {
+    const body = JSON.stringify({ id: 2 });
+    const { "X-Shopify-Hmac-Sha256": _sig, ...unsigned } = signedWebhook("app/uninstalled", SHOP, body);
+    const res = await fetch(`${app.baseUrl}/webhooks/app/uninstalled`, { method: "POST", headers: unsigned, body });
+    expect(res.status).toBe(401);
+    const forged = signedWebhook("orders/create", SHOP, body, "not-the-secret");
+    const res2 = await fetch(`${app.baseUrl}/webhooks/orders/create`, { method: "POST", headers: forged, body });
+    expect(res2.status).toBe(401);
+    expect(await get().db.webhookDelivery.count({ where: { shop: SHOP, topic: "ORDERS_CREATE" } })).toBe(0);
+  });
+
+  it.each([
+    ["orders/create", "/webhooks/orders/create"],
+    ["orders/updated", "/webhooks/orders/updated"],
+    ["disputes/create", "/webhooks/disputes"],
+    ["disputes/update", "/webhooks/disputes"],
+    ["app/scopes_update", "/webhooks/app/scopes_update"],
+    ["customers/data_request", "/webhooks/compliance"],
+    ["customers/redact", "/webhooks/compliance"],
+    ["shop/redact", "/webhooks/compliance"],
+  ])("accepts a signed %s delivery at %s", async (topic, path) => {
+    const body = JSON.stringify({ id: 3, current: ["read_orders"] });
+    const res = await fetch(`${app.baseUrl}${path}`, { method: "POST", headers: signedWebhook(topic, SHOP, body), body });
+    expect(res.status).toBe(200);
+  });
+});
