@@ -1,0 +1,153 @@
+/** Executes one Admin GraphQL request against the real 2026-07 schema: validate, cost, throttle, resolve. */
+import {
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFieldResolver,
+  Kind,
+  type OperationDefinitionNode,
+} from "graphql";
+import { adminSchema } from "./admin-schema.js";
+import type { CallLog, CallOutcome } from "./call-log.js";
+import { InvalidCursorError } from "./graphql-view.js";
+import { actualQueryCost, findOperation, requestedQueryCost } from "./query-cost.js";
+import { rootResolvers, type ResolverContext } from "./resolvers.js";
+import type { LeakyBucket } from "./throttle.js";
+
+export interface GraphqlRequestBody {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+export interface GraphqlResponseBody {
+  data?: unknown;
+  errors?: unknown[];
+  extensions?: { cost: CostExtension };
+}
+
+interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+const notEmulated = (what: string) =>
+  new GraphQLError(`${what} is not emulated by the local Shopify emulator (test/emulator). Add a resolver if Holdfast needs it.`, {
+    extensions: { code: "NOT_EMULATED" },
+  });
+
+const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
+  const schema = info.schema;
+  const isRoot = info.parentType === schema.getQueryType() || info.parentType === schema.getMutationType();
+  if (isRoot) {
+    const table: Record<string, (a: Record<string, unknown>, c: ResolverContext) => unknown> =
+      info.parentType === schema.getMutationType() ? rootResolvers.Mutation : rootResolvers.Query;
+    const resolver = table[info.fieldName];
+    if (!resolver) throw notEmulated(`${info.parentType.name}.${info.fieldName}`);
+    try {
+      return resolver(args, ctx);
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new GraphQLError(error.message, { extensions: { code: "BAD_REQUEST" } });
+      throw error;
+    }
+  }
+  const value = (source as Record<string, unknown> | null)?.[info.fieldName];
+  if (value === undefined) throw notEmulated(`Field ${info.parentType.name}.${info.fieldName}`);
+  return typeof value === "function" ? (value as (a: unknown, c: unknown, i: unknown) => unknown)(args, ctx, info) : value;
+};
+
+export interface ExecuteOptions {
+  body: GraphqlRequestBody;
+  ctx: ResolverContext;
+  bucket: LeakyBucket;
+  maxQueryCost: number;
+  log: CallLog;
+  at: number;
+}
+
+/** Returns the JSON body Shopify would answer with HTTP 200 (GraphQL errors, throttling and validation are all 200). */
+export async function executeAdminGraphql(opts: ExecuteOptions): Promise<GraphqlResponseBody> {
+  const { body, ctx, bucket, log } = opts;
+  const schema = adminSchema();
+  const query = typeof body.query === "string" ? body.query : "";
+  const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
+  const operationName = typeof body.operationName === "string" ? body.operationName : null;
+  const record = (outcome: CallOutcome, op: OperationDefinitionNode | undefined, requestedCost: number | null) =>
+    log.add({
+      at: opts.at,
+      shop: ctx.shop.domain,
+      kind: "graphql",
+      operationName: operationName ?? op?.name?.value ?? null,
+      operationType: op?.operation ?? null,
+      rootFields: op ? op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) : [],
+      variables,
+      query,
+      outcome,
+      requestedCost,
+    });
+  const cost = (requested: number, actual: number | null): { cost: CostExtension } => ({
+    cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
+  });
+
+  let doc: DocumentNode;
+  try {
+    doc = parse(query);
+  } catch (error) {
+    record("invalid", undefined, null);
+    const e = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    return { errors: [e.toJSON()], extensions: cost(0, 0) };
+  }
+  const validationErrors = validate(schema, doc);
+  const op = findOperation(doc, operationName);
+  if (validationErrors.length > 0) {
+    record("invalid", op, null);
+    return { errors: validationErrors.map((e) => e.toJSON()), extensions: cost(0, 0) };
+  }
+  if (!op) {
+    record("invalid", undefined, null);
+    return { errors: [{ message: "An operation name is required when the document contains several operations" }], extensions: cost(0, 0) };
+  }
+
+  const requested = requestedQueryCost(schema, doc, operationName, variables);
+  if (requested > opts.maxQueryCost) {
+    record("max_cost_exceeded", op, requested);
+    return {
+      errors: [
+        {
+          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${opts.maxQueryCost}).`,
+          extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: opts.maxQueryCost },
+        },
+      ],
+      extensions: cost(requested, null),
+    };
+  }
+  if (!bucket.tryTake(requested)) {
+    record("throttled", op, requested);
+    return {
+      errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+      extensions: cost(requested, null),
+    };
+  }
+
+  const result = (await execute({
+    schema,
+    document: doc,
+    rootValue: {},
+    contextValue: ctx,
+    variableValues: variables,
+    operationName,
+    fieldResolver,
+  })) as ExecutionResult;
+  const actual = actualQueryCost(result.data, op.operation === "mutation", requested);
+  bucket.refund(requested - actual);
+  record(result.errors?.length && !result.data ? "error" : "ok", op, requested);
+  const response: GraphqlResponseBody = {};
+  if (result.errors?.length) response.errors = result.errors.map((e) => e.toJSON());
+  if (result.data !== undefined) response.data = result.data;
+  response.extensions = cost(requested, actual);
+  return response;
+}

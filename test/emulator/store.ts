@@ -1,0 +1,451 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "./clock.js";
+import type { IdAllocator } from "./ids.js";
+import type {
+  Address,
+  CardDetails,
+  ClientDetails,
+  Customer,
+  CustomerJourney,
+  Dispute,
+  DisputeReason,
+  DisputeStatus,
+  FulfillmentHold,
+  FulfillmentOrder,
+  HoldReason,
+  Installation,
+  LineItem,
+  Order,
+  RiskAssessment,
+  RiskLevel,
+  Sentiment,
+  Subscription,
+  Transaction,
+  UsageRecord,
+} from "./types.js";
+
+export interface CustomerDraft {
+  id?: number;
+  email: string;
+  phone?: string | null;
+  firstName: string;
+  lastName: string;
+  createdAt: string;
+  verifiedEmail?: boolean;
+}
+
+export interface LineItemDraft {
+  title: string;
+  variantTitle?: string | null;
+  sku?: string;
+  vendor?: string;
+  quantity: number;
+  price: string;
+  grams?: number;
+  requiresShipping?: boolean;
+  productId?: number;
+  variantId?: number;
+}
+
+export interface TransactionDraft {
+  kind?: Transaction["kind"];
+  status: Transaction["status"];
+  gateway?: string;
+  errorCode?: string | null;
+  amount?: string;
+  createdAt?: string;
+  card?: Partial<CardDetails> | null;
+}
+
+/** Everything needed to place an order; the factory and the corpus loader produce these. */
+export interface OrderDraft {
+  id?: number;
+  name?: string;
+  createdAt: string;
+  test?: boolean;
+  email: string | null;
+  phone?: string | null;
+  browserIp?: string | null;
+  clientDetails?: Omit<ClientDetails, "sessionHash"> | null;
+  currency: string;
+  lineItems: LineItemDraft[];
+  shippingPrice?: string;
+  totalTax?: string;
+  discountCodes?: Order["discountCodes"];
+  customer: CustomerDraft | null;
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
+  landingSite?: string | null;
+  referringSite?: string | null;
+  sourceName?: string;
+  paymentGatewayNames?: string[];
+  noteAttributes?: { name: string; value: string }[];
+  tags?: string[];
+  transactions?: TransactionDraft[];
+  /** Shopify's own fraud analysis, shown as an assessment without provider. */
+  shopifyRiskLevel?: RiskLevel | null;
+  shopifyProtect?: Order["shopifyProtect"];
+  /** One fulfillment order per entry (default: one merchant-managed). */
+  fulfillmentOrders?: { managedBy: FulfillmentOrder["managedBy"]; status?: FulfillmentOrder["status"] }[];
+  journey?: CustomerJourney | null;
+  customerLocale?: string | null;
+}
+
+export interface DisputeDraft {
+  id?: number;
+  type?: Dispute["type"];
+  status?: DisputeStatus;
+  reason?: DisputeReason;
+  networkReasonCode?: string;
+  amount?: string;
+  initiatedAt?: string;
+  evidenceDueBy?: string;
+}
+
+export interface ShopInfo {
+  domain: string;
+  id: number;
+  name: string;
+  email: string;
+  currency: string;
+  countryCode: string;
+  timezone: string;
+  planName: string;
+  createdAt: string;
+}
+
+const money = (n: number): string => n.toFixed(2);
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+export const HOLD_LIMIT_PER_APP = 10;
+
+export class ShopState {
+  readonly orders = new Map<number, Order>();
+  readonly customers = new Map<number, Customer>();
+  readonly disputes = new Map<number, Dispute>();
+  readonly installation: Installation;
+  private orderNumber = 1000;
+
+  constructor(
+    readonly info: ShopInfo,
+    private readonly ids: IdAllocator,
+    private readonly clock: Clock,
+  ) {
+    this.installation = { id: ids.take(), installed: false, scopes: [], subscriptions: [], usageRecords: [] };
+  }
+
+  get domain(): string {
+    return this.info.domain;
+  }
+
+  nowIso(): string {
+    return iso(this.clock.now());
+  }
+
+  // ---- customers ---------------------------------------------------------
+
+  /** Shopify matches a returning buyer by email: same email, same customer. */
+  upsertCustomer(draft: CustomerDraft, address: Address | null): Customer {
+    const existing = [...this.customers.values()].find(
+      (c) => (draft.id !== undefined && c.id === draft.id) || c.email.toLowerCase() === draft.email.toLowerCase(),
+    );
+    if (existing) return existing;
+    const id = draft.id ?? this.ids.take();
+    this.ids.reserve(id);
+    const customer: Customer = {
+      id,
+      email: draft.email,
+      phone: draft.phone ?? null,
+      firstName: draft.firstName,
+      lastName: draft.lastName,
+      createdAt: draft.createdAt,
+      updatedAt: draft.createdAt,
+      verifiedEmail: draft.verifiedEmail ?? true,
+      state: "disabled",
+      defaultAddress: address,
+      defaultAddressId: this.ids.take(),
+    };
+    this.customers.set(id, customer);
+    return customer;
+  }
+
+  ordersOf(customerId: number): Order[] {
+    return [...this.orders.values()].filter((o) => o.customerId === customerId);
+  }
+
+  // ---- orders ------------------------------------------------------------
+
+  addOrder(draft: OrderDraft): Order {
+    const id = draft.id ?? this.ids.take();
+    if (this.orders.has(id)) throw new Error(`order ${id} already exists in ${this.domain}`);
+    this.ids.reserve(id);
+    const customer = draft.customer ? this.upsertCustomer(draft.customer, draft.billingAddress) : null;
+    const number = ++this.orderNumber;
+    const lineItems: LineItem[] = draft.lineItems.map((li) => ({
+      id: this.ids.take(),
+      productId: li.productId ?? this.ids.take(),
+      variantId: li.variantId ?? this.ids.take(),
+      title: li.title,
+      variantTitle: li.variantTitle ?? null,
+      sku: li.sku ?? "",
+      vendor: li.vendor ?? this.info.name,
+      quantity: li.quantity,
+      price: li.price,
+      grams: li.grams ?? 500,
+      requiresShipping: li.requiresShipping ?? true,
+    }));
+    const order: Order = {
+      id,
+      number,
+      name: draft.name ?? `#${number}`,
+      token: randomBytes(16).toString("hex"),
+      createdAt: draft.createdAt,
+      updatedAt: draft.createdAt,
+      processedAt: draft.createdAt,
+      test: draft.test ?? false,
+      email: draft.email,
+      phone: draft.phone ?? null,
+      browserIp: draft.browserIp ?? draft.clientDetails?.browserIp ?? null,
+      clientDetails: draft.clientDetails ? { ...draft.clientDetails, sessionHash: null } : null,
+      currency: draft.currency,
+      lineItems,
+      shippingPrice: draft.shippingPrice ?? "0.00",
+      totalTax: draft.totalTax ?? "0.00",
+      totalDiscounts: money((draft.discountCodes ?? []).reduce((s, d) => s + Number(d.amount), 0)),
+      discountCodes: draft.discountCodes ?? [],
+      customerId: customer?.id ?? null,
+      billingAddress: draft.billingAddress,
+      shippingAddress: draft.shippingAddress,
+      landingSite: draft.landingSite ?? null,
+      referringSite: draft.referringSite ?? null,
+      sourceName: draft.sourceName ?? "web",
+      paymentGatewayNames: draft.paymentGatewayNames ?? ["shopify_payments"],
+      noteAttributes: draft.noteAttributes ?? [],
+      tags: [...(draft.tags ?? [])],
+      transactions: [],
+      riskAssessments: [],
+      shopifyProtect: draft.shopifyProtect ?? null,
+      fulfillmentOrders: [],
+      journey: draft.journey ?? null,
+      cancelledAt: null,
+      cancelReason: null,
+      closedAt: null,
+      customerLocale: draft.customerLocale ?? null,
+    };
+    const total = orderTotal(order);
+    order.transactions = (draft.transactions ?? [{ status: "SUCCESS" }]).map((t) => ({
+      id: this.ids.take(),
+      kind: t.kind ?? "AUTHORIZATION",
+      status: t.status,
+      gateway: t.gateway ?? order.paymentGatewayNames[0] ?? "shopify_payments",
+      test: order.test,
+      createdAt: t.createdAt ?? order.createdAt,
+      errorCode: t.errorCode ?? (t.status === "FAILURE" ? "CARD_DECLINED" : null),
+      amount: t.amount ?? total,
+      card: t.card === null ? null : { ...defaultCard(), ...(t.card ?? {}) },
+    }));
+    if (draft.shopifyRiskLevel) {
+      order.riskAssessments.push({ riskLevel: draft.shopifyRiskLevel, providerApiKey: null, facts: [], createdAt: order.createdAt });
+    }
+    order.fulfillmentOrders = (draft.fulfillmentOrders ?? [{ managedBy: "merchant" }]).map((fo) => ({
+      id: this.ids.take(),
+      orderId: id,
+      status: fo.status ?? "OPEN",
+      managedBy: fo.managedBy,
+      holds: [],
+      fulfilled: false,
+    }));
+    this.orders.set(id, order);
+    return order;
+  }
+
+  requireOrder(id: number): Order {
+    const order = this.orders.get(id);
+    if (!order) throw new Error(`no order ${id} in ${this.domain}`);
+    return order;
+  }
+
+  touch(order: Order): void {
+    order.updatedAt = this.nowIso();
+  }
+
+  findFulfillmentOrder(id: number): FulfillmentOrder | undefined {
+    for (const order of this.orders.values()) {
+      const fo = order.fulfillmentOrders.find((f) => f.id === id);
+      if (fo) return fo;
+    }
+    return undefined;
+  }
+
+  addTags(order: Order, tags: string[]): void {
+    for (const raw of tags) {
+      const tag = raw.trim();
+      if (tag && !order.tags.some((t) => t.toLowerCase() === tag.toLowerCase())) order.tags.push(tag);
+    }
+    this.touch(order);
+  }
+
+  removeTags(order: Order, tags: string[]): void {
+    const drop = new Set(tags.map((t) => t.trim().toLowerCase()));
+    order.tags = order.tags.filter((t) => !drop.has(t.toLowerCase()));
+    this.touch(order);
+  }
+
+  addRiskAssessment(order: Order, assessment: Omit<RiskAssessment, "createdAt">): RiskAssessment {
+    const full = { ...assessment, createdAt: this.nowIso() };
+    order.riskAssessments.push(full);
+    this.touch(order);
+    return full;
+  }
+
+  /** Places a hold as `apiKey` (null = the merchant in the admin). Returns an error code, or the hold. */
+  hold(
+    fo: FulfillmentOrder,
+    input: { reason: HoldReason; handle?: string | null; reasonNotes?: string | null; externalId?: string | null },
+    apiKey: string | null,
+  ): FulfillmentHold | { error: "DUPLICATE_FULFILLMENT_HOLD_HANDLE" | "FULFILLMENT_ORDER_HOLD_LIMIT_REACHED" | "INVALID_STATUS" | "HANDLE_TOO_LONG" } {
+    if (fo.status !== "OPEN" && fo.status !== "ON_HOLD") return { error: "INVALID_STATUS" };
+    const handle = input.handle ?? "";
+    if (handle.length > 64) return { error: "HANDLE_TOO_LONG" };
+    const mine = fo.holds.filter((h) => h.heldByApiKey === apiKey);
+    if (apiKey !== null && mine.some((h) => (h.handle ?? "") === handle)) return { error: "DUPLICATE_FULFILLMENT_HOLD_HANDLE" };
+    if (apiKey !== null && mine.length >= HOLD_LIMIT_PER_APP) return { error: "FULFILLMENT_ORDER_HOLD_LIMIT_REACHED" };
+    const hold: FulfillmentHold = {
+      id: this.ids.take(),
+      handle,
+      reason: input.reason,
+      reasonNotes: input.reasonNotes ?? null,
+      heldByApiKey: apiKey,
+      externalId: input.externalId ?? null,
+    };
+    fo.holds.push(hold);
+    fo.status = "ON_HOLD";
+    this.touch(this.requireOrder(fo.orderId));
+    return hold;
+  }
+
+  /** Releases the listed holds (only those on this FO), or all of them when holdIds is undefined. */
+  release(fo: FulfillmentOrder, holdIds?: number[]): FulfillmentHold[] {
+    const released = holdIds ? fo.holds.filter((h) => holdIds.includes(h.id)) : [...fo.holds];
+    fo.holds = fo.holds.filter((h) => !released.includes(h));
+    if (fo.holds.length === 0 && fo.status === "ON_HOLD") fo.status = "OPEN";
+    this.touch(this.requireOrder(fo.orderId));
+    return released;
+  }
+
+  /** Marks every fulfillment order fulfilled (merchant shipped the order). */
+  fulfill(order: Order): void {
+    for (const fo of order.fulfillmentOrders) {
+      if (fo.status === "CANCELLED") continue;
+      fo.status = "CLOSED";
+      fo.fulfilled = true;
+      fo.holds = [];
+    }
+    this.touch(order);
+  }
+
+  cancel(order: Order, reason: NonNullable<Order["cancelReason"]>): void {
+    const now = this.nowIso();
+    order.cancelledAt = now;
+    order.cancelReason = reason;
+    order.closedAt = now;
+    for (const fo of order.fulfillmentOrders) {
+      if (!fo.fulfilled) {
+        fo.status = "CANCELLED";
+        fo.holds = [];
+      }
+    }
+    this.touch(order);
+  }
+
+  // ---- disputes ----------------------------------------------------------
+
+  addDispute(orderId: number, draft: DisputeDraft = {}): Dispute {
+    const order = this.requireOrder(orderId);
+    const id = draft.id ?? this.ids.take();
+    this.ids.reserve(id);
+    const initiatedAt = draft.initiatedAt ?? this.nowIso();
+    const dispute: Dispute = {
+      id,
+      orderId,
+      type: draft.type ?? "CHARGEBACK",
+      status: draft.status ?? "NEEDS_RESPONSE",
+      reason: draft.reason ?? "FRAUDULENT",
+      networkReasonCode: draft.networkReasonCode ?? "10.4",
+      amount: draft.amount ?? orderTotal(order),
+      currency: order.currency,
+      initiatedAt,
+      evidenceDueBy: draft.evidenceDueBy ?? iso(Date.parse(initiatedAt) + 14 * 86_400_000),
+      evidenceSentOn: null,
+      finalizedOn: null,
+    };
+    this.disputes.set(id, dispute);
+    return dispute;
+  }
+
+  updateDispute(id: number, patch: Partial<Pick<Dispute, "status" | "evidenceSentOn" | "finalizedOn">>): Dispute {
+    const dispute = this.disputes.get(id);
+    if (!dispute) throw new Error(`no dispute ${id} in ${this.domain}`);
+    Object.assign(dispute, patch);
+    if (patch.status && ["WON", "LOST", "ACCEPTED"].includes(patch.status) && !dispute.finalizedOn) {
+      dispute.finalizedOn = this.nowIso();
+    }
+    return dispute;
+  }
+
+  // ---- billing -----------------------------------------------------------
+
+  activeSubscriptions(): Subscription[] {
+    return this.installation.subscriptions.filter((s) => s.status === "ACTIVE");
+  }
+
+  findLineItem(id: number): { subscription: Subscription; lineItem: Subscription["lineItems"][number] } | undefined {
+    for (const subscription of this.installation.subscriptions) {
+      const lineItem = subscription.lineItems.find((li) => li.id === id);
+      if (lineItem) return { subscription, lineItem };
+    }
+    return undefined;
+  }
+
+  usageRecordsOf(lineItemId: number): UsageRecord[] {
+    return this.installation.usageRecords.filter((r) => r.lineItemId === lineItemId);
+  }
+
+  balanceUsed(lineItemId: number): number {
+    return this.usageRecordsOf(lineItemId).reduce((s, r) => s + Number(r.price.amount), 0);
+  }
+
+  nextId(): number {
+    return this.ids.take();
+  }
+}
+
+export function subtotal(order: Order): string {
+  return money(order.lineItems.reduce((s, li) => s + Number(li.price) * li.quantity, 0));
+}
+
+export function orderTotal(order: Order): string {
+  return money(Number(subtotal(order)) - Number(order.totalDiscounts) + Number(order.shippingPrice) + Number(order.totalTax));
+}
+
+export function financialStatus(order: Order): "AUTHORIZED" | "PAID" | "PENDING" | "VOIDED" | "REFUNDED" {
+  const ok = order.transactions.filter((t) => t.status === "SUCCESS");
+  if (ok.some((t) => t.kind === "REFUND")) return "REFUNDED";
+  if (ok.some((t) => t.kind === "VOID")) return "VOIDED";
+  if (ok.some((t) => t.kind === "SALE" || t.kind === "CAPTURE")) return "PAID";
+  if (ok.some((t) => t.kind === "AUTHORIZATION")) return "AUTHORIZED";
+  return "PENDING";
+}
+
+function defaultCard(): CardDetails {
+  return {
+    avsResultCode: "Y",
+    cvvResultCode: "M",
+    bin: "424242",
+    company: "Visa",
+    number: "•••• •••• •••• 4242",
+    name: null,
+    wallet: null,
+  };
+}
+
+export const sentiments: readonly Sentiment[] = ["NEGATIVE", "NEUTRAL", "POSITIVE"];
