@@ -1,0 +1,117 @@
+/**
+ * evaluate(facts, ruleset) -> decision. Pure and deterministic: no clock, no I/O.
+ * Priority: block list (hold) > allow list (ship) > score vs threshold.
+ */
+import { identityKeys } from "./history";
+import type { Signal, SignalResult } from "./signal";
+import { SIGNALS } from "./signals/index";
+import type { Decision, HardOutcome, ListEntry, RiskFact, RiskFacts, Ruleset, SignalOutcome } from "./types";
+
+export const DEFAULT_ERROR_PENALTY = 0.5;
+export const MAX_RISK_FACTS = 20;
+const MAX_FACT_CHARS = 256;
+
+export function scoreFromLogit(logit: number): number {
+  if (Number.isNaN(logit)) return 1000;
+  return Math.round(1000 / (1 + Math.exp(-logit)));
+}
+
+function runSignal(s: Signal, facts: RiskFacts, ruleset: Ruleset, errorPenalty: number): SignalOutcome {
+  let r: SignalResult | null;
+  try {
+    r = s.compute(facts);
+    if (r !== null && (typeof r.feature !== "number" || !Number.isFinite(r.feature))) throw new Error(`non-finite feature ${String(r.feature)}`);
+  } catch (e) {
+    return { id: s.id, outcome: "error", value: null, feature: 0, contribution: errorPenalty, evidence: String((e as Error)?.message ?? e).slice(0, 200) };
+  }
+  if (r === null) return { id: s.id, outcome: "skipped", value: null, feature: 0, contribution: 0 };
+  const w = ruleset.model.weights[s.id] ?? 0;
+  const contribution = Number.isFinite(w) ? w * r.feature : 0;
+  const value = r.value === null || ["number", "string", "boolean"].includes(typeof r.value) ? r.value : String(r.value);
+  return { id: s.id, outcome: r.feature !== 0 ? "hit" : "no_hit", value, feature: r.feature, contribution, ...(r.evidence ? { evidence: r.evidence } : {}) };
+}
+
+function matchList(entries: ListEntry[] | undefined, keys: Record<string, string | undefined>): ListEntry | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  for (const e of entries) {
+    if (!e || typeof e.value !== "string") continue;
+    const k = keys[e.kind];
+    if (k !== undefined && k === e.value.trim().toLowerCase()) return e;
+  }
+  return undefined;
+}
+
+function hardOutcome(facts: RiskFacts): HardOutcome | null | "error" {
+  try {
+    if (!facts.lists) return null;
+    const ik = identityKeys(facts) as Record<string, string | undefined>;
+    const keys: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(ik)) keys[k] = typeof v === "string" ? v.toLowerCase() : undefined;
+    const b = matchList(facts.lists.block, keys);
+    if (b) return { kind: "block", list: b.kind, value: b.value };
+    const a = matchList(facts.lists.allow, keys);
+    if (a) return { kind: "allow", list: a.kind, value: a.value };
+    return null;
+  } catch {
+    return "error";
+  }
+}
+
+const truncate = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
+  const f: RiskFacts = facts && typeof facts === "object" ? facts : ({} as RiskFacts);
+  const errorPenalty = Math.max(0, Number.isFinite(ruleset.errorPenalty) ? ruleset.errorPenalty! : DEFAULT_ERROR_PENALTY);
+  const outcomes = SIGNALS.map((s) => runSignal(s, f, ruleset, errorPenalty));
+  const hard = hardOutcome(f);
+  if (hard === "error") outcomes.push({ id: "shop_lists", outcome: "error", value: null, feature: 0, contribution: errorPenalty, evidence: "list matching failed" });
+
+  const bias = Number.isFinite(ruleset.model.bias) ? ruleset.model.bias : 0;
+  const logit = outcomes.reduce((sum, o) => sum + o.contribution, bias);
+  const score = scoreFromLogit(logit);
+  const threshold = Number.isFinite(ruleset.threshold) ? ruleset.threshold! : ruleset.model.threshold;
+  const hardOk = hard === "error" ? null : hard;
+  const verdict = hardOk?.kind === "block" ? "hold" : hardOk?.kind === "allow" ? "ship" : score >= threshold ? "hold" : "ship";
+  const decidedBy = hardOk?.kind === "block" ? "block_list" : hardOk?.kind === "allow" ? "allow_list" : "score";
+
+  // Reasons: hits that moved the score, largest first; errors always listed.
+  const explained = outcomes
+    .filter((o) => o.outcome === "error" || (o.outcome === "hit" && Math.abs(o.contribution) >= 0.05))
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.id.localeCompare(b.id));
+  const en: string[] = [];
+  const ja: string[] = [];
+  const riskFacts: RiskFact[] = [];
+  if (hardOk) {
+    const e = hardOk.kind === "block" ? `On the shop's block list (${hardOk.list})` : `On the shop's allow list (${hardOk.list})`;
+    const j = hardOk.kind === "block" ? `ストアのブロックリストに該当（${hardOk.list}）` : `ストアの許可リストに該当（${hardOk.list}）`;
+    en.push(e);
+    ja.push(j);
+    riskFacts.push({ description: e, sentiment: hardOk.kind === "block" ? "NEGATIVE" : "POSITIVE" });
+  }
+  for (const o of explained) {
+    const s = SIGNALS.find((x) => x.id === o.id);
+    let re: string;
+    let rj: string;
+    if (o.outcome === "error" || !s) {
+      re = `Check "${o.id}" could not run; treated as risky`;
+      rj = `チェック「${o.id}」を実行できなかったため、リスクありとして扱いました`;
+    } else {
+      const r: SignalResult = { feature: o.feature, value: o.value, evidence: o.evidence };
+      try {
+        re = s.reason(r, "en");
+        rj = s.reason(r, "ja");
+      } catch {
+        re = o.id;
+        rj = o.id;
+      }
+    }
+    en.push(truncate(re, MAX_FACT_CHARS));
+    ja.push(truncate(rj, MAX_FACT_CHARS));
+    if (riskFacts.length < MAX_RISK_FACTS) riskFacts.push({ description: truncate(re, MAX_FACT_CHARS), sentiment: o.contribution > 0 ? "NEGATIVE" : o.contribution < 0 ? "POSITIVE" : "NEUTRAL" });
+  }
+  const riskLevel = verdict === "hold" ? "HIGH" : score >= threshold / 2 ? "MEDIUM" : "LOW";
+  return {
+    verdict, score, threshold, rulesetVersion: ruleset.version, modelVersion: ruleset.model.version, decidedBy, hard: hardOk,
+    outcomes, reasons: { en, ja }, riskLevel, riskFacts,
+  };
+}

@@ -1,0 +1,9 @@
+/** Public API of the pure risk engine (see docs/risk-engine.md). */
+export { evaluate, scoreFromLogit, MAX_RISK_FACTS } from "./engine";
+export { factsFromWebhook, parsePhone, type FactsOptions } from "./facts";
+export { InMemoryHistoryStore, identityKeys, HISTORY_RETENTION_MS, WINDOWS, type HistorySource, type HistorySink, type IdentityKeys } from "./history";
+export { addressKey, normaliseAddressText, normaliseName, normaliseZip } from "./address";
+export { defaultRuleset, DEFAULT_MODEL, RULESET_VERSION } from "./ruleset";
+export { SIGNALS } from "./signals/index";
+export { parseIpRangeCsv, lookupIpRange, ipToInt, intToIp, type IpRangeTable } from "./ip-table";
+export * from "./types";

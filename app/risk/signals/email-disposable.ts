@@ -1,0 +1,14 @@
+import type { Signal } from "../signal";
+import { emailParts, isDisposableDomain } from "../email";
+
+/** Email at a disposable-mailbox domain (disposable-email-domains list). */
+export const emailDisposable: Signal = {
+  id: "email_disposable",
+  compute(f) {
+    if (typeof f.email !== "string") return null;
+    const { domain } = emailParts(f.email);
+    const hit = isDisposableDomain(domain);
+    return { feature: hit ? 1 : 0, value: domain };
+  },
+  reason: (r, lang) => (lang === "ja" ? `使い捨てメールアドレス（${r.value}）` : `Disposable email address (${r.value})`),
+};

@@ -1,0 +1,12 @@
+import type { Signal } from "../signal";
+import { clamp, isNum } from "../signal";
+
+/** Order value in absolute terms: log2 of value over 100, from 0 (≤ 100) to 5 (≥ 3,200). */
+export const orderValue: Signal = {
+  id: "order_value",
+  compute(f) {
+    if (!isNum(f.totalPrice)) return null;
+    return { feature: clamp(Math.log2(Math.max(f.totalPrice, 1) / 100), 0, 5), value: f.totalPrice };
+  },
+  reason: (r, lang) => (lang === "ja" ? `高額注文（${r.value}）` : `High order value (${r.value})`),
+};

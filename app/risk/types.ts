@@ -1,0 +1,189 @@
+/**
+ * Plain-data types of the risk engine. Everything here is JSON-serialisable so a
+ * decision can be stored and an evaluation replayed exactly (docs/risk-engine.md).
+ */
+
+export type Lang = "en" | "ja";
+
+export interface AddressFacts {
+  name?: string;
+  address1?: string;
+  address2?: string;
+  city?: string;
+  province?: string;
+  zip?: string;
+  /** ISO 3166-1 alpha-2, upper case. */
+  countryCode?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+export interface PhoneFacts {
+  raw: string;
+  /** E.164 when libphonenumber-js could parse it. */
+  e164?: string;
+  valid: boolean;
+  /** ISO country of the number when known. */
+  country?: string;
+}
+
+export interface PaymentFacts {
+  avsResultCode?: string;
+  cvvResultCode?: string;
+  bin?: string;
+  last4?: string;
+  company?: string;
+  /** Failed payment attempts before this order (failed transactions, declined cards). */
+  failedAttempts?: number;
+}
+
+export interface CustomerFacts {
+  id?: string;
+  /** Account creation time, ms since epoch. */
+  createdAt?: number;
+  /** Orders the customer had placed before this one (0 = first order). */
+  previousOrders?: number;
+  amountSpent?: number;
+  verifiedEmail?: boolean;
+  firstName?: string;
+  lastName?: string;
+}
+
+export interface LineItemFacts {
+  key: string;
+  title?: string;
+  quantity: number;
+  price?: number;
+}
+
+/** Counts of earlier orders of this shop that share one identity, per window. */
+export interface WindowCounts {
+  h1: number;
+  h24: number;
+  d7: number;
+}
+
+export type IdentityKind = "email" | "phone" | "ip" | "device" | "card" | "address";
+export const IDENTITY_KINDS: readonly IdentityKind[] = ["email", "phone", "ip", "device", "card", "address"];
+
+export interface HistoryCounts {
+  velocity: Partial<Record<IdentityKind, WindowCounts>>;
+  /** Other customers seen on the same device in the last 7 days. */
+  deviceOtherCustomers7d?: number;
+  /** Distinct other recipient names at the same normalised shipping address in the last 7 days. */
+  addressOtherNames7d?: number;
+  /** Orders of this shop in the history window (to know whether shop statistics mean anything). */
+  shopOrders?: number;
+  /** Typical order value of this shop (geometric moving average), in the shop currency. */
+  shopTypicalValue?: number;
+}
+
+export type ListKind = IdentityKind | "customer";
+export interface ListEntry {
+  kind: ListKind;
+  /** Normalised value as produced by `identityKeys` (e.g. lower-case email). */
+  value: string;
+  note?: string;
+}
+
+export interface ShopLists {
+  block?: ListEntry[];
+  allow?: ListEntry[];
+}
+
+export type ShopifyRecommendation = "ACCEPT" | "INVESTIGATE" | "CANCEL" | "NONE";
+
+export interface RiskFacts {
+  shop: string;
+  orderId: string;
+  /** Evaluation time, ms since epoch. The engine never reads the clock. */
+  now: number;
+  /** Order creation time, ms since epoch. */
+  createdAt: number;
+  totalPrice?: number;
+  currency?: string;
+  email?: string;
+  phone?: PhoneFacts;
+  ip?: string;
+  /** Country of the IP (ISO alpha-2), filled by the loader (GeoIP in production, a range table in backtests). */
+  ipCountry?: string;
+  deviceId?: string;
+  userAgent?: string;
+  acceptLanguage?: string;
+  customer?: CustomerFacts;
+  billing?: AddressFacts;
+  shipping?: AddressFacts;
+  lineItems?: LineItemFacts[];
+  payment?: PaymentFacts;
+  shopifyRecommendation?: ShopifyRecommendation;
+  landingSite?: string;
+  referringSite?: string;
+  sourceName?: string;
+  test?: boolean;
+  history?: HistoryCounts;
+  lists?: ShopLists;
+}
+
+export type OutcomeKind = "hit" | "no_hit" | "error" | "skipped";
+
+export interface SignalOutcome {
+  id: string;
+  outcome: OutcomeKind;
+  /** Raw value the signal measured (seconds, counts, codes...); null when skipped or errored. */
+  value: number | string | boolean | null;
+  /** Feature value fed to the model (0 = neutral). */
+  feature: number;
+  /** Score modifier in log-odds units: weight * feature, or the error penalty. */
+  contribution: number;
+  evidence?: string;
+}
+
+export type Verdict = "ship" | "hold";
+export type Sentiment = "NEGATIVE" | "NEUTRAL" | "POSITIVE";
+
+export interface RiskFact {
+  description: string;
+  sentiment: Sentiment;
+}
+
+export interface HardOutcome {
+  kind: "block" | "allow";
+  list: ListKind;
+  value: string;
+}
+
+export interface Decision {
+  verdict: Verdict;
+  /** 0-1000, calibrated probability of fraud x 1000. */
+  score: number;
+  threshold: number;
+  rulesetVersion: string;
+  modelVersion: string;
+  /** Why the verdict is what it is: a hard list outcome wins over the score. */
+  decidedBy: "block_list" | "allow_list" | "score";
+  hard: HardOutcome | null;
+  outcomes: SignalOutcome[];
+  reasons: { en: string[]; ja: string[] };
+  riskLevel: "HIGH" | "MEDIUM" | "LOW";
+  riskFacts: RiskFact[];
+}
+
+export interface Model {
+  version: string;
+  bias: number;
+  weights: Record<string, number>;
+  /** Default threshold (score at or above which an order is held). */
+  threshold: number;
+  trainedOn?: string;
+  notes?: string;
+  priors?: string[];
+}
+
+export interface Ruleset {
+  version: string;
+  model: Model;
+  /** Per-shop threshold override. */
+  threshold?: number;
+  /** Log-odds added for each signal that throws (always >= 0: errors push towards hold). */
+  errorPenalty?: number;
+}

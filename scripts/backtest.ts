@@ -1,0 +1,208 @@
+/**
+ * Backtest: replay a labelled corpus (../shared/docs/corpus-format.md) in created_at
+ * order through the risk engine and measure it.
+ *
+ *   npm run backtest -- --input CORPUS.jsonl[.gz] [--out REPORT.json] [--html REPORT.html]
+ *                       [--scores SCORES.csv] [--model FILE] [--ip-table ip_country.csv] [--threshold N]
+ */
+import { createReadStream, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+import { InMemoryHistoryStore } from "../app/risk/history";
+import { lookupIpRange, parseIpRangeCsv } from "../app/risk/ip-table";
+import { approvalPoint, prAuc, recallAtFpr, rocAuc, type ApprovalPoint } from "../app/risk/metrics";
+import { screenWithHistory } from "../app/risk/replay";
+import { defaultRuleset } from "../app/risk/ruleset";
+import type { Decision, Model } from "../app/risk/types";
+
+export interface CorpusRow { line: number; order: Record<string, unknown>; fraud: boolean; chargeback?: number; createdAt: number }
+export interface BadLine { line: number; error: string }
+
+export async function loadCorpus(path: string, onProgress?: (n: number) => void): Promise<{ rows: CorpusRow[]; bad: BadLine[] }> {
+  const raw = createReadStream(path);
+  const input = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  const rows: CorpusRow[] = [];
+  const bad: BadLine[] = [];
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (!text.trim()) continue;
+    try {
+      const rec = JSON.parse(text) as { order?: Record<string, unknown>; label?: { fraud?: unknown; chargeback?: { amount?: unknown } } };
+      const o = rec?.order;
+      if (!o || typeof o !== "object") throw new Error("missing order");
+      for (const k of ["id", "created_at", "total_price", "currency"]) if (o[k] === undefined || o[k] === null) throw new Error(`order.${k} missing`);
+      const createdAt = Date.parse(String(o.created_at));
+      if (!Number.isFinite(createdAt)) throw new Error("order.created_at is not a date");
+      if (typeof rec.label?.fraud !== "boolean") throw new Error("label.fraud must be true or false");
+      const cb = Number(rec.label.chargeback?.amount);
+      rows.push({ line, order: o, fraud: rec.label.fraud, createdAt, ...(Number.isFinite(cb) ? { chargeback: cb } : {}) });
+    } catch (e) {
+      bad.push({ line, error: (e as Error).message.slice(0, 200) });
+    }
+    if (onProgress && line % 10_000 === 0) onProgress(line);
+  }
+  return { rows, bad };
+}
+
+export interface Scored { row: CorpusRow; decision: Decision; features: Record<string, number> }
+
+/** Replay in created_at order (stable: ties keep file order); history sees only earlier orders. */
+export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: number; ipCountry?: (ip: string) => string | undefined; onProgress?: (n: number) => void; shop?: string }): { scored: Scored[]; failed: BadLine[] } {
+  const sorted = [...rows].sort((a, b) => a.createdAt - b.createdAt || a.line - b.line);
+  const store = new InMemoryHistoryStore();
+  const ruleset = defaultRuleset({ model: opts.model, threshold: opts.threshold });
+  const scored: Scored[] = [];
+  const failed: BadLine[] = [];
+  sorted.forEach((row, i) => {
+    try {
+      const { decision } = screenWithHistory(row.order, undefined, { shop: opts.shop ?? "backtest", ipCountry: opts.ipCountry }, store, ruleset);
+      const features: Record<string, number> = {};
+      for (const o of decision.outcomes) features[o.id] = o.feature;
+      scored.push({ row, decision, features });
+    } catch (e) {
+      failed.push({ line: row.line, error: (e as Error).message.slice(0, 200) });
+    }
+    if (opts.onProgress && (i + 1) % 5_000 === 0) opts.onProgress(i + 1);
+  });
+  return { scored, failed };
+}
+
+export const APPROVALS = [0.9, 0.95, 0.975, 0.99];
+
+export interface Report {
+  orders: number; skipped: number; fraud: number; roc_auc: number; pr_auc: number; approval_points: ApprovalPoint[];
+  guarantee: { fee_rate: number; fees: number; chargebacks_on_approved: number; currency: string };
+  rules: { id: string; hits: number; precision: number }[];
+}
+
+const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : x);
+
+export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005): Report {
+  const scores = scored.map((s) => s.decision.score);
+  const labels = scored.map((s) => s.row.fraud);
+  let fees = 0;
+  let cb = 0;
+  const currencies = new Map<string, number>();
+  for (const s of scored) {
+    const total = Number(s.row.order.total_price) || 0;
+    const cur = String(s.row.order.currency);
+    currencies.set(cur, (currencies.get(cur) ?? 0) + 1);
+    if (s.decision.verdict === "ship") {
+      fees += total * feeRate;
+      if (s.row.fraud) cb += s.row.chargeback ?? total;
+    }
+  }
+  const ids = scored[0]?.decision.outcomes.map((o) => o.id) ?? [];
+  const rules = ids.map((id) => {
+    let hits = 0;
+    let tp = 0;
+    for (const s of scored) {
+      const o = s.decision.outcomes.find((x) => x.id === id);
+      if (o?.outcome === "hit" && o.contribution > 0) { hits++; if (s.row.fraud) tp++; }
+    }
+    return { id, hits, precision: hits ? r4(tp / hits) : 0 };
+  });
+  return {
+    orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(scores, labels)), pr_auc: r4(prAuc(scores, labels)),
+    approval_points: APPROVALS.map((a) => {
+      const p = approvalPoint(scores, labels, a);
+      return { ...p, fraud_caught: r4(p.fraud_caught), fraud_rate_approved: r4(p.fraud_rate_approved) };
+    }),
+    guarantee: { fee_rate: feeRate, fees: Math.round(fees * 100) / 100, chargebacks_on_approved: Math.round(cb * 100) / 100, currency: [...currencies].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD" },
+    rules,
+  };
+}
+
+export function htmlReport(report: Report, scored: Scored[], title: string): string {
+  const bins = 50;
+  const legit = new Array<number>(bins).fill(0);
+  const fraud = new Array<number>(bins).fill(0);
+  for (const s of scored) (s.row.fraud ? fraud : legit)[Math.min(bins - 1, Math.floor(s.decision.score / (1001 / bins)))]!++;
+  const max = Math.max(1, ...legit.map((l, i) => l + fraud[i]!));
+  const W = 600;
+  const H = 240;
+  const bw = W / bins;
+  const bars = legit.map((l, i) => {
+    const hl = (Math.log1p(l) / Math.log1p(max)) * H;
+    const hf = (Math.log1p(fraud[i]!) / Math.log1p(max)) * H;
+    return `<rect x="${(i * bw).toFixed(1)}" y="${(H - hl).toFixed(1)}" width="${(bw / 2 - 0.5).toFixed(1)}" height="${hl.toFixed(1)}" fill="#5c8"><title>${i * 20}-${i * 20 + 19}: ${l} legit</title></rect>` +
+      `<rect x="${(i * bw + bw / 2).toFixed(1)}" y="${(H - hf).toFixed(1)}" width="${(bw / 2 - 0.5).toFixed(1)}" height="${hf.toFixed(1)}" fill="#d54"><title>${i * 20}-${i * 20 + 19}: ${fraud[i]} fraud</title></rect>`;
+  }).join("");
+  // ROC curve: one point per distinct score.
+  const sorted = [...scored].sort((a, b) => b.decision.score - a.decision.score);
+  const P = report.fraud || 1;
+  const N = scored.length - report.fraud || 1;
+  let tp = 0;
+  let fp = 0;
+  const pts: string[] = ["0,300"];
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i]!.row.fraud) tp++; else fp++;
+    if (i === sorted.length - 1 || sorted[i + 1]!.decision.score !== sorted[i]!.decision.score) pts.push(`${((fp / N) * 300).toFixed(1)},${(300 - (tp / P) * 300).toFixed(1)}`);
+  }
+  const rows = report.approval_points.map((p) => `<tr><td>${p.approval}</td><td>${p.threshold}</td><td>${(p.fraud_caught * 100).toFixed(1)}%</td><td>${(p.fraud_rate_approved * 100).toFixed(2)}%</td></tr>`).join("");
+  const esc = (s: string): string => s.replace(/[&<>"]/gu, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><meta charset="utf-8"><title>${esc(title)}</title><style>body{font:14px system-ui;margin:2em}td,th{padding:2px 8px;text-align:right}</style>
+<h1>Holdfast backtest: ${esc(title)}</h1>
+<p>${report.orders} orders, ${report.fraud} fraud, ${report.skipped} skipped. ROC-AUC ${report.roc_auc}, PR-AUC ${report.pr_auc}.</p>
+<table><tr><th>approval</th><th>threshold</th><th>fraud caught</th><th>fraud rate approved</th></tr>${rows}</table>
+<h2>Score histogram (log scale; green legit, red fraud)</h2><svg width="${W}" height="${H + 20}" viewBox="0 0 ${W} ${H + 20}">${bars}<text x="0" y="${H + 15}">0</text><text x="${W - 30}" y="${H + 15}">1000</text></svg>
+<h2>ROC curve (AUC ${report.roc_auc})</h2><svg width="320" height="320" viewBox="-10 -10 320 320"><rect x="0" y="0" width="300" height="300" fill="none" stroke="#999"/><line x1="0" y1="300" x2="300" y2="0" stroke="#ccc" stroke-dasharray="4"/><polyline fill="none" stroke="#36c" stroke-width="2" points="${pts.join(" ")}"/></svg>
+<h2>Rules</h2><table><tr><th>id</th><th>hits</th><th>precision</th></tr>${report.rules.map((r) => `<tr><td>${esc(r.id)}</td><td>${r.hits}</td><td>${r.precision}</td></tr>`).join("")}</table>`;
+}
+
+export function ipCountryFromTable(path: string): (ip: string) => string | undefined {
+  const table = parseIpRangeCsv(readFileSync(path, "utf8"));
+  return (ip) => lookupIpRange(table, ip);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const input = opt("--input");
+  if (!input) {
+    console.error("usage: npm run backtest -- --input CORPUS.jsonl[.gz] [--out REPORT.json] [--html REPORT.html] [--scores SCORES.csv] [--model FILE] [--ip-table FILE] [--threshold N]");
+    process.exit(2);
+  }
+  const t0 = performance.now();
+  const model = opt("--model") ? (JSON.parse(readFileSync(opt("--model")!, "utf8")) as Model) : undefined;
+  const ipTable = opt("--ip-table");
+  const ipCountry = ipTable ? ipCountryFromTable(ipTable) : undefined;
+  const thr = opt("--threshold");
+  process.stderr.write(`reading ${input}\n`);
+  const { rows, bad } = await loadCorpus(input, (n) => process.stderr.write(`  read ${n} lines\r`));
+  for (const b of bad.slice(0, 20)) process.stderr.write(`line ${b.line}: skipped: ${b.error}\n`);
+  if (bad.length > 20) process.stderr.write(`... and ${bad.length - 20} more bad lines\n`);
+  const { scored, failed } = replay(rows, { model, ipCountry, threshold: thr ? Number(thr) : undefined, onProgress: (n) => process.stderr.write(`  replayed ${n}/${rows.length}\r`) });
+  for (const b of failed.slice(0, 20)) process.stderr.write(`line ${b.line}: skipped: ${b.error}\n`);
+  const report = buildReport(scored, bad.length + failed.length);
+  const scores = scored.map((s) => s.decision.score);
+  const labels = scored.map((s) => s.row.fraud);
+  const tpr = recallAtFpr(scores, labels, 0.05);
+  const out = opt("--out");
+  if (out) writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+  const html = opt("--html");
+  if (html) writeFileSync(html, htmlReport(report, scored, resolve(input)));
+  const csv = opt("--scores");
+  if (csv) writeFileSync(csv, "order_id,score,verdict,fraud\n" + scored.map((s) => `${String(s.row.order.id)},${s.decision.score},${s.decision.verdict},${s.row.fraud}`).join("\n") + "\n");
+  const p95 = report.approval_points.find((p) => p.approval === 0.95)!;
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`\n${report.orders} orders (${report.fraud} fraud), ${report.skipped} skipped, model ${scored[0]?.decision.modelVersion ?? "-"}`);
+  console.log(`ROC-AUC ${report.roc_auc}  PR-AUC ${report.pr_auc}`);
+  for (const p of report.approval_points) console.log(`approval ${(p.approval * 100).toFixed(1)}%: threshold ${p.threshold}, fraud caught ${(p.fraud_caught * 100).toFixed(1)}%, fraud rate approved ${(p.fraud_rate_approved * 100).toFixed(2)}%`);
+  console.log(`(95% approval of all orders: ${(p95.fraud_caught * 100).toFixed(1)}% caught; holding 5% of legitimate orders instead: ${(tpr.recall * 100).toFixed(1)}% caught at threshold ${tpr.threshold})`);
+  console.log(`guarantee: fees ${report.guarantee.fees} ${report.guarantee.currency}, chargebacks on approved ${report.guarantee.chargebacks_on_approved}`);
+  console.log(`time ${secs.toFixed(2)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
