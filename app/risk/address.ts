@@ -36,7 +36,7 @@ function kanjiToNumber(s: string): number {
   return total + digit;
 }
 
-const KANJI_NUM_RE = /[〇零一二三四五六七八九十百千]+(?=\s*(?:丁目|番地|番|号|の|-|$))/gu;
+const KANJI_NUM_RE = /[〇零一二三四五六七八九十百千]+(?=\s*(?:丁目|番地|番|号|の|条|線|-|$))/gu;
 const HYPHENS_RE = /[‐‑‒–—―−ー－ｰ─━]/gu;
 
 function normaliseJapanese(s: string): string {

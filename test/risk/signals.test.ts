@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { SIGNALS } from "~/risk/signals/index";
+import type { RiskFacts } from "~/risk/types";
+import { parsePhone } from "~/risk/facts";
+
+const T = Date.UTC(2026, 0, 10, 12, 0, 0);
+const base: RiskFacts = { shop: "s.myshopify.com", orderId: "1", now: T, createdAt: T };
+const sig = (id: string) => {
+  const s = SIGNALS.find((x) => x.id === id);
+  if (!s) throw new Error(id);
+  return s;
+};
+const v3 = (h1: number, h24: number, d7: number) => ({ h1, h24, d7 });
+
+// [signal, facts patch, expected feature (null = skipped), expected value?]
+const cases: [string, Partial<RiskFacts>, number | null, unknown?][] = [
+  ["account_instant_purchase", { customer: { createdAt: T - 40_000 } }, 1, 40],
+  ["account_instant_purchase", { customer: { createdAt: T - 61_000 } }, 0, 61],
+  ["account_instant_purchase", { customer: {} }, null],
+  ["account_age_days", { customer: { createdAt: T - 3_600_000 } }, 0.5541, 0.04],
+  ["account_age_days", { customer: { createdAt: T - 30 * 86_400_000 } }, 0, 30],
+  ["account_age_days", { customer: { createdAt: T - 30_000 } }, 0],
+  ["new_customer", {}, 1, "guest"],
+  ["new_customer", { customer: { previousOrders: 0 } }, 1, 0],
+  ["new_customer", { customer: { previousOrders: 3 } }, -2, 3],
+  ["new_customer", { customer: {} }, null],
+  ["order_value", { totalPrice: 50 }, 0],
+  ["order_value", { totalPrice: 800 }, 3],
+  ["order_value", { totalPrice: 1e12 }, 5],
+  ["order_value", {}, null],
+  ["order_value_vs_shop", { totalPrice: 400, history: { velocity: {}, shopTypicalValue: 50, shopOrders: 100 } }, 2, 8],
+  ["order_value_vs_shop", { totalPrice: 40, history: { velocity: {}, shopTypicalValue: 50, shopOrders: 100 } }, 0],
+  ["order_value_vs_shop", { totalPrice: 400, history: { velocity: {}, shopTypicalValue: 50, shopOrders: 5 } }, null],
+  ["email_disposable", { email: "a@mailinator.com" }, 1, "mailinator.com"],
+  ["email_disposable", { email: "a@sub.mailinator.com" }, 1],
+  ["email_disposable", { email: "a@example-shop.co.jp" }, 0],
+  ["email_disposable", {}, null],
+  ["email_freemail", { email: "a@gmail.com" }, 1],
+  ["email_freemail", { email: "a@yahoo.co.jp" }, 1],
+  ["email_freemail", { email: "a@holdfast.example" }, 0],
+  ["email_random_local_part", { email: "xk7qz9wp3v@gmail.com" }, 1],
+  ["email_random_local_part", { email: "john.smith84@gmail.com" }, 0],
+  ["email_random_local_part", { email: "bob@x.com" }, 0],
+  ["email_name_mismatch", { email: "john.smith@x.com", customer: { firstName: "John", lastName: "Smith" } }, 0],
+  ["email_name_mismatch", { email: "jsmith@x.com", customer: { firstName: "John", lastName: "Smith" } }, 0],
+  ["email_name_mismatch", { email: "darkstar@x.com", customer: { firstName: "John", lastName: "Smith" } }, 1],
+  ["email_name_mismatch", { email: "darkstar@x.com", billing: { name: "山田 太郎" } }, null],
+  ["phone_invalid", { phone: parsePhone("+1 415 555 2671") }, 0],
+  ["phone_invalid", { phone: parsePhone("+81 3-1234-5678") }, 0],
+  ["phone_invalid", { phone: parsePhone("123") }, 1],
+  ["phone_invalid", { phone: parsePhone("03-1234-5678", "JP") }, 0],
+  ["phone_invalid", {}, null],
+  ["phone_country_mismatch", { phone: parsePhone("+81 3-1234-5678"), billing: { countryCode: "JP" } }, 0],
+  ["phone_country_mismatch", { phone: parsePhone("+44 20 7946 0958"), billing: { countryCode: "US" } }, 1, "GB/US"],
+  ["phone_country_mismatch", { phone: parsePhone("+44 20 7946 0958") }, null],
+  ["billing_shipping_country", { billing: { countryCode: "US" }, shipping: { countryCode: "us" } }, 0],
+  ["billing_shipping_country", { billing: { countryCode: "US" }, shipping: { countryCode: "NG" } }, 1],
+  ["billing_shipping_country", { billing: { countryCode: "US" } }, null],
+  ["billing_shipping_zip", { billing: { zip: "100-0001" }, shipping: { zip: "１０００００１" } }, 0],
+  ["billing_shipping_zip", { billing: { zip: "94103" }, shipping: { zip: "10001" } }, 1],
+  ["billing_shipping_zip", { billing: { zip: "94103" } }, null],
+  ["billing_shipping_name", { billing: { name: "John Smith" }, shipping: { name: "smith JOHN" } }, 0],
+  ["billing_shipping_name", { billing: { name: "John Smith" }, shipping: { name: "Jane Doe" } }, 1],
+  ["billing_shipping_distance", { billing: { latitude: 35.68, longitude: 139.76 }, shipping: { latitude: 35.68, longitude: 139.76 } }, 0, 0],
+  ["billing_shipping_distance", { billing: { latitude: 35.68, longitude: 139.76 }, shipping: { latitude: 40.71, longitude: -74.0 } }, 6],
+  ["billing_shipping_distance", { billing: {}, shipping: { latitude: 1, longitude: 1 } }, null],
+  ["ip_country_mismatch", { ipCountry: "US", billing: { countryCode: "US" } }, 0],
+  ["ip_country_mismatch", { ipCountry: "RU", billing: { countryCode: "US" }, shipping: { countryCode: "US" } }, 1],
+  ["ip_country_mismatch", { ipCountry: "JP", billing: { countryCode: "US" }, shipping: { countryCode: "JP" } }, 0],
+  ["ip_country_mismatch", { billing: { countryCode: "US" } }, null],
+  ["avs_mismatch", { payment: { avsResultCode: "N" } }, 1],
+  ["avs_mismatch", { payment: { avsResultCode: "Z" } }, 0.5],
+  ["avs_mismatch", { payment: { avsResultCode: "Y" } }, -0.5],
+  ["avs_mismatch", { payment: { avsResultCode: "U" } }, 0],
+  ["avs_mismatch", { payment: {} }, null],
+  ["cvv_mismatch", { payment: { cvvResultCode: "N" } }, 1],
+  ["cvv_mismatch", { payment: { cvvResultCode: "M" } }, -0.5],
+  ["cvv_mismatch", { payment: { cvvResultCode: "P" } }, 0],
+  ["failed_payment_attempts", { payment: { failedAttempts: 0 } }, 0],
+  ["failed_payment_attempts", { payment: { failedAttempts: 3 } }, 2],
+  ["failed_payment_attempts", { payment: { failedAttempts: 1e9 } }, 4],
+  ...(["email", "phone", "ip", "device", "card", "address"] as const).flatMap((k): [string, Partial<RiskFacts>, number | null, unknown?][] => [
+    [`velocity_${k}`, { history: { velocity: { [k]: v3(0, 0, 0) } } }, 0, "0/0/0"],
+    [`velocity_${k}`, { history: { velocity: { [k]: v3(1, 3, 7) } } }, 6, "1/3/7"],
+    [`velocity_${k}`, { history: { velocity: {} } }, null],
+  ]),
+  ["device_shared_identities", { history: { velocity: {}, deviceOtherCustomers7d: 3 } }, 2, 3],
+  ["device_shared_identities", { history: { velocity: {}, deviceOtherCustomers7d: 0 } }, 0],
+  ["device_shared_identities", {}, null],
+  ["resale_quantity", { lineItems: [{ key: "a", quantity: 1 }] }, 0, 1],
+  ["resale_quantity", { lineItems: [{ key: "a", quantity: 8 }] }, 2, 8],
+  ["resale_quantity", { lineItems: [{ key: "a", quantity: 4 }, { key: "a", quantity: 4 }] }, 2, 8],
+  ["resale_quantity", { lineItems: [] }, null],
+  ["address_varied_names", { history: { velocity: {}, addressOtherNames7d: 3 } }, 2, 3],
+  ["address_varied_names", { history: { velocity: {}, addressOtherNames7d: 0 } }, 0],
+  ["shopify_recommendation", { shopifyRecommendation: "CANCEL" }, 1],
+  ["shopify_recommendation", { shopifyRecommendation: "INVESTIGATE" }, 0.5],
+  ["shopify_recommendation", { shopifyRecommendation: "ACCEPT" }, -0.5],
+  ["shopify_recommendation", {}, null],
+];
+
+describe("signals (table)", () => {
+  it("every registered signal has table cases", () => {
+    const covered = new Set(cases.map((c) => c[0]));
+    expect(SIGNALS.map((s) => s.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+  it.each(cases)("%s %j -> %s", (id, patch, feature, value) => {
+    const r = sig(id).compute({ ...base, ...patch });
+    if (feature === null) {
+      expect(r).toBeNull();
+      return;
+    }
+    expect(r).not.toBeNull();
+    expect(r!.feature).toBeCloseTo(feature, 3);
+    if (value !== undefined) expect(r!.value).toBe(value);
+    for (const lang of ["en", "ja"] as const) {
+      const text = sig(id).reason(r!, lang);
+      expect(text.length).toBeGreaterThan(3);
+      expect(text.length).toBeLessThanOrEqual(256);
+    }
+  });
+  it("reasons read well", () => {
+    const r = sig("account_instant_purchase").compute({ ...base, customer: { createdAt: T - 40_000 } })!;
+    expect(sig("account_instant_purchase").reason(r, "en")).toBe("Paid 40 seconds after creating the account");
+    expect(sig("account_instant_purchase").reason(r, "ja")).toBe("アカウント作成から40秒後に支払い");
+    const d = sig("device_shared_identities").compute({ ...base, history: { velocity: {}, deviceOtherCustomers7d: 4 } })!;
+    expect(sig("device_shared_identities").reason(d, "en")).toBe("Same device used by 4 other customer(s) this week");
+  });
+});
