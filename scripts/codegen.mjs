@@ -2,9 +2,10 @@
 // Unpacks the vendored Admin schema where @shopify/api-codegen-preset looks for it, then runs
 // graphql-codegen, which writes app/types/admin.types.d.ts and admin.generated.d.ts.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 
 const { data } = JSON.parse(gunzipSync(readFileSync("app/shopify/schema/admin-2026-07.json.gz")).toString("utf8"));
+mkdirSync("app/types", { recursive: true });
 writeFileSync("app/types/admin-2026-07.schema.json", JSON.stringify(data));
 execFileSync("npx", ["graphql-codegen", ...process.argv.slice(2)], { stdio: "inherit" });
