@@ -1,0 +1,230 @@
+/** Signed webhook deliveries with Shopify's headers, retries, redelivery, duplicates, delays and reordering. */
+import { createHmac, randomUUID } from "node:crypto";
+import { sleep as realSleep } from "./clock.js";
+import type { ShopifyEmulator } from "./emulator.js";
+import { Rng } from "./order-factory.js";
+import {
+  customersDataRequestPayload,
+  customersRedactPayload,
+  disputePayload,
+  orderPayload,
+  shopPayload,
+  shopRedactPayload,
+} from "./rest-payloads.js";
+
+export const WEBHOOK_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "disputes/create",
+  "disputes/update",
+  "app/uninstalled",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
+] as const;
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
+
+/** Paths from shopify.app.toml (platform notes §2); override per topic with `paths`. */
+export const DEFAULT_WEBHOOK_PATHS: Record<WebhookTopic, string> = {
+  "orders/create": "/webhooks/orders/create",
+  "orders/updated": "/webhooks/orders/updated",
+  "disputes/create": "/webhooks/disputes",
+  "disputes/update": "/webhooks/disputes",
+  "app/uninstalled": "/webhooks/app/uninstalled",
+  "customers/data_request": "/webhooks/compliance",
+  "customers/redact": "/webhooks/compliance",
+  "shop/redact": "/webhooks/compliance",
+};
+
+/** Shopify retries 8 times over 4 hours; compressed here to milliseconds (same doubling shape). */
+export const COMPRESSED_RETRY_SCHEDULE_MS = [10, 20, 40, 80, 160, 320, 640, 1280];
+
+export interface WebhookDelivery {
+  topic: WebhookTopic;
+  shop: string;
+  /** Unique per delivery, stable across retries and redeliveries. */
+  webhookId: string;
+  /** Shared by all deliveries caused by one merchant action. */
+  eventId: string;
+  triggeredAt: string;
+  /** The raw body: signed and sent byte for byte on every attempt. */
+  body: string;
+}
+
+export interface DeliveryAttempt {
+  status: number | null;
+  error: string | null;
+  responseBody: string | null;
+}
+
+export interface DeliveryResult {
+  delivery: WebhookDelivery;
+  attempts: DeliveryAttempt[];
+  ok: boolean;
+}
+
+export interface WebhookSenderOptions {
+  /** Where Holdfast listens, e.g. http://127.0.0.1:3000 */
+  targetBaseUrl: string;
+  paths?: Partial<Record<WebhookTopic, string>>;
+  /** Wait before each retry (ms); its length is the number of retries. */
+  retrySchedule?: number[];
+  /** Per-attempt timeout (Shopify: 5 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function signWebhookBody(body: string, secret: string): string {
+  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
+}
+
+export class WebhookSender {
+  readonly history: DeliveryResult[] = [];
+  private readonly paths: Record<WebhookTopic, string>;
+  private readonly retrySchedule: number[];
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly emulator: ShopifyEmulator,
+    private readonly opts: WebhookSenderOptions,
+  ) {
+    this.paths = { ...DEFAULT_WEBHOOK_PATHS, ...opts.paths };
+    this.retrySchedule = opts.retrySchedule ?? COMPRESSED_RETRY_SCHEDULE_MS;
+    this.fetchImpl = opts.fetch ?? globalThis.fetch;
+    this.sleep = opts.sleep ?? realSleep;
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+  }
+
+  // ---- building deliveries from store state ------------------------------
+
+  build(topic: WebhookTopic, shop: string, payload: unknown, opts: { eventId?: string; triggeredAt?: string } = {}): WebhookDelivery {
+    return {
+      topic,
+      shop,
+      webhookId: randomUUID(),
+      eventId: opts.eventId ?? randomUUID(),
+      triggeredAt: opts.triggeredAt ?? new Date(this.emulator.clock.now()).toISOString(),
+      body: JSON.stringify(payload),
+    };
+  }
+
+  ordersCreate(shop: string, orderId: number): WebhookDelivery {
+    const state = this.emulator.shop(shop);
+    return this.build("orders/create", shop, orderPayload(state, state.requireOrder(orderId)));
+  }
+
+  ordersUpdated(shop: string, orderId: number): WebhookDelivery {
+    const state = this.emulator.shop(shop);
+    return this.build("orders/updated", shop, orderPayload(state, state.requireOrder(orderId)));
+  }
+
+  disputesCreate(shop: string, disputeId: number): WebhookDelivery {
+    return this.build("disputes/create", shop, disputePayload(this.dispute(shop, disputeId)));
+  }
+
+  disputesUpdate(shop: string, disputeId: number): WebhookDelivery {
+    return this.build("disputes/update", shop, disputePayload(this.dispute(shop, disputeId)));
+  }
+
+  appUninstalled(shop: string): WebhookDelivery {
+    return this.build("app/uninstalled", shop, shopPayload(this.emulator.shop(shop)));
+  }
+
+  customersDataRequest(shop: string, customerId: number): WebhookDelivery {
+    const state = this.emulator.shop(shop);
+    return this.build("customers/data_request", shop, customersDataRequestPayload(state, customerId, state.nextId()));
+  }
+
+  customersRedact(shop: string, customerId: number): WebhookDelivery {
+    return this.build("customers/redact", shop, customersRedactPayload(this.emulator.shop(shop), customerId));
+  }
+
+  shopRedact(shop: string): WebhookDelivery {
+    return this.build("shop/redact", shop, shopRedactPayload(this.emulator.shop(shop)));
+  }
+
+  private dispute(shop: string, id: number) {
+    const dispute = this.emulator.shop(shop).disputes.get(id);
+    if (!dispute) throw new Error(`no dispute ${id} in ${shop}`);
+    return dispute;
+  }
+
+  // ---- sending -----------------------------------------------------------
+
+  headers(delivery: WebhookDelivery): Record<string, string> {
+    return {
+      "content-type": "application/json",
+      "x-shopify-topic": delivery.topic,
+      "x-shopify-hmac-sha256": signWebhookBody(delivery.body, this.emulator.apiSecret),
+      "x-shopify-shop-domain": delivery.shop,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-webhook-id": delivery.webhookId,
+      "x-shopify-event-id": delivery.eventId,
+      "x-shopify-triggered-at": delivery.triggeredAt,
+    };
+  }
+
+  url(delivery: WebhookDelivery): string {
+    return new URL(this.paths[delivery.topic], this.opts.targetBaseUrl).toString();
+  }
+
+  /** POSTs once, then retries on non-2xx or network errors following the retry schedule (unless retry: false). */
+  async deliver(delivery: WebhookDelivery, opts: { delayMs?: number; retry?: boolean } = {}): Promise<DeliveryResult> {
+    if (opts.delayMs) await this.sleep(opts.delayMs);
+    const attempts: DeliveryAttempt[] = [];
+    const waits = opts.retry === false ? [] : this.retrySchedule;
+    for (let i = 0; i <= waits.length; i++) {
+      if (i > 0) await this.sleep(waits[i - 1] ?? 0);
+      const attempt = await this.attempt(delivery);
+      attempts.push(attempt);
+      if (attempt.status !== null && attempt.status >= 200 && attempt.status < 300) break;
+    }
+    const last = attempts[attempts.length - 1];
+    const result = { delivery, attempts, ok: !!last && last.status !== null && last.status >= 200 && last.status < 300 };
+    this.history.push(result);
+    return result;
+  }
+
+  private async attempt(delivery: WebhookDelivery): Promise<DeliveryAttempt> {
+    try {
+      const response = await this.fetchImpl(this.url(delivery), {
+        method: "POST",
+        headers: this.headers(delivery),
+        body: delivery.body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return { status: response.status, error: null, responseBody: await response.text() };
+    } catch (error) {
+      return { status: null, error: error instanceof Error ? error.message : String(error), responseBody: null };
+    }
+  }
+
+  /** Same delivery again later (same webhook id, same body): what a Shopify retry or a manual resend looks like. */
+  redeliver(delivery: WebhookDelivery, opts: { delayMs?: number } = {}): Promise<DeliveryResult> {
+    return this.deliver(delivery, opts);
+  }
+
+  /** The same delivery twice at once (same webhook id), as Shopify occasionally does. */
+  duplicate(delivery: WebhookDelivery): Promise<DeliveryResult[]> {
+    return Promise.all([this.deliver(delivery), this.deliver(delivery)]);
+  }
+
+  /** Sends several deliveries one after another in the given order: as-is, reversed, or shuffled by seed. */
+  async deliverAll(deliveries: WebhookDelivery[], opts: { order?: "as-is" | "reverse" | "shuffle"; seed?: number; gapMs?: number } = {}): Promise<DeliveryResult[]> {
+    const list = [...deliveries];
+    if (opts.order === "reverse") list.reverse();
+    if (opts.order === "shuffle") {
+      const rng = new Rng(opts.seed ?? 7);
+      for (let i = list.length - 1; i > 0; i--) {
+        const j = rng.int(0, i);
+        [list[i], list[j]] = [list[j] as WebhookDelivery, list[i] as WebhookDelivery];
+      }
+    }
+    const results: DeliveryResult[] = [];
+    for (const d of list) results.push(await this.deliver(d, { delayMs: opts.gapMs }));
+    return results;
+  }
+}
