@@ -47,7 +47,14 @@ export async function loadCorpus(path: string, onProgress?: (n: number) => void)
   return { rows, bad };
 }
 
-export interface Scored { row: CorpusRow; decision: Decision; features: Record<string, number> }
+/** What the backtest keeps per order (not the whole decision: memory stays flat). */
+export interface Scored {
+  row: CorpusRow;
+  decision: Pick<Decision, "score" | "verdict" | "modelVersion">;
+  features: Record<string, number>;
+  /** Signals that hit and pushed towards hold. */
+  flagged: string[];
+}
 
 /** Replay in created_at order (stable: ties keep file order); history sees only earlier orders. */
 export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: number; ipCountry?: (ip: string) => string | undefined; onProgress?: (n: number) => void; shop?: string }): { scored: Scored[]; failed: BadLine[] } {
@@ -60,8 +67,12 @@ export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: num
     try {
       const { decision } = screenWithHistory(row.order, undefined, { shop: opts.shop ?? "backtest", ipCountry: opts.ipCountry }, store, ruleset);
       const features: Record<string, number> = {};
-      for (const o of decision.outcomes) features[o.id] = o.feature;
-      scored.push({ row, decision, features });
+      const flagged: string[] = [];
+      for (const o of decision.outcomes) {
+        features[o.id] = o.feature;
+        if (o.outcome === "hit" && o.contribution > 0) flagged.push(o.id);
+      }
+      scored.push({ row, decision: { score: decision.score, verdict: decision.verdict, modelVersion: decision.modelVersion }, features, flagged });
     } catch (e) {
       failed.push({ line: row.line, error: (e as Error).message.slice(0, 200) });
     }
@@ -95,15 +106,18 @@ export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005):
       if (s.row.fraud) cb += s.row.chargeback ?? total;
     }
   }
-  const ids = scored[0]?.decision.outcomes.map((o) => o.id) ?? [];
-  const rules = ids.map((id) => {
-    let hits = 0;
-    let tp = 0;
-    for (const s of scored) {
-      const o = s.decision.outcomes.find((x) => x.id === id);
-      if (o?.outcome === "hit" && o.contribution > 0) { hits++; if (s.row.fraud) tp++; }
+  const ids = Object.keys(scored[0]?.features ?? {});
+  const hits = new Map<string, number>();
+  const tps = new Map<string, number>();
+  for (const s of scored) {
+    for (const id of s.flagged) {
+      hits.set(id, (hits.get(id) ?? 0) + 1);
+      if (s.row.fraud) tps.set(id, (tps.get(id) ?? 0) + 1);
     }
-    return { id, hits, precision: hits ? r4(tp / hits) : 0 };
+  }
+  const rules = ids.map((id) => {
+    const h = hits.get(id) ?? 0;
+    return { id, hits: h, precision: h ? r4((tps.get(id) ?? 0) / h) : 0 };
   });
   return {
     orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(scores, labels)), pr_auc: r4(prAuc(scores, labels)),

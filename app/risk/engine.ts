@@ -11,6 +11,8 @@ export const DEFAULT_ERROR_PENALTY = 0.5;
 export const MAX_RISK_FACTS = 20;
 const MAX_FACT_CHARS = 256;
 
+const BY_ID = new Map(SIGNALS.map((s) => [s.id, s]));
+
 export function scoreFromLogit(logit: number): number {
   if (Number.isNaN(logit)) return 1000;
   return Math.round(1000 / (1 + Math.exp(-logit)));
@@ -27,7 +29,8 @@ function runSignal(s: Signal, facts: RiskFacts, ruleset: Ruleset, errorPenalty: 
   if (r === null) return { id: s.id, outcome: "skipped", value: null, feature: 0, contribution: 0 };
   const w = ruleset.model.weights[s.id] ?? 0;
   const contribution = Number.isFinite(w) ? w * r.feature : 0;
-  const value = r.value === null || ["number", "string", "boolean"].includes(typeof r.value) ? r.value : String(r.value);
+  const t = typeof r.value;
+  const value = r.value === null || t === "number" || t === "string" || t === "boolean" ? r.value : String(r.value);
   return { id: s.id, outcome: r.feature !== 0 ? "hit" : "no_hit", value, feature: r.feature, contribution, ...(r.evidence ? { evidence: r.evidence } : {}) };
 }
 
@@ -89,7 +92,7 @@ export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
     riskFacts.push({ description: e, sentiment: hardOk.kind === "block" ? "NEGATIVE" : "POSITIVE" });
   }
   for (const o of explained) {
-    const s = SIGNALS.find((x) => x.id === o.id);
+    const s = BY_ID.get(o.id);
     let re: string;
     let rj: string;
     if (o.outcome === "error" || !s) {

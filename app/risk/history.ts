@@ -50,8 +50,12 @@ interface Entry {
 interface ShopState {
   byKey: Map<string, Entry[]>;
   typicalLog?: number;
+  /** Order times, oldest first; `ordersHead` is the first one still in the window. */
   orders: number[];
-  lastSweep: number;
+  ordersHead: number;
+  /** Expiry queue (key, time) in insertion order; `queueHead` is the next to expire. */
+  queue: { k: string; at: number }[];
+  queueHead: number;
 }
 
 export interface InMemoryHistoryOptions {
@@ -76,6 +80,24 @@ function countWindows(entries: Entry[] | undefined, at: number, orderId: string)
   return c;
 }
 
+/** Distinct values of `field` among entries of the last 7 days, other than `self`. */
+function distinct(entries: Entry[] | undefined, at: number, orderId: string, field: "customer" | "name", self: string | undefined): number {
+  if (!entries) return 0;
+  let first: string | undefined;
+  let seen: Set<string> | undefined;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    const age = at - e.at;
+    if (age < 0 || e.orderId === orderId) continue;
+    if (age >= WINDOWS.d7) break;
+    const val = e[field];
+    if (val === undefined || val === self || val === first) continue;
+    if (first === undefined) first = val;
+    else (seen ??= new Set([first])).add(val);
+  }
+  return seen ? seen.size : first === undefined ? 0 : 1;
+}
+
 /** Bounded in-memory history: entries expire after 7 days; per-key and per-shop caps. */
 export class InMemoryHistoryStore implements HistorySource, HistorySink {
   private shops = new Map<string, ShopState>();
@@ -93,7 +115,7 @@ export class InMemoryHistoryStore implements HistorySource, HistorySink {
       this.shops.delete(shop);
       this.shops.set(shop, s);
     } else if (create) {
-      s = { byKey: new Map(), orders: [], lastSweep: -Infinity };
+      s = { byKey: new Map(), orders: [], ordersHead: 0, queue: [], queueHead: 0 };
       this.shops.set(shop, s);
       if (this.shops.size > this.maxShops) this.shops.delete(this.shops.keys().next().value!);
     }
@@ -104,22 +126,18 @@ export class InMemoryHistoryStore implements HistorySource, HistorySink {
     const s = this.state(shop, false);
     const velocity: HistoryCounts["velocity"] = {};
     if (!s) return { velocity, shopOrders: 0 };
+    let deviceOthers: number | undefined;
+    let addressOthers: number | undefined;
     for (const kind of IDENTITY_KINDS) {
       const v = keys[kind];
-      if (v !== undefined) velocity[kind] = countWindows(s.byKey.get(`${kind}\u0000${v}`), at, orderId);
+      if (v === undefined) continue;
+      const list = s.byKey.get(kind + "\u0000" + v);
+      velocity[kind] = countWindows(list, at, orderId);
+      if (kind === "device") deviceOthers = distinct(list, at, orderId, "customer", keys.customer);
+      else if (kind === "address") addressOthers = distinct(list, at, orderId, "name", keys.shippingName);
     }
-    const distinct = (kind: IdentityKind, field: "customer" | "name", self: string | undefined): number | undefined => {
-      const v = keys[kind];
-      if (v === undefined) return undefined;
-      const seen = new Set<string>();
-      for (const e of s.byKey.get(`${kind}\u0000${v}`) ?? []) {
-        const val = e[field];
-        if (e.orderId !== orderId && at - e.at >= 0 && at - e.at < WINDOWS.d7 && val !== undefined && val !== self) seen.add(val);
-      }
-      return seen.size;
-    };
-    // Orders in the 7-day window before `at` (binary search: s.orders is append-only in time order for replays).
-    let lo = 0;
+    // Orders in the 7-day window before `at` (binary search over the time-ordered order log).
+    let lo = s.ordersHead;
     let hi = s.orders.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -128,7 +146,7 @@ export class InMemoryHistoryStore implements HistorySource, HistorySink {
     }
     const shopOrders = s.orders.length - lo;
     return {
-      velocity, deviceOtherCustomers7d: distinct("device", "customer", keys.customer), addressOtherNames7d: distinct("address", "name", keys.shippingName),
+      velocity, deviceOtherCustomers7d: deviceOthers, addressOtherNames7d: addressOthers,
       shopOrders, shopTypicalValue: s.typicalLog === undefined ? undefined : Math.exp(s.typicalLog),
     };
   }
@@ -139,36 +157,48 @@ export class InMemoryHistoryStore implements HistorySource, HistorySink {
     for (const kind of IDENTITY_KINDS) {
       const v = keys[kind];
       if (v === undefined) continue;
-      const k = `${kind}\u0000${v}`;
+      const k = kind + "\u0000" + v;
       let list = s.byKey.get(k);
       if (!list) s.byKey.set(k, (list = []));
       // Keep the list sorted by time (replays are in order; late webhooks are not).
-      let i = list.length;
-      while (i > 0 && list[i - 1]!.at > at) i--;
-      list.splice(i, 0, entry);
+      if (list.length === 0 || list[list.length - 1]!.at <= at) list.push(entry);
+      else {
+        let i = list.length;
+        while (i > 0 && list[i - 1]!.at > at) i--;
+        list.splice(i, 0, entry);
+      }
       if (list.length > this.maxPerKey) list.shift();
+      s.queue.push({ k, at });
     }
     s.orders.push(at);
     if (typeof totalPrice === "number" && totalPrice > 0 && Number.isFinite(totalPrice)) {
       const l = Math.log(totalPrice);
       s.typicalLog = s.typicalLog === undefined ? l : s.typicalLog + 0.02 * (l - s.typicalLog);
     }
-    if (at - s.lastSweep > HOUR) this.sweep(s, at);
+    this.expire(s, at);
   }
 
-  /** Drop entries older than the retention window (called at most hourly per shop). */
-  private sweep(s: ShopState, at: number): void {
-    s.lastSweep = at;
+  /** Drop entries older than the retention window: amortised O(1) per recorded entry. */
+  private expire(s: ShopState, at: number): void {
     const cutoff = at - HISTORY_RETENTION_MS;
-    for (const [k, list] of s.byKey) {
+    while (s.queueHead < s.queue.length && s.queue[s.queueHead]!.at < cutoff) {
+      const { k } = s.queue[s.queueHead++]!;
+      const list = s.byKey.get(k);
+      if (!list) continue;
       let i = 0;
       while (i < list.length && list[i]!.at < cutoff) i++;
       if (i === list.length) s.byKey.delete(k);
       else if (i > 0) list.splice(0, i);
     }
-    let j = 0;
-    while (j < s.orders.length && s.orders[j]! < cutoff) j++;
-    if (j > 0) s.orders.splice(0, j);
+    if (s.queueHead > 4096 && s.queueHead * 2 > s.queue.length) {
+      s.queue = s.queue.slice(s.queueHead);
+      s.queueHead = 0;
+    }
+    while (s.ordersHead < s.orders.length && s.orders[s.ordersHead]! < cutoff) s.ordersHead++;
+    if (s.ordersHead > 4096 && s.ordersHead * 2 > s.orders.length) {
+      s.orders = s.orders.slice(s.ordersHead);
+      s.ordersHead = 0;
+    }
   }
 
   /** Number of stored identity entries (for tests and memory checks). */
