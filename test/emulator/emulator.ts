@@ -8,6 +8,7 @@ import type { AppIdentity } from "./graphql-view.js";
 import { IdAllocator } from "./ids.js";
 import { mintSessionToken, verifySessionToken, type MintOptions } from "./session-token.js";
 import { ShopState, type ShopInfo } from "./store.js";
+import type { Order } from "./types.js";
 import { STANDARD_PLAN, Throttle, type ThrottleConfig } from "./throttle.js";
 import { TokenStore, type TokenGrant } from "./tokens.js";
 
@@ -59,6 +60,7 @@ export class ShopifyEmulator {
   /** Base URL of the running HTTP server (set by startEmulatorServer), used in confirmation URLs. */
   baseUrl = "http://emulator.invalid";
   private readonly shops = new Map<string, ShopState>();
+  private readonly orderListeners = new Set<(shop: ShopState, order: Order) => void>();
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(opts: EmulatorOptions = {}) {
@@ -92,9 +94,18 @@ export class ShopifyEmulator {
       },
       this.ids,
       this.clock,
+      (changedShop, order) => {
+        for (const listener of this.orderListeners) listener(changedShop, order);
+      },
     );
     this.shops.set(domain, shop);
     return shop;
+  }
+
+  /** Subscribes to order changes in every shop; returns an unsubscribe function. */
+  onOrderChange(listener: (shop: ShopState, order: Order) => void): () => void {
+    this.orderListeners.add(listener);
+    return () => this.orderListeners.delete(listener);
   }
 
   shop(domain: string): ShopState {

@@ -129,6 +129,8 @@ export class ShopState {
     readonly info: ShopInfo,
     private readonly ids: IdAllocator,
     private readonly clock: Clock,
+    /** Called whenever an existing order changes (tags, holds, risk, cancel, fulfillment): what triggers orders/updated. */
+    private readonly onOrderChange: (shop: ShopState, order: Order) => void = () => {},
   ) {
     this.installation = { id: ids.take(), installed: false, scopes: [], subscriptions: [], usageRecords: [] };
   }
@@ -266,6 +268,7 @@ export class ShopState {
 
   touch(order: Order): void {
     order.updatedAt = this.nowIso();
+    this.onOrderChange(this, order);
   }
 
   findFulfillmentOrder(id: number): FulfillmentOrder | undefined {

@@ -154,3 +154,26 @@ describe("webhook delivery", () => {
     expect(target.received.map((r) => r.headers["x-shopify-topic"])).toEqual(["orders/updated", "orders/create"]);
   });
 });
+
+describe("automatic orders/updated", () => {
+  it("follows Holdfast's own mutations, one delivery per order per tick, payload reflecting the change", async () => {
+    const w = world();
+    const target = await receiver();
+    const sender = new WebhookSender(w.emulator, { targetBaseUrl: target.url, autoOrdersUpdated: true, sleep: async () => {} });
+    const { access_token: token } = w.emulator.install(SHOP);
+    const res = await w.emulator.fetch(`https://${SHOP}/admin/api/2026-07/graphql.json`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-shopify-access-token": token },
+      body: JSON.stringify({ query: `mutation($id: ID!) { a: tagsAdd(id: $id, tags: ["holdfast:hold"]) { userErrors { message } } b: tagsAdd(id: $id, tags: ["x"]) { userErrors { message } } }`, variables: { id: `gid://shopify/Order/${w.legit.id}` } }),
+    });
+    expect(res.status).toBe(200);
+    await sender.flush();
+    expect(target.received).toHaveLength(1);
+    expect(target.received[0]?.headers["x-shopify-topic"]).toBe("orders/updated");
+    expect((JSON.parse(target.received[0]?.body ?? "{}") as { tags: string }).tags).toBe("holdfast:hold, x");
+    sender.close();
+    w.shop.addTags(w.legit, ["after-close"]);
+    await sender.flush();
+    expect(target.received).toHaveLength(1);
+  });
+});

@@ -73,6 +73,11 @@ export interface WebhookSenderOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Send orders/updated by itself after an order changes (tags, holds, risk assessments, cancel, fulfillment), as
+   * Shopify does, including after Holdfast's own mutations. Changes within one tick are coalesced per order. Default off.
+   */
+  autoOrdersUpdated?: boolean;
 }
 
 export function signWebhookBody(body: string, secret: string): string {
@@ -81,6 +86,9 @@ export function signWebhookBody(body: string, secret: string): string {
 
 export class WebhookSender {
   readonly history: DeliveryResult[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly changed = new Map<string, { shop: string; orderId: number }>();
+  private unsubscribe: (() => void) | null = null;
   private readonly paths: Record<WebhookTopic, string>;
   private readonly retrySchedule: number[];
   private readonly fetchImpl: typeof fetch;
@@ -96,6 +104,35 @@ export class WebhookSender {
     this.fetchImpl = opts.fetch ?? globalThis.fetch;
     this.sleep = opts.sleep ?? realSleep;
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    if (opts.autoOrdersUpdated) {
+      this.unsubscribe = emulator.onOrderChange((shop, order) => {
+        const key = `${shop.domain}/${order.id}`;
+        if (this.changed.has(key)) return;
+        this.changed.set(key, { shop: shop.domain, orderId: order.id });
+        this.track(
+          new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+            this.changed.delete(key);
+            await this.deliver(this.ordersUpdated(shop.domain, order.id));
+          }),
+        );
+      });
+    }
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+
+  /** Waits until every automatic delivery (and its retries) has finished. */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops automatic deliveries. */
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
   // ---- building deliveries from store state ------------------------------
