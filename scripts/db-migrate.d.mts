@@ -5,3 +5,4 @@ export declare function applyPostgresMigrations(opts: {
   dir?: string;
   log?: (message: string) => void;
 }): Promise<string[]>;
+export declare function enableSqliteWal(url: string): void;

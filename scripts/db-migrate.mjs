@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { databaseKind, defaultSqliteUrl } from "./database-url.mjs";
 import { PG_MIGRATIONS } from "./prisma-schemas.mjs";
@@ -76,6 +77,20 @@ export async function applyPostgresMigrations({ connectionString, schema, dir = 
   }
 }
 
+/**
+ * SQLite: switch the file to write-ahead logging (persistent in the file), so readers such as the
+ * dashboard never block the writer and commits are cheaper.
+ */
+export function enableSqliteWal(url) {
+  const file = url.replace(/^file:/i, "").split("?")[0];
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = WAL");
+  } finally {
+    db.close();
+  }
+}
+
 async function main() {
   const url = process.env.DATABASE_URL || defaultSqliteUrl;
   if (databaseKind(url) === "postgresql") {
@@ -83,6 +98,7 @@ async function main() {
     console.log(`[db] PostgreSQL up to date (${done.length} migration(s) applied now)`);
   } else {
     execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: url } });
+    enableSqliteWal(url);
   }
 }
 

@@ -2,10 +2,11 @@
 // build's real HTTP endpoint on SQLite; reports throughput, latency percentiles and peak RSS.
 // (The full orders/create intake benchmark with its targets arrives with the order pipeline.)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signedWebhook, startApp } from "../../test/support/server";
+import { enableSqliteWal } from "../db-migrate.mjs";
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
 const CONCURRENCY = 32;
@@ -13,7 +14,7 @@ const CONCURRENCY = 32;
 const dir = mkdtempSync(path.join(tmpdir(), "holdfast-bench-"));
 const file = path.join(dir, "bench.sqlite");
 execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
-copyFileSync(file, `${file}.bak`);
+enableSqliteWal(`file:${file}`);
 execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
 const app = await startApp({ DATABASE_URL: `file:${file}` });
 

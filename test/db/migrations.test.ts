@@ -58,6 +58,12 @@ describe("schema sources", () => {
 });
 
 describe("SQLite migrations", () => {
+  it("leave the database in write-ahead-log mode", () => {
+    const db = new Database(SQLITE_TEMPLATE, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    db.close();
+  });
+
   it("produce the same database as the current schema", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "holdfast-mig-"));
     const expected = path.join(dir, "expected.sqlite");

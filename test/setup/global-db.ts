@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { enableSqliteWal } from "../../scripts/db-migrate.mjs";
 
 export const TEMPLATE_DIR = path.resolve(".cache/test");
 export const SQLITE_TEMPLATE = path.join(TEMPLATE_DIR, "template.sqlite");
@@ -14,4 +15,5 @@ export default function setup() {
     env: { ...process.env, DATABASE_URL: `file:${SQLITE_TEMPLATE}` },
     stdio: ["ignore", "ignore", "pipe"],
   });
+  enableSqliteWal(`file:${SQLITE_TEMPLATE}`);
 }
