@@ -61,6 +61,7 @@ function deliveriesByTopic(sender: WebhookSender, w: ReturnType<typeof world>): 
     "disputes/create": sender.disputesCreate(SHOP, w.dispute.id),
     "disputes/update": sender.disputesUpdate(SHOP, w.dispute.id),
     "app/uninstalled": sender.appUninstalled(SHOP),
+    "app/scopes_update": sender.appScopesUpdate(SHOP, [...w.emulator.scopes, "read_all_orders"]),
     "customers/data_request": sender.customersDataRequest(SHOP, customerId),
     "customers/redact": sender.customersRedact(SHOP, customerId),
     "shop/redact": sender.shopRedact(SHOP),

@@ -18,6 +18,7 @@ export const WEBHOOK_TOPICS = [
   "disputes/create",
   "disputes/update",
   "app/uninstalled",
+  "app/scopes_update",
   "customers/data_request",
   "customers/redact",
   "shop/redact",
@@ -31,6 +32,7 @@ export const DEFAULT_WEBHOOK_PATHS: Record<WebhookTopic, string> = {
   "disputes/create": "/webhooks/disputes",
   "disputes/update": "/webhooks/disputes",
   "app/uninstalled": "/webhooks/app/uninstalled",
+  "app/scopes_update": "/webhooks/app/scopes_update",
   "customers/data_request": "/webhooks/compliance",
   "customers/redact": "/webhooks/compliance",
   "shop/redact": "/webhooks/compliance",
@@ -168,6 +170,20 @@ export class WebhookSender {
 
   appUninstalled(shop: string): WebhookDelivery {
     return this.build("app/uninstalled", shop, shopPayload(this.emulator.shop(shop)));
+  }
+
+  /** Scopes granted to the app changed (e.g. the merchant approved read_all_orders); updates the installation too. */
+  appScopesUpdate(shop: string, current: string[]): WebhookDelivery {
+    const state = this.emulator.shop(shop);
+    const previous = [...state.installation.scopes];
+    state.installation.scopes = [...current];
+    return this.build("app/scopes_update", shop, {
+      id: state.nextId(),
+      shop_id: `gid://shopify/Shop/${state.info.id}`,
+      previous,
+      current,
+      updated_at: new Date(this.emulator.clock.now()).toISOString(),
+    });
   }
 
   customersDataRequest(shop: string, customerId: number): WebhookDelivery {
