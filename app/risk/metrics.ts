@@ -49,7 +49,7 @@ export function approvalPoint(scores: ArrayLike<number>, labels: ArrayLike<boole
   const sorted = Float64Array.from(scores as ArrayLike<number>).sort();
   const n = sorted.length;
   const k = Math.ceil(approval * n); // at least k approved
-  let t = k >= n ? 1001 : sorted[k - 1]! + 1;
+  let t = k >= n ? (sorted[n - 1] ?? 0) + 1 : sorted[k - 1]! + 1;
   if (k > 0 && k < n && sorted[k - 1] !== sorted[k]) t = sorted[k]!;
   if (k <= 0) t = sorted[0] ?? 0;
   let fraud = 0;
