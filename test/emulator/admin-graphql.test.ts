@@ -104,3 +104,28 @@ describe("Admin GraphQL against the real 2026-07 schema", () => {
     expect((tagged.body.data as { orders: { nodes: unknown[] } }).orders.nodes).toHaveLength(3);
   });
 });
+
+describe("access scopes", () => {
+  it("denies fields and mutations the token's scopes do not cover, like Shopify (ACCESS_DENIED, partial data)", async () => {
+    const emulator = new ShopifyEmulator({ clock: new ManualClock(), scopes: ["write_orders", "read_merchant_managed_fulfillment_orders"] });
+    const shop = emulator.createShop(SHOP);
+    const order = shop.addOrder({
+      createdAt: "2026-07-15T11:00:00Z", email: "b@example.com", currency: "USD", lineItems: [{ title: "Mug", quantity: 1, price: "9.00" }],
+      customer: { email: "b@example.com", firstName: "B", lastName: "C", createdAt: "2025-01-01T00:00:00Z" }, billingAddress: null, shippingAddress: null,
+      fulfillmentOrders: [{ managedBy: "merchant" }, { managedBy: "third_party" }],
+    });
+    const { access_token: token } = emulator.install(SHOP);
+    const res = await adminGraphql(emulator, SHOP, token, SCREENING_QUERY, { id: gid("Order", order.id) });
+    const data = res.body.data as { order: { customer: unknown; fulfillmentOrders: { nodes: unknown[] } } };
+    expect(data.order.customer).toBeNull();
+    expect(data.order.fulfillmentOrders.nodes).toHaveLength(1); // the third-party one needs read_third_party_fulfillment_orders
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: ["order", "customer"], extensions: expect.objectContaining({ code: "ACCESS_DENIED", requiredAccess: "`read_customers` access scope." }) }),
+    ]);
+    const fo = gid("FulfillmentOrder", order.fulfillmentOrders[0]?.id ?? 0);
+    const hold = await adminGraphql(emulator, SHOP, token, `mutation($id: ID!) { fulfillmentOrderHold(id: $id, fulfillmentHold: { reason: OTHER }) { userErrors { message } } }`, { id: fo });
+    expect(hold.body.errors?.[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED", requiredAccess: "`write_merchant_managed_fulfillment_orders` access scope." } });
+    const disputes = await adminGraphql(emulator, SHOP, token, `{ disputes(first: 1) { nodes { id } } }`);
+    expect(disputes.body.errors?.[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED" } });
+  });
+});

@@ -10,6 +10,7 @@ import {
   Kind,
   type OperationDefinitionNode,
 } from "graphql";
+import { accessDenied, hasScope, REQUIRED_SCOPES } from "./access-scopes.js";
 import { adminSchema } from "./admin-schema.js";
 import type { CallLog, CallOutcome } from "./call-log.js";
 import { InvalidCursorError } from "./graphql-view.js";
@@ -42,6 +43,8 @@ const notEmulated = (what: string) =>
 
 const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
   const schema = info.schema;
+  const scope = REQUIRED_SCOPES[`${info.parentType.name}.${info.fieldName}`];
+  if (scope && !hasScope(ctx.scopes, scope)) throw accessDenied(info.fieldName, scope);
   const isRoot = info.parentType === schema.getQueryType() || info.parentType === schema.getMutationType();
   if (isRoot) {
     const table: Record<string, (a: Record<string, unknown>, c: ResolverContext) => unknown> =

@@ -1,4 +1,5 @@
 /** State → objects shaped like the Admin schema; graphql-js's default resolver walks them (functions get field args). */
+import { fulfillmentOrderScope, hasScope } from "./access-scopes.js";
 import { gid } from "./ids.js";
 import { financialStatus, orderTotal, type ShopState } from "./store.js";
 import type { Address, Dispute, FulfillmentHold, FulfillmentOrder, Order, RiskAssessment, Subscription, UsageRecord } from "./types.js";
@@ -13,6 +14,8 @@ export interface AppIdentity {
 export interface ViewContext {
   shop: ShopState;
   app: AppIdentity;
+  /** Scopes of the calling token: fulfillment orders are only visible with the scope for their location type. */
+  scopes: string[];
 }
 
 type View = Record<string, unknown>;
@@ -254,7 +257,12 @@ export function orderView(order: Order, ctx: ViewContext): View {
     disputes: [...shop.disputes.values()]
       .filter((d) => d.orderId === order.id)
       .map((d) => ({ __typename: "OrderDisputeSummary", id: gid("ShopifyPaymentsDispute", d.id), status: d.status, initiatedAs: d.type })),
-    fulfillmentOrders: (args: PageArgs) => connection(order.fulfillmentOrders, args, (fo) => fulfillmentOrderView(fo, ctx)),
+    fulfillmentOrders: (args: PageArgs) =>
+      connection(
+        order.fulfillmentOrders.filter((fo) => hasScope(ctx.scopes, fulfillmentOrderScope(fo.managedBy, "read"))),
+        args,
+        (fo) => fulfillmentOrderView(fo, ctx),
+      ),
   };
 }
 

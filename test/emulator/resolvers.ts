@@ -1,5 +1,6 @@
 /** Root Query and Mutation fields Holdfast uses; everything else answers "not emulated". */
 import { GraphQLError } from "graphql";
+import { accessDenied, fulfillmentOrderScope, hasScope } from "./access-scopes.js";
 import { gid, parseGid } from "./ids.js";
 import { HOLD_LIMIT_PER_APP, orderTotal } from "./store.js";
 import { matchesDate, parseSearchQuery, type SearchTerm } from "./search-query.js";
@@ -19,8 +20,6 @@ import {
 import type { HoldReason, Order, RiskLevel, Sentiment, Subscription } from "./types.js";
 
 export interface ResolverContext extends ViewContext {
-  /** Scopes granted to the calling token. */
-  scopes: string[];
   /** Used for the 60-day window of `orders` without read_all_orders. */
   now: number;
   baseUrl: string;
@@ -229,6 +228,8 @@ const mutations: Record<string, Resolver> = {
     if (!fo) {
       return { ...none, userErrors: [{ field: ["id"], message: "Fulfillment order does not exist.", code: "FULFILLMENT_ORDER_NOT_FOUND" }] };
     }
+    const holdScope = fulfillmentOrderScope(fo.managedBy, "write");
+    if (!hasScope(ctx.scopes, holdScope)) throw accessDenied("fulfillmentOrderHold", holdScope);
     const input = args.fulfillmentHold as HoldInput;
     const result = ctx.shop.hold(fo, input, ctx.app.apiKey);
     if ("error" in result) {
@@ -255,6 +256,8 @@ const mutations: Record<string, Resolver> = {
     const foId = idOf(args.id, "FulfillmentOrder");
     const fo = foId === null ? undefined : ctx.shop.findFulfillmentOrder(foId);
     if (!fo) return { fulfillmentOrder: null, userErrors: [{ field: ["id"], message: "Fulfillment order does not exist.", code: "FULFILLMENT_ORDER_NOT_FOUND" }] };
+    const releaseScope = fulfillmentOrderScope(fo.managedBy, "write");
+    if (!hasScope(ctx.scopes, releaseScope)) throw accessDenied("fulfillmentOrderReleaseHold", releaseScope);
     if (fo.status !== "ON_HOLD") {
       return { fulfillmentOrder: null, userErrors: [{ field: ["id"], message: "The fulfillment order is not on hold.", code: null }] };
     }
