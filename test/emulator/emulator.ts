@@ -185,7 +185,12 @@ export class ShopifyEmulator {
     if (!domain || !this.shops.has(domain)) return json(404, { errors: "Not Found" });
     const shop = this.shop(domain);
 
-    if (graphqlMatch && request.method === "POST") return this.handleGraphql(shop, request, graphqlBody);
+    if (graphqlMatch && request.method === "POST") {
+      if (typeof graphqlBody.query !== "string" || graphqlBody.query.trim() === "") {
+        return json(400, { errors: { query: "Required parameter missing or invalid" } });
+      }
+      return this.handleGraphql(shop, request, graphqlBody);
+    }
     if (isOauth && request.method === "POST") return this.handleOauth(shop, request.headers.get("content-type") ?? "", rawBody);
     const confirm = /^\/admin\/charges\/(\d+)\/confirm$/.exec(path);
     if (confirm && request.method === "GET") {
