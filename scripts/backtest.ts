@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { InMemoryHistoryStore } from "../app/risk/history";
-import { lookupIpRange, parseIpRangeCsv } from "../app/risk/ip-table";
+import { countryNameToIso, lookupIpRange, parseIpRangeCsv } from "../app/risk/ip-table";
 import { approvalPoint, prAuc, recallAtFpr, rocAuc, type ApprovalPoint } from "../app/risk/metrics";
 import { screenWithHistory } from "../app/risk/replay";
 import { defaultRuleset } from "../app/risk/ruleset";
@@ -168,7 +168,7 @@ export function htmlReport(report: Report, scored: Scored[], title: string): str
 }
 
 export function ipCountryFromTable(path: string): (ip: string) => string | undefined {
-  const table = parseIpRangeCsv(readFileSync(path, "utf8"));
+  const table = parseIpRangeCsv(readFileSync(path, "utf8"), countryNameToIso);
   return (ip) => lookupIpRange(table, ip);
 }
 

@@ -5,5 +5,5 @@ export { InMemoryHistoryStore, identityKeys, HISTORY_RETENTION_MS, WINDOWS, type
 export { addressKey, normaliseAddressText, normaliseName, normaliseZip } from "./address";
 export { defaultRuleset, DEFAULT_MODEL, RULESET_VERSION } from "./ruleset";
 export { SIGNALS } from "./signals/index";
-export { parseIpRangeCsv, lookupIpRange, ipToInt, intToIp, type IpRangeTable } from "./ip-table";
+export { parseIpRangeCsv, lookupIpRange, countryNameToIso, ipToInt, intToIp, type IpRangeTable } from "./ip-table";
 export * from "./types";

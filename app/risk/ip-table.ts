@@ -46,3 +46,38 @@ export function lookupIpRange(table: IpRangeTable, ip: string): string | undefin
   }
   return undefined;
 }
+
+const ALIASES: Record<string, string> = {
+  "korea republic of": "KR", "hong kong": "HK", "taiwan; republic of china (roc)": "TW", "viet nam": "VN", "russian federation": "RU",
+  "iran (islamic republic of)": "IR", "syrian arab republic": "SY", "czech republic": "CZ", turkey: "TR", "palestinian territory occupied": "PS",
+  "moldova republic of": "MD", macedonia: "MK", "croatia (local name: hrvatska)": "HR", "bosnia and herzegowina": "BA", "libyan arab jamahiriya": "LY",
+  "slovakia (slovak republic)": "SK", "saint vincent and the grenadines": "VC", macau: "MO", "wallis and futuna islands": "WF",
+  "tanzania united republic of": "TZ", "cote d'ivoire": "CI", congo: "CG", "congo the democratic republic of the": "CD", swaziland: "SZ", reunion: "RE",
+  "holy see (vatican city state)": "VA", "virgin islands (british)": "VG", myanmar: "MM", "brunei darussalam": "BN", "trinidad and tobago": "TT",
+  "turks and caicos islands": "TC", "virgin islands (u.s.)": "VI", "antigua and barbuda": "AG", "st. pierre and miquelon": "PM", "saint martin": "MF",
+  "lao people's democratic republic": "LA", "micronesia federated states of": "FM", curacao: "CW", "bonaire; sint eustatius; saba": "BQ",
+  "korea democratic people's republic of": "KP", "sao tome and principe": "ST", "saint kitts and nevis": "KN", "european union": "EU",
+};
+let byName: Map<string, string> | undefined;
+
+/** English country name (as in ip_country.csv) -> ISO 3166-1 alpha-2, via Intl.DisplayNames plus aliases. */
+export function countryNameToIso(name: string): string | undefined {
+  const n = name.trim().toLowerCase();
+  if (/^[a-z]{2}$/u.test(n)) return n.toUpperCase();
+  if (!byName) {
+    byName = new Map();
+    const dn = new Intl.DisplayNames(["en"], { type: "region" });
+    for (let a = 65; a < 91; a++) {
+      for (let b = 65; b < 91; b++) {
+        const code = String.fromCharCode(a, b);
+        try {
+          const label = dn.of(code);
+          if (label && label !== code) byName.set(label.toLowerCase(), code);
+        } catch {
+          // not a region code
+        }
+      }
+    }
+  }
+  return ALIASES[n] ?? byName.get(n);
+}

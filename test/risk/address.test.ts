@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addressKey, normaliseAddressText, normaliseName, normaliseZip } from "~/risk/address";
+import { countryNameToIso, intToIp, lookupIpRange, parseIpRangeCsv } from "~/risk/ip-table";
 
 describe("Japanese address variants map to one form", () => {
   const canonical = "千代田区千代田1-1-1";
@@ -59,4 +60,14 @@ describe("names and zips", () => {
     ["John Smith", "john smith"], ["  JOHN   SMITH ", "john smith"], ["José Álvarez", "alvarez jose"], ["ＪＯＨＮ ＳＭＩＴＨ", "john smith"], ["O'Brien, Pat", "brien o pat"],
   ])("%s", (n, want) => expect(normaliseName(n)).toBe(want));
   it.each([["100-0001", "1000001"], ["１００－０００１", "1000001"], ["sw1a 1aa", "SW1A1AA"], ["〒100-0001", "1000001"]])("%s", (z, want) => expect(normaliseZip(z)).toBe(want));
+});
+
+describe("ip range table", () => {
+  const table = parseIpRangeCsv("lower_bound_ip_address,upper_bound_ip_address,country\n16777216,16777471,Australia\n16777472,16777727,Korea Republic of\nbad line\n", countryNameToIso);
+  it.each([
+    ["1.0.0.1", "AU"], ["1.0.1.255", "KR"], ["1.0.2.0", undefined], ["0.0.0.0", undefined], ["999.1.1.1", undefined], ["not an ip", undefined],
+  ])("%s -> %s", (ip, want) => expect(lookupIpRange(table, ip)).toBe(want));
+  it.each([["United States", "US"], ["Japan", "JP"], ["Russian Federation", "RU"], ["Viet Nam", "VN"], ["jp", "JP"], ["Atlantis", undefined]])(
+    "%s -> %s", (n, want) => expect(countryNameToIso(n)).toBe(want));
+  it("int to dotted quad", () => expect(intToIp(732758368.8)).toBe("43.173.1.96"));
 });
