@@ -4,6 +4,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { env } from "./env.server";
 import { db } from "./db.server";
+import { installOriginOverride } from "./shopify/origin-override.server";
 
 /** The dated Admin API version used everywhere (TOML, codegen, extension, gateway). */
 export const API_VERSION = ApiVersion.July26;
@@ -24,6 +25,9 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
 });
+
+// After shopifyApp(): the library sets its own fetch when it loads.
+if (config.SHOPIFY_API_ORIGIN_OVERRIDE) installOriginOverride(config.SHOPIFY_API_ORIGIN_OVERRIDE);
 
 export default shopify;
 export const apiVersion = API_VERSION;
