@@ -178,3 +178,20 @@ describe("automatic orders/updated", () => {
     expect(target.received).toHaveLength(1);
   });
 });
+
+describe("buyer and merchant actions with their webhooks", () => {
+  it("places an order, opens and updates a dispute, each followed by its webhook built from the new state", async () => {
+    const w = world();
+    const target = await receiver();
+    const sender = new WebhookSender(w.emulator, { targetBaseUrl: target.url, sleep: async () => {} });
+    const { order, result } = await sender.placeOrder(SHOP, new OrderFactory({ seed: 99 }).fraud("disposable_email").draft);
+    expect(result.ok).toBe(true);
+    expect((JSON.parse(target.received[0]?.body ?? "{}") as { id: number }).id).toBe(order.id);
+    const { dispute } = await sender.openDispute(SHOP, order.id, { reason: "UNRECOGNIZED" });
+    await sender.updateDispute(SHOP, dispute.id, { status: "LOST" });
+    const bodies = target.received.slice(1).map((r) => JSON.parse(r.body) as { reason: string; status: string; finalized_on: string | null });
+    expect(target.received.map((r) => r.headers["x-shopify-topic"])).toEqual(["orders/create", "disputes/create", "disputes/update"]);
+    expect(bodies[0]).toMatchObject({ reason: "unrecognized", status: "needs_response", finalized_on: null });
+    expect(bodies[1]).toMatchObject({ status: "lost", finalized_on: "2026-07-15T12:00:00Z" });
+  });
+});

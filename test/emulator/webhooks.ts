@@ -3,6 +3,8 @@ import { createHmac, randomUUID } from "node:crypto";
 import { sleep as realSleep } from "./clock.js";
 import type { ShopifyEmulator } from "./emulator.js";
 import { Rng } from "./order-factory.js";
+import type { DisputeDraft, OrderDraft, ShopState } from "./store.js";
+import type { Dispute, Order } from "./types.js";
 import {
   customersDataRequestPayload,
   customersRedactPayload,
@@ -203,6 +205,26 @@ export class WebhookSender {
     const dispute = this.emulator.shop(shop).disputes.get(id);
     if (!dispute) throw new Error(`no dispute ${id} in ${shop}`);
     return dispute;
+  }
+
+  // ---- merchant/buyer actions with their webhook ---------------------------
+
+  /** A buyer checks out: the order enters store state, then orders/create is delivered. */
+  async placeOrder(shop: string, draft: OrderDraft, opts: { delayMs?: number; retry?: boolean } = {}): Promise<{ order: Order; result: DeliveryResult }> {
+    const order = this.emulator.shop(shop).addOrder(draft);
+    return { order, result: await this.deliver(this.ordersCreate(shop, order.id), opts) };
+  }
+
+  /** The card network opens a chargeback or inquiry: the dispute enters store state, then disputes/create is delivered. */
+  async openDispute(shop: string, orderId: number, draft: DisputeDraft = {}): Promise<{ dispute: Dispute; result: DeliveryResult }> {
+    const dispute = this.emulator.shop(shop).addDispute(orderId, draft);
+    return { dispute, result: await this.deliver(this.disputesCreate(shop, dispute.id)) };
+  }
+
+  /** A dispute moves on (e.g. status WON or LOST): state changes, then disputes/update is delivered. */
+  async updateDispute(shop: string, disputeId: number, patch: Parameters<ShopState["updateDispute"]>[1]): Promise<{ dispute: Dispute; result: DeliveryResult }> {
+    const dispute = this.emulator.shop(shop).updateDispute(disputeId, patch);
+    return { dispute, result: await this.deliver(this.disputesUpdate(shop, disputeId)) };
   }
 
   // ---- sending -----------------------------------------------------------
