@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -64,10 +64,13 @@ describe("converter", () => {
     expect(parseUsDateTime("12/1/2015 0:05")).toBe("2015-12-01T00:05:00.000Z");
   });
   it("maps ravelin customers to one order record each", () => {
-    const line = readFileSync("../shared/datasets/ravelin/customers.jsonl", "utf8").split("\n")[0]!;
+    // The first record of ../shared/datasets/ravelin/customers.jsonl, inlined so the suite runs without shared/.
+    const line = RAVELIN_FIRST_RECORD;
     const recs = convertRavelin(line);
     expect(recs.length).toBeGreaterThan(0);
     expect(recs[0]!.order).toMatchObject({ email: "josephhoward@yahoo.com", shipping_address: { country_code: "US", province_code: "CA", zip: "51896" } });
     expect(recs[0]!.label.fraud).toBe(false);
   });
 });
+
+const RAVELIN_FIRST_RECORD = "{\"fraudulent\": false, \"customer\": {\"customerEmail\": \"josephhoward@yahoo.com\", \"customerPhone\": \"400-108-5415\", \"customerDevice\": \"yyeiaxpltf82440jnb3v\", \"customerIPAddress\": \"8.129.104.40\", \"customerBillingAddress\": \"5493 Jones Islands\\nBrownside, CA 51896\", \"loggedAt\": \"2023-01-01T19:00:00+00:00\"}, \"orders\": [{\"orderId\": \"vjbdvd\", \"orderAmount\": 18, \"orderState\": \"pending\", \"orderShippingAddress\": \"5493 Jones Islands\\nBrownside, CA 51896\", \"loggedAt\": \"2023-01-01T19:56:00+00:00\"}, {\"orderId\": \"yp6x27\", \"orderAmount\": 26, \"orderState\": \"fulfilled\", \"orderShippingAddress\": \"5493 Jones Islands\\nBrownside, CA 51896\", \"loggedAt\": \"2023-01-01T20:03:00+00:00\"}], \"paymentMethods\": [{\"paymentMethodId\": \"wt07xm68b\", \"paymentMethodRegistrationFailure\": true, \"paymentMethodType\": \"card\", \"paymentMethodProvider\": \"JCB 16 digit\", \"paymentMethodIssuer\": \"Citizens First Banks\", \"loggedAt\": \"2023-01-01T19:07:00+00:00\"}], \"transactions\": [{\"transactionId\": \"a9lcj51r\", \"orderId\": \"vjbdvd\", \"paymentMethodId\": \"wt07xm68b\", \"transactionAmount\": 18, \"transactionFailed\": false, \"loggedAt\": \"2023-01-01T19:57:52+00:00\"}, {\"transactionId\": \"y4wcv03i\", \"orderId\": \"yp6x27\", \"paymentMethodId\": \"wt07xm68b\", \"transactionAmount\": 26, \"transactionFailed\": false, \"loggedAt\": \"2023-01-01T20:07:38+00:00\"}]}";
