@@ -3,10 +3,14 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, GraphqlQueryError, RequestedTokenType, shopifyApi, type Session } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { GraphQLClient } from "graphql-request";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.js";
 import { ShopifyEmulator } from "./emulator.js";
+import { OrderFactory } from "./order-factory.js";
 import { emulatorFetch, startEmulatorServer, type RunningEmulator } from "./server.js";
+import { WebhookSender } from "./webhooks.js";
 
 const SHOP = "compat.myshopify.com";
 const clock = new ManualClock(Date.now()); // jose checks session tokens against the real clock
@@ -71,6 +75,39 @@ describe("@shopify/shopify-api 13.1 against the emulator", () => {
     const retried = await client.request(`{ shop { name } }`, { retries: 1 });
     expect(retried.data).toEqual({ shop: { name: "compat" } });
     expect(emulator.log.all({ outcome: "fault" }).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("webhooks as seen by shopify-api's webhooks.validate (what authenticate.webhook uses)", () => {
+  it("accepts the emulator's signature and headers, and rejects a tampered body", async () => {
+    const seen: unknown[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const rawBody = Buffer.concat(chunks).toString("utf8");
+        void shopify.webhooks.validate({ rawBody, rawRequest: req, rawResponse: res }).then((check) => {
+          seen.push(check);
+          res.writeHead(check.valid ? 200 : 401);
+          res.end();
+        });
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const sender = new WebhookSender(emulator, { targetBaseUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`, retrySchedule: [] });
+      emulator.shop(SHOP).addOrder(new OrderFactory({ seed: 4 }).legit().draft);
+      const order = [...emulator.shop(SHOP).orders.values()][0];
+      const delivery = sender.ordersCreate(SHOP, order?.id ?? 0);
+      expect((await sender.deliver(delivery)).ok).toBe(true);
+      expect(seen[0]).toMatchObject({ valid: true, topic: "ORDERS_CREATE", domain: SHOP, apiVersion: "2026-07", webhookId: delivery.webhookId, eventId: delivery.eventId, triggeredAt: delivery.triggeredAt });
+      // original signature, altered body
+      const tampered = await fetch(sender.url(delivery), { method: "POST", headers: sender.headers(delivery), body: delivery.body.replace(/"total_price":"[^"]+"/, '"total_price":"0.01"') });
+      expect(tampered.status).toBe(401);
+      expect(seen[1]).toMatchObject({ valid: false, reason: "invalid_hmac" });
+    } finally {
+      receiver.close();
+    }
   });
 });
 
