@@ -95,7 +95,11 @@ function restCustomer(c: Customer, currency: string): Json {
   };
 }
 
-/** The orders/create and orders/updated payload (REST 2026-07 shape). */
+/**
+ * The orders/create and orders/updated payload (REST 2026-07 shape). Factory orders validate against the inferred
+ * schema; guest orders (customer null) and orders without email send null there, as Shopify does, which that schema
+ * (inferred from one example) does not admit.
+ */
 export function orderPayload(shop: ShopState, order: Order): Json {
   const c = order.currency;
   const total = orderTotal(order);
@@ -134,7 +138,7 @@ export function orderPayload(shop: ShopState, order: Order): Json {
       ? {
           accept_language: order.clientDetails.acceptLanguage,
           browser_height: order.clientDetails.browserHeight,
-          browser_ip: order.clientDetails.browserIp ?? order.browserIp ?? "0.0.0.0",
+          browser_ip: order.clientDetails.browserIp ?? order.browserIp,
           browser_width: order.clientDetails.browserWidth,
           session_hash: null,
           user_agent: order.clientDetails.userAgent ?? "",
@@ -144,7 +148,7 @@ export function orderPayload(shop: ShopState, order: Order): Json {
     company: null,
     confirmation_number: order.token.slice(0, 9).toUpperCase(),
     confirmed: true,
-    contact_email: order.email ?? `no-email-${order.id}@example.invalid`,
+    contact_email: order.email,
     created_at: order.createdAt,
     currency: c,
     current_shipping_price_set: set(order.shippingPrice, c),
@@ -165,7 +169,7 @@ export function orderPayload(shop: ShopState, order: Order): Json {
     })),
     discount_codes: order.discountCodes.map((d) => ({ code: d.code, amount: d.amount, type: d.type })),
     duties_included: false,
-    email: order.email ?? `no-email-${order.id}@example.invalid`,
+    email: order.email,
     estimated_taxes: false,
     financial_status: status,
     fulfillment_status: fulfilled ? "fulfilled" : null,

@@ -18,7 +18,6 @@ import type {
   Order,
   RiskAssessment,
   RiskLevel,
-  Sentiment,
   Subscription,
   Transaction,
   UsageRecord,
@@ -450,5 +449,3 @@ function defaultCard(): CardDetails {
     wallet: null,
   };
 }
-
-export const sentiments: readonly Sentiment[] = ["NEGATIVE", "NEUTRAL", "POSITIVE"];
