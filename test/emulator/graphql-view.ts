@@ -67,7 +67,7 @@ export function connection<T extends { id: number }>(items: T[], args: PageArgs,
   let page = list;
   if (typeof args.first === "number") page = page.slice(0, args.first);
   if (typeof args.last === "number") page = page.slice(Math.max(0, page.length - args.last));
-  const firstIndex = list.indexOf(page[0] as T);
+  const firstIndex = page.length > 0 ? list.indexOf(page[0] as T) : list.length;
   const edges = page.map((item) => ({ cursor: encodeCursor(item.id), node: toView(item) }));
   return {
     edges,
