@@ -9,10 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, inject } from "vitest";
 import { MIGRATED_SNAPSHOT, PG_SCHEMA, SQLITE_SCHEMA, readSource, toPostgresSchema } from "../../scripts/prisma-schemas.mjs";
 import { applyPostgresMigrations, readMigrations } from "../../scripts/db-migrate.mjs";
-import { SQLITE_TEMPLATE } from "../setup/global-db";
 import { pgUrl } from "../support/db";
 
 function fromEmptyScript(schemaFile: string, url: string): string {
@@ -59,7 +58,7 @@ describe("schema sources", () => {
 
 describe("SQLite migrations", () => {
   it("leave the database in write-ahead-log mode", () => {
-    const db = new Database(SQLITE_TEMPLATE, { readonly: true });
+    const db = new Database(inject("sqliteTemplate"), { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
   });
@@ -70,7 +69,7 @@ describe("SQLite migrations", () => {
     const db = new Database(expected);
     db.exec(fromEmptyScript(SQLITE_SCHEMA, `file:${expected}`));
     db.close();
-    const got = sqliteShape(SQLITE_TEMPLATE);
+    const got = sqliteShape(inject("sqliteTemplate"));
     expect(got.map((t) => t.name)).toContain("WebhookDelivery");
     expect(got).toEqual(sqliteShape(expected));
   });

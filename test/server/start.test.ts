@@ -1,12 +1,10 @@
 // `npm start` in earnest: the production build serves pages and verifies webhooks, and refuses
 // to start with a broken environment.
 import { beforeAll, expect, it } from "vitest";
-import { buildApp, runAppToExit, signedWebhook, startApp, type RunningApp } from "../support/server";
+import { runAppToExit, signedWebhook, startApp, type RunningApp } from "../support/server";
 import { describeEachDb } from "../support/db";
 
 const SHOP = "start-test.myshopify.com";
-
-beforeAll(() => buildApp(), 120_000);
 
 it("refuses to start without SHOPIFY_API_SECRET, naming it", async () => {
   const { code, output } = await runAppToExit({ SHOPIFY_API_SECRET: undefined, DATABASE_URL: "file:./.cache/test/never.sqlite" });

@@ -3,7 +3,7 @@
 // refresh token; app/uninstalled then removes it.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ShopifyEmulator, startEmulatorServer, type RunningEmulator } from "../emulator/index";
-import { TEST_API_KEY, TEST_API_SECRET, buildApp, signedWebhook, startApp, type RunningApp } from "../support/server";
+import { TEST_API_KEY, TEST_API_SECRET, signedWebhook, startApp, type RunningApp } from "../support/server";
 import { describeEachDb } from "../support/db";
 
 const SHOP = "token-exchange.myshopify.com";
@@ -11,7 +11,6 @@ let emulator: ShopifyEmulator;
 let server: RunningEmulator;
 
 beforeAll(async () => {
-  buildApp();
   emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
   emulator.createShop(SHOP);
   server = await startEmulatorServer(emulator);

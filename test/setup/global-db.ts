@@ -1,19 +1,29 @@
-// Runs once before the suite: builds a migrated SQLite template that each test file copies
-// (fast, isolated), using the same `prisma migrate deploy` that `npm run setup` uses.
+// Runs once before the suite: builds the app, and a migrated SQLite template that each test file copies
+// (fast, isolated), using the same `prisma migrate deploy` + WAL step that `npm run setup` uses.
+// Each run gets its own template folder, so two test runs in one checkout never collide.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import type { TestProject } from "vitest/node";
 import { enableSqliteWal } from "../../scripts/db-migrate.mjs";
 
-export const TEMPLATE_DIR = path.resolve(".cache/test");
-export const SQLITE_TEMPLATE = path.join(TEMPLATE_DIR, "template.sqlite");
+declare module "vitest" {
+  export interface ProvidedContext {
+    sqliteTemplate: string;
+  }
+}
 
-export default function setup() {
-  mkdirSync(TEMPLATE_DIR, { recursive: true });
-  rmSync(SQLITE_TEMPLATE, { force: true });
+export default function setup(project: TestProject) {
+  const dir = mkdtempSync(path.join(tmpdir(), "holdfast-template-"));
+  const template = path.join(dir, "template.sqlite");
   execFileSync("npx", ["prisma", "migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: `file:${SQLITE_TEMPLATE}` },
+    env: { ...process.env, DATABASE_URL: `file:${template}` },
     stdio: ["ignore", "ignore", "pipe"],
   });
-  enableSqliteWal(`file:${SQLITE_TEMPLATE}`);
+  enableSqliteWal(`file:${template}`);
+  project.provide("sqliteTemplate", template);
+  // The production build that the HTTP tests start (test/support/server.ts), built once per run.
+  execFileSync("npx", ["remix", "vite:build"], { stdio: ["ignore", "ignore", "pipe"] });
+  return () => rmSync(dir, { recursive: true, force: true });
 }

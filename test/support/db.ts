@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, inject } from "vitest";
 import { createPrismaClient, type Db } from "../../app/db.server";
 import { applyPostgresMigrations } from "../../scripts/db-migrate.mjs";
-import { SQLITE_TEMPLATE } from "../setup/global-db";
 
 export type DbKind = "sqlite" | "postgresql";
 
@@ -27,7 +26,7 @@ export async function createTestDb(kind: DbKind): Promise<TestDb & { drop: () =>
   if (kind === "sqlite") {
     const dir = mkdtempSync(path.join(tmpdir(), "holdfast-test-"));
     const file = path.join(dir, "test.sqlite");
-    copyFileSync(SQLITE_TEMPLATE, file);
+    copyFileSync(inject("sqliteTemplate"), file);
     const url = `file:${file}`;
     const db = createPrismaClient(url);
     return { kind, url, db, drop: async () => { await db.$disconnect(); rmSync(dir, { recursive: true, force: true }); } };

@@ -1,15 +1,11 @@
 // Starts the production build (`remix-serve build/server/index.js`, what `npm start` runs) as a
 // child process, so tests exercise the real HTTP stack, routes and start-up validation.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { createHmac, randomUUID } from "node:crypto";
 
 export const TEST_API_KEY = "holdfast-test-key";
 export const TEST_API_SECRET = "holdfast-test-secret";
-
-export function buildApp() {
-  execFileSync("npx", ["remix", "vite:build"], { stdio: ["ignore", "ignore", "pipe"] });
-}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
