@@ -8,7 +8,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, inject } from "vitest";
-import { createPrismaClient, type Db } from "../../app/db.server";
+import { createPrismaClient, type Db } from "../../app/db-client.server";
 import { applyPostgresMigrations } from "../../scripts/db-migrate.mjs";
 
 export type DbKind = "sqlite" | "postgresql";
