@@ -1,5 +1,6 @@
 /** The emulator: shops, app installation, tokens, throttling, faults and the request handler they share. */
 import { parse, Kind } from "graphql";
+import { DEFAULT_SCOPES } from "../../app/env.server.js";
 import { systemClock, sleep as realSleep, type Clock } from "./clock.js";
 import { CallLog } from "./call-log.js";
 import { executeAdminGraphql, type GraphqlRequestBody } from "./admin-graphql.js";
@@ -12,16 +13,8 @@ import type { Order } from "./types.js";
 import { STANDARD_PLAN, Throttle, type ThrottleConfig } from "./throttle.js";
 import { TokenStore, type TokenGrant } from "./tokens.js";
 
-export const DEFAULT_SCOPES = [
-  "read_orders",
-  "write_orders",
-  "read_customers",
-  "read_merchant_managed_fulfillment_orders",
-  "write_merchant_managed_fulfillment_orders",
-  "read_third_party_fulfillment_orders",
-  "write_third_party_fulfillment_orders",
-  "read_shopify_payments_disputes",
-];
+// The scopes Holdfast requests (shopify.app.toml), granted on install.
+export { DEFAULT_SCOPES };
 
 export interface EmulatorOptions {
   apiKey?: string;
@@ -66,7 +59,7 @@ export class ShopifyEmulator {
   constructor(opts: EmulatorOptions = {}) {
     this.app = { id: 1_000_001, apiKey: opts.apiKey ?? "holdfast-test-api-key", title: opts.appTitle ?? "Holdfast", handle: opts.appHandle ?? "holdfast" };
     this.apiSecret = opts.apiSecret ?? "holdfast-test-api-secret";
-    this.scopes = opts.scopes ?? DEFAULT_SCOPES;
+    this.scopes = opts.scopes ?? [...DEFAULT_SCOPES];
     this.clock = opts.clock ?? systemClock;
     this.tokens = new TokenStore(this.clock);
     this.throttle = new Throttle({ ...STANDARD_PLAN, ...opts.throttle }, this.clock);

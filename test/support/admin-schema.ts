@@ -2,19 +2,10 @@
 // to find and validate every GraphQL operation in the app and its extensions.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
-import { buildClientSchema, parse, validate, type GraphQLError, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import { parse, validate, type GraphQLError } from "graphql";
+import { adminSchema } from "../emulator/admin-schema";
 
-export const ADMIN_SCHEMA_FILE = path.resolve("app/shopify/schema/admin-2026-07.json.gz");
-
-let cached: GraphQLSchema | undefined;
-export function adminSchema(): GraphQLSchema {
-  if (!cached) {
-    const json = JSON.parse(gunzipSync(readFileSync(ADMIN_SCHEMA_FILE)).toString("utf8")) as { data: IntrospectionQuery };
-    cached = buildClientSchema(json.data);
-  }
-  return cached;
-}
+export { adminSchema };
 
 /** Validation errors for one operation document (empty when valid). */
 export function validateOperation(source: string, schema = adminSchema()): readonly GraphQLError[] {
