@@ -1,6 +1,8 @@
 // The one path every webhook route takes: verify the HMAC (401 when it is missing or wrong; the
-// library answers 400 on other missing headers, 405 on non-POST), record the delivery once, then run the
-// topic's follow-up only for a first delivery. Screening never happens inline.
+// library answers 400 on other missing headers, 405 on non-POST), run the topic's follow-up, then
+// record the delivery once. Follow-ups must be idempotent: they run on every verified delivery, so a
+// delivery whose follow-up failed (500) is completed by Shopify's retry instead of being skipped as
+// a duplicate. Screening never happens inline.
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { recordDelivery } from "./deliveries.server";
@@ -16,7 +18,8 @@ export async function acceptWebhook(
     return new Response("Missing X-Shopify-Hmac-Sha256", { status: 401 });
   }
   const ctx = await authenticate.webhook(request);
-  const outcome = await recordDelivery(
+  if (followUp) await followUp(ctx);
+  await recordDelivery(
     db,
     {
       shop: ctx.shop,
@@ -28,6 +31,5 @@ export async function acceptWebhook(
     },
     { status: "received" },
   );
-  if (outcome === "recorded" && followUp) await followUp(ctx);
   return new Response(null, { status: 200 });
 }
