@@ -5,4 +5,3 @@ export declare function applyPostgresMigrations(opts: {
   dir?: string;
   log?: (message: string) => void;
 }): Promise<string[]>;
-export declare function enableSqliteWal(url: string): void;

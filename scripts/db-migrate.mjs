@@ -81,7 +81,7 @@ export async function applyPostgresMigrations({ connectionString, schema, dir = 
  * SQLite: switch the file to write-ahead logging (persistent in the file), so readers such as the
  * dashboard never block the writer and commits are cheaper.
  */
-export function enableSqliteWal(url) {
+function enableSqliteWal(url) {
   const file = url.replace(/^file:/i, "").split("?")[0];
   const db = new Database(file);
   try {

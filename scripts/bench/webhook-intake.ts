@@ -2,19 +2,17 @@
 // build's real HTTP endpoint on SQLite; reports throughput, latency percentiles and peak RSS.
 // (The full orders/create intake benchmark with its targets arrives with the order pipeline.)
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signedWebhook, startApp } from "../../test/support/server";
-import { enableSqliteWal } from "../db-migrate.mjs";
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
 const CONCURRENCY = 32;
 
 const dir = mkdtempSync(path.join(tmpdir(), "holdfast-bench-"));
 const file = path.join(dir, "bench.sqlite");
-execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
-enableSqliteWal(`file:${file}`);
+execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
 execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
 const app = await startApp({ DATABASE_URL: `file:${file}` });
 
@@ -22,7 +20,7 @@ let peakRss = 0;
 const pid = app.child.pid!;
 const sampler = setInterval(() => {
   try {
-    const status = execFileSync("cat", [`/proc/${pid}/status`], { encoding: "utf8" });
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     peakRss = Math.max(peakRss, kb * 1024);
   } catch {

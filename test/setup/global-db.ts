@@ -1,12 +1,11 @@
 // Runs once before the suite: builds the app, and a migrated SQLite template that each test file copies
-// (fast, isolated), using the same `prisma migrate deploy` + WAL step that `npm run setup` uses.
+// (fast, isolated), using the same migration step as `npm run setup` (scripts/db-migrate.mjs).
 // Each run gets its own template folder, so two test runs in one checkout never collide.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { enableSqliteWal } from "../../scripts/db-migrate.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,11 +16,10 @@ declare module "vitest" {
 export default function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), "holdfast-template-"));
   const template = path.join(dir, "template.sqlite");
-  execFileSync("npx", ["prisma", "migrate", "deploy"], {
+  execFileSync(process.execPath, ["scripts/db-migrate.mjs"], {
     env: { ...process.env, DATABASE_URL: `file:${template}` },
     stdio: ["ignore", "ignore", "pipe"],
   });
-  enableSqliteWal(`file:${template}`);
   project.provide("sqliteTemplate", template);
   // The production build that the HTTP tests start (test/support/server.ts), built once per run.
   execFileSync("npx", ["remix", "vite:build"], { stdio: ["ignore", "ignore", "pipe"] });
