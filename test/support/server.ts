@@ -38,8 +38,8 @@ export function appEnv(overrides: Record<string, string | undefined>): NodeJS.Pr
   return env;
 }
 
-/** Start the built app; resolves once it answers HTTP. */
-export async function startApp(overrides: Record<string, string | undefined>): Promise<RunningApp> {
+/** Spawn `remix-serve build/server/index.js` on a free port, collecting its output. */
+async function spawnApp(overrides: Record<string, string | undefined>) {
   const port = await freePort();
   const child = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
     env: appEnv({ PORT: String(port), HOST: "127.0.0.1", ...overrides }),
@@ -48,45 +48,42 @@ export async function startApp(overrides: Record<string, string | undefined>): P
   let out = "";
   child.stdout?.on("data", (d) => (out += String(d)));
   child.stderr?.on("data", (d) => (out += String(d)));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  return { child, baseUrl: `http://127.0.0.1:${port}`, output: () => out, exited };
+}
+
+/** Start the built app; resolves once it answers HTTP. */
+export async function startApp(overrides: Record<string, string | undefined>): Promise<RunningApp> {
+  const { child, baseUrl, output, exited } = await spawnApp(overrides);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output()}`);
     try {
       await fetch(baseUrl, { signal: AbortSignal.timeout(1000) });
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`app did not start:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`app did not start:\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
   return {
     baseUrl,
     child,
-    output: () => out,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
   };
 }
 
 /** Run the built app expecting it to exit; returns its exit code and output. */
 export async function runAppToExit(overrides: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
-    env: appEnv({ PORT: String(port), ...overrides }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += String(d)));
-  child.stderr?.on("data", (d) => (output += String(d)));
+  const { child, output, exited } = await spawnApp(overrides);
   const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  const code = await exited;
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output() };
 }
 
 /** Headers of a webhook delivery as Shopify sends it, signed with `secret`. */
