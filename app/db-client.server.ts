@@ -25,3 +25,11 @@ export function createPrismaClient(url: string): Db {
   }
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
 }
+
+/**
+ * A unique-constraint violation (Prisma P2002). Checked by code, not `instanceof`: the SQLite and
+ * PostgreSQL clients are generated separately and each has its own error classes.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}

@@ -30,7 +30,6 @@ const shopify = shopifyApp({
 if (config.SHOPIFY_API_ORIGIN_OVERRIDE) installOriginOverride(config.SHOPIFY_API_ORIGIN_OVERRIDE);
 
 export default shopify;
-export const apiVersion = API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;

@@ -121,10 +121,9 @@ function demoOrders(n: number): { draft: OrderDraft; fraud: boolean }[] {
   const out: { draft: OrderDraft; fraud: boolean }[] = [];
   if (existsSync(DATASET)) {
     const records = convertFraudEcommerce(readFileSync(DATASET, "utf8")).slice(0, Math.floor(n * 0.6));
-    const last = Math.max(...records.map((r) => Date.parse(String(r.order.created_at))));
+    // Shift the 2015 timestamps to the last hours, keeping each sign-up-to-purchase gap.
+    const shift = now - 60_000 - Math.max(...records.map((r) => Date.parse(String(r.order.created_at))));
     for (const r of records) {
-      // Shift the 2015 timestamps to the last hours, keeping each sign-up-to-purchase gap.
-      const shift = now - 60_000 - last;
       const order: Record<string, unknown> = { ...r.order, created_at: new Date(Date.parse(String(r.order.created_at)) + shift).toISOString() };
       const customer = r.order.customer as { created_at?: string } | undefined;
       if (customer?.created_at) order.customer = { ...customer, created_at: new Date(Date.parse(customer.created_at) + shift).toISOString() };

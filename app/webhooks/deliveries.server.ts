@@ -1,7 +1,7 @@
 // Webhook deliveries: every accepted delivery is recorded once per (shop, webhookId).
 // Shopify redelivers the same X-Shopify-Webhook-Id on retries and sometimes duplicates
 // deliveries, so a unique-key violation simply means "seen before" (still answered 200).
-import type { Db, Tx } from "../db.server";
+import { isUniqueViolation, type Db, type Tx } from "../db-client.server";
 
 export interface DeliveryHeaders {
   shop: string;
@@ -14,14 +14,6 @@ export interface DeliveryHeaders {
 
 export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";
 export type RecordOutcome = "recorded" | "duplicate";
-
-/**
- * A unique-constraint violation (Prisma P2002). Checked by code, not `instanceof`: the SQLite and
- * PostgreSQL clients are generated separately and each has its own error classes.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
-}
 
 function parseTriggeredAt(value: string | undefined): Date | null {
   if (!value) return null;

@@ -83,11 +83,11 @@ describe("SQLite migrations", () => {
       [schema],
     );
     const indexes = await client.query(
-      `SELECT tablename, indexname, replace(indexdef, $1, 'S') AS def FROM pg_indexes
-       WHERE schemaname = $2 AND tablename NOT LIKE '\\_%' ORDER BY tablename, indexname`,
-      [`"${schema}".`, schema],
+      `SELECT tablename, indexname, indexdef AS def FROM pg_indexes
+       WHERE schemaname = $1 AND tablename NOT LIKE '\\_%' ORDER BY tablename, indexname`,
+      [schema],
     );
-    return { columns: columns.rows, indexes: indexes.rows.map((r) => ({ ...r, def: String(r.def).replace(schema, "S") })) };
+    return { columns: columns.rows, indexes: indexes.rows.map((r) => ({ ...r, def: String(r.def).replaceAll(schema, "S") })) };
   }
 
   it("produce the same database as the current schema, and re-running applies nothing", async () => {
