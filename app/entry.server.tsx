@@ -4,6 +4,10 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { ensureBackgroundWork } from "./background.server";
+
+// The worker starts with the server (the embedded default: one process, SQLite).
+ensureBackgroundWork();
 
 export const streamTimeout = 5000;
 

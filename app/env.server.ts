@@ -38,6 +38,10 @@ const schema = z.object({
   /** Where Admin API traffic goes instead of https://<shop>; only for the local emulator (demo, tests). */
   SHOPIFY_API_ORIGIN_OVERRIDE: z.string().url("must be a URL").optional(),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** Run the job worker inside this process (the embedded default), or leave it to `npm run worker`. */
+  HOLDFAST_WORKER: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  /** Jobs one worker process runs at once. */
+  HOLDFAST_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SCOPES"> & { SCOPES: string[] };

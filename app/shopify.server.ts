@@ -5,6 +5,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { env } from "./env.server";
 import { db } from "./db.server";
 import { installOriginOverride } from "./shopify/origin-override.server";
+import { markInstalled } from "./webhooks/shop-lifecycle.server";
 
 /** The dated Admin API version used everywhere (TOML, codegen, extension, gateway). */
 export const API_VERSION = ApiVersion.July26;
@@ -20,6 +21,12 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,
+  hooks: {
+    // Runs after each token exchange that stores an offline session (install, reinstall).
+    afterAuth: async ({ session }) => {
+      if (!session.isOnline) await markInstalled(db, session.shop, session.scope, new Date());
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true, // token exchange
     expiringOfflineAccessTokens: true,

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { acceptWebhook } from "../webhooks/accept.server";
+import { planDispute } from "../guarantee/disputes.server";
 
-// disputes/create and disputes/update: verified and recorded; guarantee claims arrive with the guarantee work.
-export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request);
+// disputes/create and disputes/update: validated and enqueued to be recorded.
+export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request, planDispute);

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { acceptWebhook } from "../webhooks/accept.server";
+import { planOrderCreate } from "../screening/intake.server";
 
-// orders/create: verified and recorded; screening is enqueued from here once the order pipeline lands.
-export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request);
+// orders/create: validated, deduplicated and enqueued for screening in one transaction.
+export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request, planOrderCreate);

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { acceptWebhook } from "../webhooks/accept.server";
+import { planOrderUpdated } from "../screening/intake.server";
 
-// orders/updated: verified and recorded; re-screening on address change arrives with the order pipeline.
-export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request);
+// orders/updated: re-screens an approved order whose shipping address changed; anything else is ignored.
+export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request, planOrderUpdated);

@@ -1,35 +1,118 @@
-// The one path every webhook route takes: verify the HMAC (401 when it is missing or wrong; the
-// library answers 400 on other missing headers, 405 on non-POST), run the topic's follow-up, then
-// record the delivery once. Follow-ups must be idempotent: they run on every verified delivery, so a
-// delivery whose follow-up failed (500) is completed by Shopify's retry instead of being skipped as
-// a duplicate. Screening never happens inline.
-import { authenticate } from "../shopify.server";
+// The one path every webhook route takes:
+//   1. verify the HMAC of the raw body (401 when missing or wrong; 400 when other headers are missing);
+//   2. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
+//      do an idempotent follow-up (uninstall);
+//   3. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
+//      (shop, X-Shopify-Webhook-Id); answer 200.
+// A body that verifies but is not valid JSON, or fails its topic's schema, is recorded as
+// `invalid` with the reason and answered 200 (Shopify would retry it for hours to the same end).
+//
+// Why not `authenticate.webhook`: it loads the shop's offline session on every delivery and may
+// refresh an expiring token there, outside Holdfast's per-shop refresh lease, and it throws on a
+// body that is not JSON. Verification here is the same HMAC-SHA256 check (constant time).
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "../db.server";
-import { recordDelivery } from "./deliveries.server";
+import { env } from "../env.server";
+import { isUniqueViolation, type Db } from "../db-client.server";
+import { enqueue, type NewJob } from "../jobs/queue.server";
+import { notifyWork } from "../jobs/worker.server";
+import type { DeliveryHeaders, DeliveryStatus } from "./deliveries.server";
 
-export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
+export interface WebhookContext {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  apiVersion?: string;
+  eventId?: string;
+  triggeredAt?: string;
+  payload: unknown;
+}
 
-export async function acceptWebhook(
-  request: Request,
-  followUp?: (ctx: WebhookContext) => Promise<void>,
-): Promise<Response> {
-  // An unsigned delivery is unauthenticated: 401, like a wrong signature (the library would say 400).
-  if (!request.headers.get("x-shopify-hmac-sha256")) {
-    return new Response("Missing X-Shopify-Hmac-Sha256", { status: 401 });
+/** What a topic's handler decided: jobs to enqueue with the delivery, or why it is invalid/ignored. */
+export interface DeliveryPlan {
+  jobs?: NewJob[];
+  status?: Extract<DeliveryStatus, "received" | "ignored">;
+  invalid?: string;
+}
+
+export type WebhookHandler = (ctx: WebhookContext, db: Db) => Promise<DeliveryPlan | void> | DeliveryPlan | void;
+
+export function verifyHmac(rawBody: string, hmacHeader: string, secret: string): boolean {
+  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
+  const given = Buffer.from(hmacHeader, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseTriggeredAt(value: string | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Normalise `orders/create` and `ORDERS_CREATE` to the header spelling. */
+function topicOf(header: string): string {
+  return header.includes("/") ? header : header.toLowerCase().replace("_", "/");
+}
+
+export async function acceptWebhook(request: Request, handler?: WebhookHandler, database: Db = db): Promise<Response> {
+  if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
+  const h = request.headers;
+  const hmac = h.get("x-shopify-hmac-sha256");
+  if (!hmac) return new Response("Missing X-Shopify-Hmac-Sha256", { status: 401 });
+  const rawBody = await request.text();
+  if (!verifyHmac(rawBody, hmac, env().SHOPIFY_API_SECRET)) return new Response("Invalid HMAC", { status: 401 });
+
+  const shop = h.get("x-shopify-shop-domain");
+  const topic = h.get("x-shopify-topic");
+  const webhookId = h.get("x-shopify-webhook-id");
+  if (!shop || !topic || !webhookId) {
+    return new Response("Missing X-Shopify-Shop-Domain, X-Shopify-Topic or X-Shopify-Webhook-Id", { status: 400 });
   }
-  const ctx = await authenticate.webhook(request);
-  if (followUp) await followUp(ctx);
-  await recordDelivery(
-    db,
-    {
-      shop: ctx.shop,
-      webhookId: ctx.webhookId,
-      topic: String(ctx.topic),
-      apiVersion: ctx.apiVersion,
-      eventId: ctx.eventId,
-      triggeredAt: ctx.triggeredAt,
+  const headers: DeliveryHeaders = {
+    shop,
+    topic: topicOf(topic),
+    webhookId,
+    apiVersion: h.get("x-shopify-api-version") ?? undefined,
+    eventId: h.get("x-shopify-event-id") ?? undefined,
+    triggeredAt: h.get("x-shopify-triggered-at") ?? undefined,
+  };
+
+  let plan: DeliveryPlan = {};
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody);
+  } catch (error) {
+    plan = { invalid: `body is not JSON: ${(error as Error).message}` };
+  }
+  if (!plan.invalid && handler) plan = (await handler({ ...headers, payload }, database)) ?? {};
+
+  const delivery = () => database.webhookDelivery.create({
+    data: {
+      shop: headers.shop,
+      webhookId: headers.webhookId,
+      topic: headers.topic,
+      apiVersion: headers.apiVersion ?? null,
+      eventId: headers.eventId ?? null,
+      triggeredAt: parseTriggeredAt(headers.triggeredAt),
+      status: plan.invalid ? "invalid" : (plan.status ?? "received"),
+      error: plan.invalid ?? null,
+      // Kept only for invalid deliveries, so staff can see what arrived.
+      rawBody: plan.invalid ? rawBody.slice(0, 100_000) : null,
     },
-    { status: "received" },
-  );
+  });
+  const jobs = plan.invalid ? [] : (plan.jobs ?? []);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.$transaction([delivery(), ...jobs.map((job) => enqueue(database, job))]);
+      break;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const seen = await database.webhookDelivery.findUnique({ where: { shop_webhookId: { shop: headers.shop, webhookId: headers.webhookId } }, select: { id: true } });
+      // Seen before: its jobs were committed with it. Otherwise another delivery enqueued the same
+      // job at the same moment; once more finds it there.
+      if (seen || attempt >= 2) return new Response(null, { status: 200 });
+    }
+  }
+  if (jobs.length > 0) notifyWork();
   return new Response(null, { status: 200 });
 }

@@ -1,13 +1,24 @@
 // Install-state changes that come in by webhook: app/uninstalled and app/scopes_update.
 import type { Db } from "../db.server";
 
+/** After token exchange (install or reinstall): the shop is installed again, from now. */
+export async function markInstalled(db: Db, shop: string, scope: string | undefined, at: Date): Promise<void> {
+  await db.shop.upsert({
+    where: { shop },
+    create: { shop, installedAt: at, scopes: scope ?? null },
+    update: { uninstalledAt: null, ...(scope ? { scopes: scope } : {}) },
+  });
+}
+
 /**
  * app/uninstalled (may arrive more than once): forget the shop's sessions so no work can
- * call Shopify for it any more, and mark it uninstalled. Its data stays until shop/redact.
+ * call Shopify for it any more, stop its queued jobs (dead-lettered with the reason, so they can
+ * be retried after a reinstall), and mark it uninstalled. Its data stays until shop/redact.
  */
 export async function markUninstalled(db: Db, shop: string, at: Date): Promise<void> {
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
+    db.job.updateMany({ where: { shop, state: "queued" }, data: { state: "dead", lastError: "shop uninstalled", finishedAt: at } }),
     db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: at }, update: { uninstalledAt: at } }),
   ]);
 }

@@ -33,7 +33,7 @@ describeEachDb("production server", (get) => {
     const again = await fetch(`${app.baseUrl}/webhooks/app/uninstalled`, { method: "POST", headers, body });
     expect(again.status).toBe(200);
     const { db } = get();
-    expect(await db.webhookDelivery.count({ where: { shop: SHOP, topic: "APP_UNINSTALLED" } })).toBe(1);
+    expect(await db.webhookDelivery.count({ where: { shop: SHOP, topic: "app/uninstalled" } })).toBe(1);
     expect((await db.shop.findUnique({ where: { shop: SHOP } }))?.uninstalledAt).toBeInstanceOf(Date);
   });
 
@@ -45,7 +45,7 @@ describeEachDb("production server", (get) => {
     const forged = signedWebhook("orders/create", SHOP, body, "not-the-secret");
     const res2 = await fetch(`${app.baseUrl}/webhooks/orders/create`, { method: "POST", headers: forged, body });
     expect(res2.status).toBe(401);
-    expect(await get().db.webhookDelivery.count({ where: { shop: SHOP, topic: "ORDERS_CREATE" } })).toBe(0);
+    expect(await get().db.webhookDelivery.count({ where: { shop: SHOP, topic: "orders/create" } })).toBe(0);
   });
 
   it.each([

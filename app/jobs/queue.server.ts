@@ -1,0 +1,205 @@
+// Durable job queue in the app's own database (docs/decisions/004-job-queue.md).
+//
+// A job is a row: queued -> running (leased by one worker) -> done | queued again (retry with
+// backoff) | dead (after its last attempt, or a permanent error; staff can retry it).
+// Claiming is a compare-and-set `UPDATE ... WHERE id = ? AND <still claimable>`: on PostgreSQL the
+// row lock makes a second claimer re-check the condition and update nothing, on SQLite writes are
+// serialised, so a job is never leased to two workers at once. A worker that dies leaves its lease
+// to expire, and the job becomes claimable again.
+import type { Db, Tx } from "../db-client.server";
+
+export type JobState = "queued" | "running" | "done" | "dead";
+
+export interface NewJob {
+  shop: string;
+  kind: string;
+  /** Enqueueing the same (shop, dedupeKey) again is a no-op, whatever state the first one is in. */
+  dedupeKey: string;
+  payload: unknown;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export interface ClaimedJob {
+  id: string;
+  shop: string;
+  kind: string;
+  dedupeKey: string;
+  payload: unknown;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+  leaseOwner: string;
+}
+
+/** An error that retrying cannot fix: the job is dead-lettered at once. */
+export class PermanentJobError extends Error {
+  override name = "PermanentJobError";
+}
+
+/** Ask the queue to run the job again later without counting an attempt (e.g. waiting for Shopify). */
+export class DeferJob extends Error {
+  override name = "DeferJob";
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+  }
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+const BASE_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 30 * 60_000;
+
+/** Exponential backoff with full-range jitter: attempt n waits 2s·2^(n-1), scaled by 0.5–1.5, at most 30 min. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
+/** Add a job (inside the caller's transaction when given one); a no-op when (shop, dedupeKey) exists. */
+export function enqueue(db: Db | Tx, job: NewJob) {
+  return db.job.upsert({
+    where: { shop_dedupeKey: { shop: job.shop, dedupeKey: job.dedupeKey } },
+    create: {
+      shop: job.shop,
+      kind: job.kind,
+      dedupeKey: job.dedupeKey,
+      payload: JSON.stringify(job.payload ?? null),
+      runAt: job.runAt ?? new Date(),
+      maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    },
+    update: {},
+  });
+}
+
+export interface ClaimOptions {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now?: Date;
+  /** Only these kinds (default: any). */
+  kinds?: string[];
+}
+
+/** Lease up to `limit` due jobs to `owner`. */
+export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
+  const now = opts.now ?? new Date();
+  const claimable = {
+    OR: [
+      { state: "queued", runAt: { lte: now } },
+      { state: "running", leaseExpiresAt: { lt: now } },
+    ],
+    ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
+  };
+  const candidates = await db.job.findMany({
+    where: claimable,
+    orderBy: { runAt: "asc" },
+    take: opts.limit * 3,
+    select: { id: true },
+  });
+  const claimed: ClaimedJob[] = [];
+  for (const { id } of candidates) {
+    if (claimed.length >= opts.limit) break;
+    const leaseExpiresAt = new Date(now.getTime() + opts.leaseMs);
+    const won = await db.job.updateMany({
+      where: { id, ...claimable },
+      data: { state: "running", leaseOwner: opts.owner, leaseExpiresAt, attempts: { increment: 1 } },
+    });
+    if (won.count !== 1) continue; // another worker got it first
+    const row = await db.job.findUnique({ where: { id } });
+    if (!row || row.leaseOwner !== opts.owner) continue;
+    claimed.push({
+      id: row.id,
+      shop: row.shop,
+      kind: row.kind,
+      dedupeKey: row.dedupeKey,
+      payload: JSON.parse(row.payload) as unknown,
+      attempt: row.attempts,
+      maxAttempts: row.maxAttempts,
+      leaseOwner: opts.owner,
+    });
+  }
+  return claimed;
+}
+
+/** The lease still belongs to this run (same owner, same attempt). */
+function leased(job: ClaimedJob) {
+  return { id: job.id, state: "running", leaseOwner: job.leaseOwner, attempts: job.attempt };
+}
+
+/** Extend the lease of a long job. Returns false when the lease was lost (the job must stop). */
+export async function heartbeat(db: Db, job: ClaimedJob, leaseMs: number, now = new Date()): Promise<boolean> {
+  const r = await db.job.updateMany({ where: leased(job), data: { leaseExpiresAt: new Date(now.getTime() + leaseMs) } });
+  return r.count === 1;
+}
+
+/**
+ * Mark done. `compactPayload` replaces the stored payload (jobs carry webhook payloads with
+ * personal data that is not needed once the work is done).
+ */
+export async function complete(db: Db, job: ClaimedJob, compactPayload?: unknown, now = new Date()): Promise<boolean> {
+  const r = await db.job.updateMany({
+    where: leased(job),
+    data: {
+      state: "done", finishedAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null,
+      ...(compactPayload === undefined ? {} : { payload: JSON.stringify(compactPayload) }),
+    },
+  });
+  return r.count === 1;
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, 2000);
+}
+
+export type FailOutcome = "retry" | "dead" | "deferred" | "lost";
+
+/** Record a failed run: retry with backoff, defer, or dead-letter after the last attempt. */
+export async function fail(db: Db, job: ClaimedJob, error: unknown, now = new Date(), random: () => number = Math.random): Promise<FailOutcome> {
+  let outcome: FailOutcome;
+  let data;
+  if (error instanceof DeferJob) {
+    outcome = "deferred";
+    // A deferral does not use up an attempt.
+    data = { state: "queued", runAt: new Date(now.getTime() + error.delayMs), attempts: { decrement: 1 }, lastError: describe(error) };
+  } else if (error instanceof PermanentJobError || job.attempt >= job.maxAttempts) {
+    outcome = "dead";
+    data = { state: "dead", finishedAt: now, lastError: describe(error) };
+  } else {
+    outcome = "retry";
+    data = { state: "queued", runAt: new Date(now.getTime() + backoffMs(job.attempt, random)), lastError: describe(error) };
+  }
+  const r = await db.job.updateMany({ where: leased(job), data: { ...data, leaseOwner: null, leaseExpiresAt: null } });
+  return r.count === 1 ? outcome : "lost";
+}
+
+/** Staff retry of a dead-lettered job: a fresh set of attempts, due now. Scoped by shop. */
+export async function retryDead(db: Db, shop: string, id: string, now = new Date()): Promise<boolean> {
+  const r = await db.job.updateMany({
+    where: { id, shop, state: "dead" },
+    data: { state: "queued", attempts: 0, runAt: now, finishedAt: null },
+  });
+  return r.count === 1;
+}
+
+export async function deadJobs(db: Db, shop: string, take = 50) {
+  return db.job.findMany({
+    where: { shop, state: "dead" },
+    orderBy: { updatedAt: "desc" },
+    take,
+    select: { id: true, kind: true, dedupeKey: true, attempts: true, lastError: true, updatedAt: true },
+  });
+}
+
+export async function jobCounts(db: Db, shop: string) {
+  const rows = await db.job.groupBy({ by: ["state"], where: { shop }, _count: { _all: true } });
+  const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+  for (const r of rows) counts[r.state as JobState] = r._count._all;
+  return counts;
+}
+
+/** Remove finished jobs older than `before` (kept a while for the record). */
+export async function pruneDone(db: Db, before: Date): Promise<number> {
+  const r = await db.job.deleteMany({ where: { state: "done", finishedAt: { lt: before } } });
+  return r.count;
+}

@@ -1,0 +1,161 @@
+// The worker loop: claims due jobs, runs each with its kind's handler, renews leases while a job
+// runs, and records the outcome (done, retry with backoff, dead). Several workers, in one process
+// or many, can share a database (see queue.server.ts for why no job runs twice at once).
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Db } from "../db-client.server";
+import { claim, complete, fail, heartbeat, type ClaimedJob } from "./queue.server";
+
+export interface JobContext {
+  /** Aborted when the lease is lost or the worker stops: stop before the next store action. */
+  signal: AbortSignal;
+}
+
+/** Runs one job. May return a compacted payload to keep instead of the original. */
+export type JobHandler = (job: ClaimedJob, ctx: JobContext) => Promise<unknown>;
+
+export interface WorkerOptions {
+  owner?: string;
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  kinds?: string[];
+  log?: (line: string) => void;
+}
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+
+/** Tell in-process workers that new work was committed (they would find it at the next poll anyway). */
+export function notifyWork(): void {
+  for (const l of listeners) l();
+}
+
+export class Worker {
+  readonly owner: string;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly log: (line: string) => void;
+  private running = new Map<string, { job: ClaimedJob; abort: AbortController; done: Promise<void> }>();
+  private stopped = true;
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private again = false;
+  private readonly onWork: Listener = () => this.poke();
+
+  constructor(
+    private readonly db: Db,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly opts: WorkerOptions = {},
+  ) {
+    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.concurrency = opts.concurrency ?? 4;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.pollMs = opts.pollMs ?? 500;
+    this.log = opts.log ?? ((line) => console.warn(line));
+  }
+
+  start(): this {
+    if (!this.stopped) return this;
+    this.stopped = false;
+    listeners.add(this.onWork);
+    this.heartbeatTimer = setInterval(() => void this.renewLeases(), Math.max(1000, this.leaseMs / 3));
+    this.heartbeatTimer.unref();
+    this.poke();
+    return this;
+  }
+
+  /** Stop claiming, abort nothing, wait for running jobs to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    listeners.delete(this.onWork);
+    clearTimeout(this.timer);
+    clearInterval(this.heartbeatTimer);
+    await this.polling;
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Claim and start what fits now; resolves when those jobs have finished (tests, scripts). */
+  async drainOnce(): Promise<number> {
+    const jobs = await this.claimFree();
+    await Promise.all(jobs.map((j) => this.running.get(j.id)?.done));
+    return jobs.length;
+  }
+
+  /** Look for work now (after a notification, a finished job, or the poll interval). */
+  private poke(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.again = true; // look once more when the current look ends
+      return;
+    }
+    clearTimeout(this.timer);
+    this.polling = this.poll().then((more) => {
+      this.polling = undefined;
+      if (this.stopped) return;
+      if (more || this.again) {
+        this.again = false;
+        this.poke();
+      } else {
+        this.timer = setTimeout(() => this.poke(), this.pollMs);
+        this.timer.unref();
+      }
+    });
+  }
+
+  /** Returns true when more work may be waiting and there is room for it. */
+  private async poll(): Promise<boolean> {
+    try {
+      const jobs = await this.claimFree();
+      return jobs.length > 0 && this.running.size < this.concurrency;
+    } catch (error) {
+      this.log(`worker ${this.owner}: claim failed: ${String(error)}`);
+      return false;
+    }
+  }
+
+  private async claimFree(): Promise<ClaimedJob[]> {
+    const free = this.concurrency - this.running.size;
+    if (free <= 0) return [];
+    const jobs = await claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds });
+    for (const job of jobs) {
+      const abort = new AbortController();
+      const entry = { job, abort, done: Promise.resolve() };
+      entry.done = this.run(job, abort.signal).finally(() => {
+        this.running.delete(job.id);
+        this.poke();
+      });
+      this.running.set(job.id, entry);
+    }
+    return jobs;
+  }
+
+  private async run(job: ClaimedJob, signal: AbortSignal): Promise<void> {
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      const compact = await handler(job, { signal });
+      await complete(this.db, job, compact === undefined ? undefined : compact);
+    } catch (error) {
+      try {
+        const outcome = await fail(this.db, job, error);
+        if (outcome === "dead") this.log(`job ${job.kind} ${job.dedupeKey} (${job.shop}) dead-lettered: ${String(error)}`);
+      } catch (recordError) {
+        // The lease will expire and the job will run again.
+        this.log(`worker ${this.owner}: could not record failure of ${job.id}: ${String(recordError)}`);
+      }
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    for (const { job, abort } of this.running.values()) {
+      try {
+        if (!(await heartbeat(this.db, job, this.leaseMs))) abort.abort(new Error("lease lost"));
+      } catch {
+        // Try again at the next beat; the lease is long enough to miss one.
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// The shop's order history in the database (Identity rows), behind the risk engine's
+// HistorySource shape. Identity values are stored only as hashes: velocity needs "same email as
+// before", never the email itself. Rows older than the 7-day window are pruned.
+import { createHash } from "node:crypto";
+import type { Db } from "../db-client.server";
+import { HISTORY_RETENTION_MS, IDENTITY_KINDS, InMemoryHistoryStore, type HistoryCounts, type IdentityKeys } from "../risk";
+
+function hash(kind: string, value: string): string {
+  return createHash("sha256").update(`${kind}\u0000${value}`).digest("hex").slice(0, 32);
+}
+
+/** The same keys with every identity value (and the recipient name) replaced by its hash. */
+export function hashedKeys(keys: IdentityKeys): IdentityKeys {
+  const out: IdentityKeys = {};
+  for (const kind of IDENTITY_KINDS) {
+    const v = keys[kind];
+    if (v !== undefined) out[kind] = hash(kind, v);
+  }
+  if (keys.customer !== undefined) out.customer = keys.customer;
+  if (keys.shippingName) out.shippingName = hash("name", keys.shippingName);
+  return out;
+}
+
+export function identityRows(shop: string, orderId: string, keys: IdentityKeys, at: Date) {
+  const h = hashedKeys(keys);
+  return IDENTITY_KINDS.filter((k) => h[k] !== undefined).map((kind) => ({
+    shop, orderId, kind, valueHash: h[kind]!, nameHash: h.shippingName ?? null, customerId: h.customer ?? null, at,
+  }));
+}
+
+/** Velocity counts for an order created at `at` (ms), from this shop's earlier orders. */
+export async function loadHistory(db: Db, shop: string, keys: IdentityKeys, at: number, orderId: string, typicalValueLog: number | null): Promise<HistoryCounts> {
+  const h = hashedKeys(keys);
+  const pairs = IDENTITY_KINDS.filter((k) => h[k] !== undefined).map((kind) => ({ kind, valueHash: h[kind]! }));
+  const since = new Date(at - HISTORY_RETENTION_MS);
+  const [rows, shopOrders] = await Promise.all([
+    pairs.length === 0
+      ? Promise.resolve([])
+      : db.identity.findMany({
+          where: { shop, at: { gte: since, lte: new Date(at) }, OR: pairs, NOT: { orderId } },
+          orderBy: { at: "asc" },
+          take: 5000,
+        }),
+    db.orderScreening.count({ where: { shop, orderCreatedAt: { gte: since, lt: new Date(at) } } }),
+  ]);
+  const store = new InMemoryHistoryStore({ maxEntriesPerKey: 5000 });
+  const byOrder = new Map<string, { at: number; keys: IdentityKeys }>();
+  for (const r of rows) {
+    let o = byOrder.get(r.orderId);
+    if (!o) byOrder.set(r.orderId, (o = { at: r.at.getTime(), keys: { customer: r.customerId ?? undefined, shippingName: r.nameHash ?? undefined } }));
+    (o.keys as Record<string, string>)[r.kind] = r.valueHash;
+  }
+  for (const [id, o] of byOrder) store.record(shop, o.keys, o.at, id);
+  const counts = store.lookup(shop, h, at, orderId);
+  return { ...counts, shopOrders, shopTypicalValue: typicalValueLog === null ? undefined : Math.exp(typicalValueLog) };
+}
+
+/** The shop's typical order value, as the in-memory store keeps it (geometric moving average). */
+export function nextTypicalValueLog(previous: number | null, totalPrice: number | undefined): number | null {
+  if (typeof totalPrice !== "number" || !(totalPrice > 0) || !Number.isFinite(totalPrice)) return previous;
+  const l = Math.log(totalPrice);
+  return previous === null ? l : previous + 0.02 * (l - previous);
+}
+
+export async function pruneIdentities(db: Db, now: number): Promise<number> {
+  const r = await db.identity.deleteMany({ where: { at: { lt: new Date(now - HISTORY_RETENTION_MS) } } });
+  return r.count;
+}

@@ -1,0 +1,81 @@
+// Webhook handlers of the order pipeline: they validate and plan, never call Shopify.
+//   orders/create  -> a screen_order job (revision 0), deduplicated per order.
+//   orders/updated -> nothing, unless the shipping address of an approved order changed: then a
+//                     re-screen (next revision). Decided with one indexed read.
+import { createHash } from "node:crypto";
+import type { Db } from "../db-client.server";
+import { addressKey, normaliseZip } from "../risk/address";
+import type { NewJob } from "../jobs/queue.server";
+import type { DeliveryPlan, WebhookContext } from "../webhooks/accept.server";
+import { OrderPayload, describeIssues, gidTail } from "../webhooks/payloads";
+
+export const SCREEN_ORDER = "screen_order";
+
+export interface ScreenOrderPayload {
+  orderId: string;
+  revision: number;
+  /** The webhook's order, minimised to what screening reads (absent when reconciliation found the order). */
+  webhook?: Record<string, unknown>;
+  reason: "orders/create" | "reconcile" | "address_changed" | "staff";
+}
+
+export function screenJobKey(orderId: string, revision: number): string {
+  return `order:${orderId}:screen:${revision}`;
+}
+
+export function screenOrderJob(shop: string, payload: ScreenOrderPayload): NewJob {
+  return { shop, kind: SCREEN_ORDER, dedupeKey: screenJobKey(payload.orderId, payload.revision), payload };
+}
+
+// The order fields the risk engine reads (app/risk/facts.ts); the rest of the payload is not kept.
+const KEPT = [
+  "name", "created_at", "email", "contact_email", "phone", "browser_ip", "client_details", "customer", "billing_address",
+  "shipping_address", "total_price", "currency", "landing_site", "referring_site", "source_name", "note_attributes",
+  "payment_details", "payment_gateway_names", "test", "customer_locale", "cancelled_at",
+] as const;
+
+export function minimiseOrder(order: OrderPayload): Record<string, unknown> {
+  const kept: Record<string, unknown> = { id: gidTail(order.admin_graphql_api_id) };
+  for (const key of KEPT) if (order[key] !== undefined) kept[key] = order[key];
+  kept.line_items = order.line_items.map((li) => ({
+    quantity: li.quantity, price: li.price, title: li.title, sku: li.sku, product_id: li.product_id, variant_id: li.variant_id,
+  }));
+  return kept;
+}
+
+/** Hash of the normalised shipping address (what orders/updated compares), or null without one. */
+export function shippingHash(address: Record<string, unknown> | null | undefined): string | null {
+  if (!address) return null;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const key = addressKey({
+    address1: str(address.address1), address2: str(address.address2), city: str(address.city),
+    countryCode: str(address.country_code) ?? str(address.countryCodeV2),
+  });
+  const zip = normaliseZip(str(address.zip));
+  return key ? createHash("sha256").update(`${key}|${zip}`).digest("hex").slice(0, 32) : null;
+}
+
+export function planOrderCreate(ctx: WebhookContext): DeliveryPlan {
+  const parsed = OrderPayload.safeParse(ctx.payload);
+  if (!parsed.success) return { invalid: `orders/create payload: ${describeIssues(parsed.error)}` };
+  const order = parsed.data;
+  const orderId = gidTail(order.admin_graphql_api_id);
+  return { jobs: [screenOrderJob(ctx.shop, { orderId, revision: 0, webhook: minimiseOrder(order), reason: "orders/create" })] };
+}
+
+export async function planOrderUpdated(ctx: WebhookContext, db: Db): Promise<DeliveryPlan> {
+  const parsed = OrderPayload.safeParse(ctx.payload);
+  if (!parsed.success) return { invalid: `orders/updated payload: ${describeIssues(parsed.error)}` };
+  const order = parsed.data;
+  const orderId = gidTail(order.admin_graphql_api_id);
+  const screening = await db.orderScreening.findUnique({
+    where: { shop_orderId: { shop: ctx.shop, orderId } },
+    select: { verdict: true, revision: true, shippingHash: true },
+  });
+  // Only an approved order's guarantee depends on where it ships.
+  if (!screening || screening.verdict !== "ship") return { status: "ignored" };
+  const hash = shippingHash(order.shipping_address);
+  if (hash === screening.shippingHash) return { status: "ignored" };
+  const revision = screening.revision + 1;
+  return { jobs: [screenOrderJob(ctx.shop, { orderId, revision, webhook: minimiseOrder(order), reason: "address_changed" })] };
+}

@@ -1,0 +1,80 @@
+// Reconciliation: a lost webhook costs minutes, not money. Every few minutes per shop, page the
+// orders created (and disputes initiated) since the shop's watermark and feed the ones Holdfast has
+// not seen into the same jobs the webhooks create (same dedupe keys, so nothing runs twice).
+// Orders younger than SETTLE_MS are left to their webhook, which carries more signals.
+import type { Db } from "../db-client.server";
+import { enqueue, type NewJob } from "../jobs/queue.server";
+import type { AdminGateway } from "../shopify/gateway.server";
+import { DisputesSince, OrdersSince } from "../shopify/operations";
+import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.generated";
+import { disputeJob } from "../guarantee/disputes.server";
+import { gidTail } from "../webhooks/payloads";
+import { screenOrderJob } from "./intake.server";
+
+export const RECONCILE = "reconcile";
+export const RECONCILE_EVERY_MS = 5 * 60_000;
+export const SETTLE_MS = 2 * 60_000;
+/** First run for a shop looks back this far. */
+const FIRST_LOOKBACK_MS = 24 * 3_600_000;
+
+export function reconcileJob(shop: string, now: number): NewJob {
+  const slot = Math.floor(now / RECONCILE_EVERY_MS);
+  return { shop, kind: RECONCILE, dedupeKey: `reconcile:${slot}`, payload: { slot }, maxAttempts: 3 };
+}
+
+export interface ReconcileResult {
+  ordersSeen: number;
+  ordersEnqueued: number;
+  disputesSeen: number;
+  disputesEnqueued: number;
+}
+
+export async function reconcileShop(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
+  const row = await db.shop.findUnique({ where: { shop } });
+  if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0 };
+  const until = new Date(now - SETTLE_MS);
+  const ordersFrom = row?.ordersWatermark ?? new Date(now - FIRST_LOOKBACK_MS);
+  const disputesFrom = row?.disputesWatermark ?? new Date(now - FIRST_LOOKBACK_MS);
+  const result: ReconcileResult = { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0 };
+
+  // Orders.
+  const orderQuery = `created_at:>='${ordersFrom.toISOString()}' created_at:<'${until.toISOString()}'`;
+  for (let after: string | null | undefined = undefined; ; ) {
+    const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: orderQuery, after }, signal);
+    const ids = page.orders.nodes.map((n) => gidTail(n.id));
+    result.ordersSeen += ids.length;
+    const known = new Set(
+      (await db.orderScreening.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true } })).map((r) => r.orderId),
+    );
+    const missing = ids.filter((id) => !known.has(id));
+    for (const orderId of missing) {
+      await enqueue(db, screenOrderJob(shop, { orderId, revision: 0, reason: "reconcile" }));
+    }
+    result.ordersEnqueued += missing.length;
+    if (!page.orders.pageInfo.hasNextPage) break;
+    after = page.orders.pageInfo.endCursor;
+  }
+
+  // Disputes.
+  const disputeQuery = `initiated_at:>='${disputesFrom.toISOString()}'`;
+  for (let after: string | null | undefined = undefined; ; ) {
+    const page: DisputesSinceQuery = await gateway.request<DisputesSinceQuery>(shop, DisputesSince, { query: disputeQuery, after }, signal);
+    for (const d of page.disputes.nodes) {
+      result.disputesSeen++;
+      const disputeId = gidTail(d.id);
+      const seen = await db.dispute.findUnique({ where: { shop_disputeId: { shop, disputeId } }, select: { status: true } });
+      if (seen && seen.status === d.status.toLowerCase()) continue;
+      await enqueue(db, disputeJob(shop, { disputeId, status: d.status.toLowerCase(), source: "reconcile" }));
+      result.disputesEnqueued++;
+    }
+    if (!page.disputes.pageInfo.hasNextPage) break;
+    after = page.disputes.pageInfo.endCursor;
+  }
+
+  await db.shop.upsert({
+    where: { shop },
+    create: { shop, ordersWatermark: until, disputesWatermark: new Date(now - SETTLE_MS), reconciledAt: new Date(now) },
+    update: { ordersWatermark: until, disputesWatermark: new Date(now - SETTLE_MS), reconciledAt: new Date(now) },
+  });
+  return result;
+}

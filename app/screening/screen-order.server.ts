@@ -1,0 +1,150 @@
+// The screen_order job: read the order through the Admin API, load this shop's history and lists,
+// run the pure risk engine, persist the decision (with identity rows and an audit event, in one
+// transaction), then apply the store actions. A run after a crash reuses the persisted decision
+// for the same revision and only completes the store actions that are missing.
+import type { Db } from "../db-client.server";
+import type { ClaimedJob } from "../jobs/queue.server";
+import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type Decision, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
+import type { AdminGateway } from "../shopify/gateway.server";
+import { OrderForScreening } from "../shopify/operations";
+import type { OrderForScreeningQuery } from "../types/admin.generated";
+import { identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
+import { shippingHash, type ScreenOrderPayload } from "./intake.server";
+import { StoreActions, type AdminOrder } from "./store-actions.server";
+
+export interface ScreeningDeps {
+  db: Db;
+  gateway: AdminGateway;
+  now?: () => number;
+  /** Country of an IP (GeoIP). */
+  ipCountry?: (ip: string) => string | undefined;
+}
+
+export const DEFAULT_AUTO_CANCEL_SCORE = 970;
+
+async function shopLists(db: Db, shop: string): Promise<ShopLists> {
+  const rows = await db.listEntry.findMany({ where: { shop } });
+  const lists: Required<ShopLists> = { allow: [], block: [] };
+  for (const r of rows) {
+    const entry: ListEntry = { kind: r.kind as ListKind, value: r.value, note: r.note ?? undefined };
+    (r.list === "allow" ? lists.allow : lists.block).push(entry);
+  }
+  return lists;
+}
+
+/** What is kept of the facts: enough to explain the verdict, without names, emails, phones or street addresses. */
+export function minimisedFacts(f: RiskFacts): Record<string, unknown> {
+  return {
+    createdAt: new Date(f.createdAt).toISOString(), totalPrice: f.totalPrice, currency: f.currency, ipCountry: f.ipCountry,
+    emailDomain: f.email?.split("@")[1], hasPhone: Boolean(f.phone), phoneCountry: f.phone?.country,
+    billingCountry: f.billing?.countryCode, shippingCountry: f.shipping?.countryCode,
+    customer: f.customer ? { previousOrders: f.customer.previousOrders, createdAt: f.customer.createdAt, verifiedEmail: f.customer.verifiedEmail } : undefined,
+    payment: f.payment ? { avs: f.payment.avsResultCode, cvv: f.payment.cvvResultCode, company: f.payment.company, failedAttempts: f.payment.failedAttempts } : undefined,
+    lineItems: f.lineItems?.length, units: f.lineItems?.reduce((n, li) => n + (li.quantity || 0), 0),
+    sourceName: f.sourceName, shopifyRecommendation: f.shopifyRecommendation, test: f.test, history: f.history,
+  };
+}
+
+function guaranteeFor(decision: Decision, facts: RiskFacts, order: AdminOrder, payload: ScreenOrderPayload, previous: string | undefined) {
+  if (decision.verdict === "ship") {
+    if (facts.test || order.test) return { guarantee: "none", note: "test order: not guaranteed" };
+    if (order.cancelledAt) return { guarantee: "none", note: "order cancelled: not guaranteed" };
+    return { guarantee: "active", note: payload.reason === "address_changed" ? "re-approved after the shipping address changed" : null };
+  }
+  if (payload.reason === "address_changed" && previous === "active") {
+    return { guarantee: "void", note: "shipping address changed after approval and the re-screen held the order" };
+  }
+  return { guarantee: "none", note: null };
+}
+
+export class OrderScreener {
+  private readonly actions: StoreActions;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ScreeningDeps) {
+    this.actions = new StoreActions(deps.db, deps.gateway);
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The job handler. Returns the compacted payload (the webhook's personal data is not kept). */
+  async run(job: ClaimedJob, signal?: AbortSignal): Promise<unknown> {
+    const { db, gateway } = this.deps;
+    const shop = job.shop;
+    const payload = job.payload as ScreenOrderPayload;
+    const compact = { orderId: payload.orderId, revision: payload.revision, reason: payload.reason };
+    const shopRow = await db.shop.findUnique({ where: { shop } });
+    if (shopRow?.uninstalledAt) return { ...compact, skipped: "shop uninstalled" };
+
+    const read = await gateway.request<OrderForScreeningQuery>(shop, OrderForScreening, { id: `gid://shopify/Order/${payload.orderId}` }, signal);
+    const order = read.order;
+    if (!order) throw new Error(`order ${payload.orderId} is not readable in ${shop} (yet)`);
+
+    let screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId: payload.orderId } } });
+    if (!screening || screening.revision < payload.revision) {
+      screening = await this.decide(shop, shopRow, payload, order, screening?.guarantee);
+    }
+    signal?.throwIfAborted();
+    await this.actions.apply(
+      shop,
+      { ...screening, riskFacts: JSON.parse(screening.riskFacts) as { description: string; sentiment: string }[] },
+      order,
+      { autoCancel: shopRow?.autoCancel ?? false, autoCancelScore: shopRow?.autoCancelScore ?? DEFAULT_AUTO_CANCEL_SCORE },
+      signal,
+    );
+    await db.orderScreening.updateMany({
+      where: { shop, orderId: payload.orderId, revision: screening.revision },
+      data: { status: "acted", actedAt: new Date(this.now()) },
+    });
+    return compact;
+  }
+
+  private async decide(
+    shop: string,
+    shopRow: { holdThreshold: number | null; typicalValueLog: number | null } | null,
+    payload: ScreenOrderPayload,
+    order: AdminOrder,
+    previousGuarantee: string | undefined,
+  ) {
+    const { db } = this.deps;
+    const now = this.now();
+    const lists = await shopLists(db, shop);
+    const base = factsFromWebhook(payload.webhook ?? {}, order, { shop, now, ipCountry: this.deps.ipCountry });
+    const keys = identityKeys(base);
+    const typical = shopRow?.typicalValueLog ?? null;
+    const history = await loadHistory(db, shop, keys, base.createdAt, payload.orderId, typical);
+    const facts: RiskFacts = { ...base, history, lists };
+    const decision = evaluate(facts, defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {}));
+    const g = guaranteeFor(decision, facts, order, payload, previousGuarantee);
+
+    const orderCreatedAt = new Date(base.createdAt);
+    const row = {
+      orderName: order.name, revision: payload.revision, status: "screened", verdict: decision.verdict, score: decision.score,
+      threshold: decision.threshold, riskLevel: decision.riskLevel, decidedBy: decision.decidedBy,
+      rulesetVersion: decision.rulesetVersion, modelVersion: decision.modelVersion,
+      reasons: JSON.stringify(decision.reasons), outcomes: JSON.stringify(decision.outcomes), riskFacts: JSON.stringify(decision.riskFacts),
+      facts: JSON.stringify(minimisedFacts(facts)), customerId: base.customer?.id ?? null,
+      totalPrice: base.totalPrice === undefined ? null : String(base.totalPrice), currency: base.currency ?? null, test: Boolean(base.test || order.test),
+      orderCreatedAt, shippingHash: shippingHash((payload.webhook?.shipping_address as Record<string, unknown> | undefined) ?? gqlShipping(order)),
+      guarantee: g.guarantee, guaranteeNote: g.note, screenedAt: new Date(now), actedAt: null,
+    };
+    const summary = `${decision.verdict === "ship" ? "Approved" : "Held"} (score ${decision.score}/${decision.threshold}, ${decision.decidedBy})` +
+      (payload.reason === "address_changed" ? " after a shipping address change" : "") + (g.note ? `; guarantee: ${g.note}` : "");
+    const [saved] = await db.$transaction([
+      db.orderScreening.upsert({ where: { shop_orderId: { shop, orderId: payload.orderId } }, create: { shop, orderId: payload.orderId, ...row }, update: row }),
+      db.identity.deleteMany({ where: { shop, orderId: payload.orderId } }),
+      db.identity.createMany({ data: identityRows(shop, payload.orderId, keys, orderCreatedAt) }),
+      db.shop.upsert({
+        where: { shop },
+        create: { shop, typicalValueLog: nextTypicalValueLog(typical, base.totalPrice) },
+        update: payload.revision === 0 ? { typicalValueLog: nextTypicalValueLog(typical, base.totalPrice) } : {},
+      }),
+      db.auditEvent.create({ data: { shop, orderId: payload.orderId, kind: payload.revision === 0 ? "screened" : "rescreened", message: summary } }),
+    ]);
+    return saved;
+  }
+}
+
+function gqlShipping(order: AdminOrder): Record<string, unknown> | null {
+  const a = order.shippingAddress;
+  return a ? { address1: a.address1, address2: a.address2, city: a.city, zip: a.zip, country_code: a.countryCodeV2 } : null;
+}

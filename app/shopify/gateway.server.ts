@@ -1,0 +1,162 @@
+// The one gateway from background work to the Admin GraphQL API (graphql-request).
+//
+// Every call: reserve its expected cost with the shared limiter, send it with the shop's offline
+// token, record the reported throttle status, and then
+//   - THROTTLED (HTTP 200): wait until the bucket holds the requested cost, send again;
+//   - 429: wait Retry-After *seconds* (Shopify's unit), send again;
+//   - 5xx and network errors: retry with exponential backoff and jitter, then fail (the job retries later);
+//   - 401: refresh the token once and send again;
+//   - other GraphQL errors (invalid field, ACCESS_DENIED...): a permanent error, dead-lettered for staff.
+// Mutations' userErrors are the caller's business (store actions check every one).
+import { ClientError, GraphQLClient } from "graphql-request";
+import type { Db } from "../db-client.server";
+import { PermanentJobError } from "../jobs/queue.server";
+import { CostLimiter, sleep as defaultSleep, type ThrottleStatus } from "./limiter.server";
+import { NoOfflineSessionError, OfflineTokens } from "./tokens.server";
+import { ADMIN_API_VERSION } from "./version";
+
+export class AdminApiError extends Error {
+  override name = "AdminApiError";
+  constructor(message: string, readonly code?: string, readonly status?: number) {
+    super(message);
+  }
+}
+
+export interface GatewayOptions {
+  db: Db;
+  apiKey: string;
+  apiSecret: string;
+  /** fetch for every Shopify request (the local emulator's rewriting fetch in tests and the demo). */
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Retries of 5xx / network errors per call before giving up. */
+  maxRetries?: number;
+  /** Waits on THROTTLED / 429 per call before giving up. */
+  maxThrottleWaits?: number;
+  tokens?: OfflineTokens;
+}
+
+interface CostExtension {
+  cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
+}
+
+const OPERATION_NAME = /\b(query|mutation)\s+([A-Za-z0-9_]+)/;
+
+/** Cost a named operation requested last time (Shopify reports it on every answer). */
+const knownCosts = new Map<string, number>();
+
+function estimateCost(document: string): number {
+  const m = OPERATION_NAME.exec(document);
+  const known = m ? knownCosts.get(m[2]!) : undefined;
+  if (known !== undefined) return known;
+  return m?.[1] === "mutation" ? 10 : 100;
+}
+
+function isNetworkError(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof Error && /fetch failed|ECONNRESET|ECONNREFUSED|socket|network/i.test(error.message));
+}
+
+export class AdminGateway {
+  private readonly limiter: CostLimiter;
+  private readonly tokens: OfflineTokens;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly maxRetries: number;
+  private readonly maxThrottleWaits: number;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.random = opts.random ?? Math.random;
+    this.limiter = new CostLimiter(opts.db, { now: opts.now, sleep: this.sleep });
+    this.tokens = opts.tokens ?? new OfflineTokens(opts.db, { apiKey: opts.apiKey, apiSecret: opts.apiSecret, fetch: opts.fetch, now: opts.now });
+    this.maxRetries = opts.maxRetries ?? 4;
+    this.maxThrottleWaits = opts.maxThrottleWaits ?? 30;
+  }
+
+  /** Run one operation for `shop`; resolves to its `data`. */
+  async request<T>(shop: string, document: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+    const url = `https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
+    const name = OPERATION_NAME.exec(document)?.[2];
+    let failures = 0;
+    let throttleWaits = 0;
+    let refreshed = false;
+    for (;;) {
+      signal?.throwIfAborted();
+      await this.limiter.acquire(shop, estimateCost(document), signal);
+      let token: string;
+      try {
+        token = await this.tokens.get(shop);
+      } catch (error) {
+        if (error instanceof NoOfflineSessionError) throw new PermanentJobError(error.message);
+        throw error;
+      }
+      const client = new GraphQLClient(url, {
+        fetch: this.opts.fetch,
+        errorPolicy: "all",
+        headers: { "X-Shopify-Access-Token": token },
+        signal,
+      });
+      let response;
+      try {
+        response = await client.rawRequest<T>(document, variables);
+      } catch (error) {
+        signal?.throwIfAborted();
+        const status = error instanceof ClientError ? error.response.status : undefined;
+        if (status === 429) {
+          if (++throttleWaits > this.maxThrottleWaits) throw new AdminApiError(`${name}: still rate limited (429)`, "THROTTLED", 429);
+          const seconds = Number(error instanceof ClientError ? error.response.headers.get("retry-after") : NaN);
+          await this.sleep((Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000, signal);
+          continue;
+        }
+        if (status === 401 && !refreshed) {
+          refreshed = true;
+          try {
+            await this.tokens.refresh(shop, true);
+          } catch (refreshError) {
+            if (refreshError instanceof NoOfflineSessionError) throw new PermanentJobError(refreshError.message);
+            throw refreshError;
+          }
+          continue;
+        }
+        if ((status !== undefined && status >= 500) || (status === undefined && isNetworkError(error))) {
+          if (++failures > this.maxRetries) throw new AdminApiError(`${name}: ${status ?? "network error"} after ${failures} tries`, "UNAVAILABLE", status);
+          const delay = Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random());
+          await this.sleep(delay, signal);
+          continue;
+        }
+        if (status !== undefined) {
+          throw new PermanentJobError(`${name}: Shopify answered HTTP ${status}`);
+        }
+        throw error;
+      }
+
+      const cost = (response.extensions as CostExtension | undefined)?.cost;
+      if (cost?.throttleStatus) await this.limiter.report(shop, cost.throttleStatus);
+      if (name && typeof cost?.requestedQueryCost === "number") knownCosts.set(name, cost.requestedQueryCost);
+
+      const errors = response.errors ?? [];
+      const throttled = errors.find((e) => (e.extensions as { code?: string } | undefined)?.code === "THROTTLED");
+      if (throttled) {
+        if (++throttleWaits > this.maxThrottleWaits) throw new AdminApiError(`${name}: still THROTTLED`, "THROTTLED");
+        const requested = cost?.requestedQueryCost ?? estimateCost(document);
+        const wait = cost?.throttleStatus ? CostLimiter.waitMs(requested, cost.throttleStatus) : 1000;
+        await this.sleep(Math.max(50, wait), signal);
+        continue;
+      }
+      if (errors.length > 0) {
+        const first = errors[0]!;
+        const code = (first.extensions as { code?: string } | undefined)?.code;
+        const message = `${name}: ${errors.map((e) => e.message).join("; ")}`;
+        if (code === "INTERNAL_SERVER_ERROR" && ++failures <= this.maxRetries) {
+          await this.sleep(Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random()), signal);
+          continue;
+        }
+        // Validation, access and other GraphQL errors do not go away by retrying.
+        throw new PermanentJobError(code ? `${message} (${code})` : message);
+      }
+      return response.data;
+    }
+  }
+}

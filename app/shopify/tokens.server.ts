@@ -1,0 +1,114 @@
+// Offline access tokens for background work. Holdfast uses expiring offline tokens (60 min, the
+// refresh token rotates on each use), stored by the Shopify library's session storage as
+// `offline_<shop>`. A token within 5 minutes of expiry is refreshed first, one refresh per shop at
+// a time across all processes (a DB lease), and whoever waits re-reads the refreshed session.
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db-client.server";
+import { tryLock, unlock } from "../jobs/lock.server";
+import { sleep } from "./limiter.server";
+
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+const LOCK_TTL_MS = 30_000;
+
+/** The shop has no usable offline session (uninstalled, or never installed). */
+export class NoOfflineSessionError extends Error {
+  override name = "NoOfflineSessionError";
+}
+
+export interface TokenDeps {
+  apiKey: string;
+  apiSecret: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+interface TokenResponse {
+  access_token?: string;
+  expires_in?: number;
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
+  scope?: string;
+}
+
+export class OfflineTokens {
+  private readonly owner = `tokens:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly now: () => number;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly db: Db, private readonly deps: TokenDeps) {
+    this.now = deps.now ?? Date.now;
+    this.fetch = deps.fetch ?? fetch;
+  }
+
+  private async session(shop: string) {
+    const s = await this.db.session.findUnique({ where: { id: `offline_${shop}` } });
+    if (!s || s.shop !== shop) throw new NoOfflineSessionError(`${shop} has no offline session (not installed, or uninstalled)`);
+    return s;
+  }
+
+  private fresh(s: { expires: Date | null }): boolean {
+    return !s.expires || s.expires.getTime() - this.now() > REFRESH_MARGIN_MS;
+  }
+
+  /** A usable access token for `shop`, refreshed first when it is about to expire. */
+  async get(shop: string): Promise<string> {
+    const s = await this.session(shop);
+    if (this.fresh(s)) return s.accessToken;
+    return this.refresh(shop);
+  }
+
+  /** Refresh now (also after a 401), unless another caller already did. */
+  refresh(shop: string, force = false): Promise<string> {
+    let p = this.inflight.get(shop);
+    if (!p) {
+      p = this.refreshSerialised(shop, force).finally(() => this.inflight.delete(shop));
+      this.inflight.set(shop, p);
+    }
+    return p;
+  }
+
+  private async refreshSerialised(shop: string, force: boolean): Promise<string> {
+    const lock = `refresh:${shop}`;
+    const before = await this.session(shop);
+    const deadline = this.now() + LOCK_TTL_MS * 2;
+    while (!(await tryLock(this.db, lock, this.owner, LOCK_TTL_MS, this.now()))) {
+      // Another process is refreshing: use its result once it lands.
+      await sleep(100);
+      const s = await this.session(shop);
+      if (s.accessToken !== before.accessToken && this.fresh(s)) return s.accessToken;
+      if (this.now() > deadline) throw new Error(`token refresh for ${shop} is stuck behind another process`);
+    }
+    try {
+      const s = await this.session(shop);
+      if (s.accessToken !== before.accessToken && this.fresh(s)) return s.accessToken; // refreshed meanwhile
+      if (!force && this.fresh(s)) return s.accessToken;
+      if (!s.refreshToken) throw new NoOfflineSessionError(`${shop}'s offline token expired and there is no refresh token`);
+      const res = await this.fetch(`https://${shop}/admin/oauth/access_token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ client_id: this.deps.apiKey, client_secret: this.deps.apiSecret, grant_type: "refresh_token", refresh_token: s.refreshToken }),
+      });
+      if (res.status === 400 || res.status === 401) {
+        throw new NoOfflineSessionError(`${shop} refused the token refresh (${res.status}): ${(await res.text()).slice(0, 200)}`);
+      }
+      if (!res.ok) throw new Error(`token refresh for ${shop} answered ${res.status}`);
+      const body = (await res.json()) as TokenResponse;
+      if (!body.access_token) throw new Error(`token refresh for ${shop} returned no access_token`);
+      const now = this.now();
+      await this.db.session.update({
+        where: { id: s.id },
+        data: {
+          accessToken: body.access_token,
+          expires: body.expires_in ? new Date(now + body.expires_in * 1000) : null,
+          refreshToken: body.refresh_token ?? s.refreshToken,
+          refreshTokenExpires: body.refresh_token_expires_in ? new Date(now + body.refresh_token_expires_in * 1000) : s.refreshTokenExpires,
+          ...(body.scope ? { scope: body.scope } : {}),
+        },
+      });
+      return body.access_token;
+    } finally {
+      await unlock(this.db, lock, this.owner);
+    }
+  }
+}
