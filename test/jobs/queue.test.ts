@@ -1,0 +1,135 @@
+// The durable job queue on both databases: dedupe, atomic claims, leases that expire, backoff,
+// dead-lettering, staff retry, and the worker loop.
+import { expect, it } from "vitest";
+import { describeEachDb } from "../support/db";
+import {
+  DeferJob, PermanentJobError, backoffMs, claim, complete, deadJobs, enqueue, fail, heartbeat, jobCounts, retryDead,
+} from "../../app/jobs/queue.server";
+import { Worker } from "../../app/jobs/worker.server";
+
+it("backs off exponentially with jitter, capped at 30 minutes", () => {
+  expect(backoffMs(1, () => 0.5)).toBe(2000);
+  expect(backoffMs(2, () => 0.5)).toBe(4000);
+  expect(backoffMs(5, () => 0.5)).toBe(32000);
+  expect(backoffMs(1, () => 0)).toBe(1000);
+  expect(backoffMs(1, () => 0.999)).toBe(2998);
+  expect(backoffMs(40, () => 0.5)).toBe(30 * 60_000);
+});
+
+describeEachDb("job queue", (get) => {
+  let n = 0;
+  const shop = () => `queue-${++n}.myshopify.com`;
+
+  it("enqueues a (shop, dedupeKey) once, whatever its state", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "k", dedupeKey: "a", payload: { v: 1 } });
+    await enqueue(db, { shop: s, kind: "k", dedupeKey: "a", payload: { v: 2 } });
+    const [job] = await claim(db, { owner: "w1", limit: 10, leaseMs: 10_000, kinds: ["k"] });
+    expect(job!.payload).toEqual({ v: 1 });
+    await complete(db, job!);
+    await enqueue(db, { shop: s, kind: "k", dedupeKey: "a", payload: { v: 3 } });
+    expect(await db.job.count({ where: { shop: s } })).toBe(1);
+    expect((await jobCounts(db, s)).done).toBe(1);
+  });
+
+  it("never leases a job to two workers: 60 jobs, three claimers racing", async () => {
+    const { db } = get();
+    const s = shop();
+    for (let i = 0; i < 60; i++) await enqueue(db, { shop: s, kind: "race", dedupeKey: `r${i}`, payload: i });
+    const owners = ["a", "b", "c"];
+    const got = await Promise.all(
+      owners.map(async (owner) => {
+        const mine: number[] = [];
+        for (;;) {
+          const jobs = await claim(db, { owner, limit: 4, leaseMs: 60_000, kinds: ["race"] });
+          if (jobs.length === 0) break;
+          mine.push(...jobs.map((j) => j.payload as number));
+        }
+        return mine;
+      }),
+    );
+    const all = got.flat();
+    expect(all).toHaveLength(60);
+    expect(new Set(all).size).toBe(60);
+    const rows = await db.job.findMany({ where: { shop: s } });
+    expect(rows.every((r) => r.state === "running" && r.attempts === 1)).toBe(true);
+  });
+
+  it("gives an expired lease to the next worker, and the first can no longer complete it", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "lease", dedupeKey: "x", payload: null });
+    const t0 = new Date();
+    const [first] = await claim(db, { owner: "dead-worker", limit: 1, leaseMs: 1000, now: t0, kinds: ["lease"] });
+    expect(await claim(db, { owner: "other", limit: 1, leaseMs: 1000, now: new Date(t0.getTime() + 500), kinds: ["lease"] })).toHaveLength(0);
+    const [second] = await claim(db, { owner: "other", limit: 1, leaseMs: 1000, now: new Date(t0.getTime() + 1500), kinds: ["lease"] });
+    expect(second!.attempt).toBe(2);
+    expect(await complete(db, first!)).toBe(false);
+    expect(await heartbeat(db, first!, 1000)).toBe(false);
+    expect(await heartbeat(db, second!, 1000)).toBe(true);
+    expect(await complete(db, second!)).toBe(true);
+  });
+
+  it("retries with backoff, dead-letters after the last attempt, and staff can retry it", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "flaky", dedupeKey: "f", payload: null, maxAttempts: 2 });
+    const now = new Date();
+    const [j1] = await claim(db, { owner: "w", limit: 1, leaseMs: 1000, now, kinds: ["flaky"] });
+    expect(await fail(db, j1!, new Error("boom 1"), now, () => 0.5)).toBe("retry");
+    let row = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect(row.state).toBe("queued");
+    expect(row.runAt.getTime() - now.getTime()).toBe(2000);
+    expect(row.lastError).toContain("boom 1");
+    expect(await claim(db, { owner: "w", limit: 1, leaseMs: 1000, now: new Date(now.getTime() + 1999), kinds: ["flaky"] })).toHaveLength(0);
+    const [j2] = await claim(db, { owner: "w", limit: 1, leaseMs: 1000, now: new Date(now.getTime() + 2000), kinds: ["flaky"] });
+    expect(await fail(db, j2!, new Error("boom 2"))).toBe("dead");
+    const dead = await deadJobs(db, s);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.lastError).toContain("boom 2");
+    expect(await retryDead(db, "another-shop.myshopify.com", dead[0]!.id)).toBe(false); // scoped by shop
+    expect(await retryDead(db, s, dead[0]!.id)).toBe(true);
+    row = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect([row.state, row.attempts]).toEqual(["queued", 0]);
+  });
+
+  it("dead-letters a permanent error at once; a deferral does not use an attempt", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "perm", dedupeKey: "p", payload: null });
+    await enqueue(db, { shop: s, kind: "perm", dedupeKey: "d", payload: null });
+    const jobs = await claim(db, { owner: "w", limit: 2, leaseMs: 1000, kinds: ["perm"] });
+    const byKey = Object.fromEntries(jobs.map((j) => [j.dedupeKey, j]));
+    expect(await fail(db, byKey.p!, new PermanentJobError("no such order"))).toBe("dead");
+    expect(await fail(db, byKey.d!, new DeferJob("wait", 5000))).toBe("deferred");
+    const d = await db.job.findFirstOrThrow({ where: { shop: s, dedupeKey: "d" } });
+    expect([d.state, d.attempts]).toEqual(["queued", 0]);
+  });
+
+  it("the worker runs jobs, retries failures and records outcomes", async () => {
+    const { db } = get();
+    const s = shop();
+    for (let i = 0; i < 10; i++) await enqueue(db, { shop: s, kind: "work", dedupeKey: `w${i}`, payload: i });
+    await enqueue(db, { shop: s, kind: "work", dedupeKey: "bad", payload: -1, maxAttempts: 1 });
+    const seen: number[] = [];
+    const worker = new Worker(db, {
+      work: async (job) => {
+        if (job.payload === -1) throw new Error("cannot do -1");
+        seen.push(job.payload as number);
+        return { compacted: true };
+      },
+    }, { concurrency: 3, pollMs: 20, kinds: ["work"], log: () => {} }).start();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const c = await jobCounts(db, s);
+      if (c.done === 10 && c.dead === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await worker.stop();
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await jobCounts(db, s)).toMatchObject({ done: 10, dead: 1, queued: 0, running: 0 });
+    const done = await db.job.findFirstOrThrow({ where: { shop: s, dedupeKey: "w3" } });
+    expect(JSON.parse(done.payload)).toEqual({ compacted: true });
+  });
+});

@@ -1,0 +1,79 @@
+// In-process order pipeline against the local store emulator: Holdfast's real webhook intake
+// (acceptWebhook with each route's planner), job handlers, worker and Admin gateway, with the
+// gateway's fetch going to the emulator in process. The HTTP-level tests start the built app instead.
+import type { Db } from "../../app/db-client.server";
+import { acceptWebhook, type WebhookHandler } from "../../app/webhooks/accept.server";
+import { planOrderCreate, planOrderUpdated } from "../../app/screening/intake.server";
+import { planDispute } from "../../app/guarantee/disputes.server";
+import { planCompliance } from "../../app/compliance/compliance.server";
+import { markUninstalled } from "../../app/webhooks/shop-lifecycle.server";
+import { createHandlers } from "../../app/jobs/runtime.server";
+import { Worker } from "../../app/jobs/worker.server";
+import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
+import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../emulator/index";
+import { TEST_API_KEY, TEST_API_SECRET } from "./server";
+
+export const PLANNERS: Record<string, WebhookHandler> = {
+  "orders/create": planOrderCreate,
+  "orders/updated": planOrderUpdated,
+  "disputes/create": planDispute,
+  "disputes/update": planDispute,
+  "customers/data_request": planCompliance,
+  "customers/redact": planCompliance,
+  "shop/redact": planCompliance,
+  "app/uninstalled": (ctx, db) => markUninstalled(db, ctx.shop, new Date()),
+};
+
+/** Store the offline session Holdfast gets by token exchange (tested end to end in test/server). */
+export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number } = {}) {
+  const grant = emulator.install(shop);
+  const now = Date.now();
+  const data = {
+    shop, state: "", isOnline: false, scope: grant.scope, accessToken: grant.access_token,
+    expires: new Date(now + (opts.expiresInMs ?? (grant.expires_in ?? 3600) * 1000)),
+    refreshToken: grant.refresh_token ?? null,
+    refreshTokenExpires: grant.refresh_token_expires_in ? new Date(now + grant.refresh_token_expires_in * 1000) : null,
+  };
+  await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...data }, update: data });
+  await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+}
+
+export interface Pipeline {
+  emulator: ShopifyEmulator;
+  store: ShopState;
+  sender: WebhookSender;
+  gateway: AdminGateway;
+  worker: Worker;
+  /** POST a delivery through Holdfast's intake, as the route does. */
+  deliver(d: WebhookDelivery): Promise<Response>;
+  /** Wait until the shop has no queued or running jobs that are due. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(
+  db: Db,
+  shop: string,
+  opts: { emulator?: EmulatorOptions; gateway?: Partial<GatewayOptions>; concurrency?: number; emulatorInstance?: ShopifyEmulator } = {},
+): Promise<Pipeline> {
+  const emulator = opts.emulatorInstance ?? new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, ...opts.emulator });
+  const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
+  await installOffline(db, emulator, shop);
+  const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
+  const worker = new Worker(db, createHandlers({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway }), {
+    concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
+  }).start();
+  const sender = new WebhookSender(emulator, { targetBaseUrl: "http://holdfast.invalid" });
+  const deliver = (d: WebhookDelivery) =>
+    acceptWebhook(new Request(`https://holdfast.test/webhooks/${d.topic}`, { method: "POST", headers: sender.headers(d), body: d.body }), PLANNERS[d.topic], db);
+  const drain = async (timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const busy = await db.job.count({ where: { shop, OR: [{ state: "running" }, { state: "queued", runAt: { lte: new Date() } }] } });
+      if (busy === 0) return;
+      if (Date.now() > deadline) throw new Error(`jobs still busy after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { emulator, store, sender, gateway, worker, deliver, drain, stop: () => worker.stop() };
+}
