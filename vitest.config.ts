@@ -5,6 +5,8 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     include: ["test/**/*.test.ts", "app/**/*.test.ts", "extensions/**/*.test.ts"],
+    // Long-running reliability runs (worker processes, 1,000+ orders): `npm run test:faults`.
+    exclude: ["test/reliability/**", "**/node_modules/**"],
     setupFiles: ["test/setup/strict-console.ts"],
     globalSetup: ["test/setup/global-db.ts"],
     testTimeout: 20_000,

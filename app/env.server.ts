@@ -42,6 +42,8 @@ const schema = z.object({
   HOLDFAST_WORKER: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
   /** Jobs one worker process runs at once. */
   HOLDFAST_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** How long a job's lease lasts without a heartbeat (a process that dies frees its jobs after this). */
+  HOLDFAST_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SCOPES"> & { SCOPES: string[] };

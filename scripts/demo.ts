@@ -1,18 +1,23 @@
 // `npm run demo`: Holdfast's main job on the embedded default (SQLite, one process) against the
-// local store emulator. It starts the emulator and the production build of Holdfast, installs
-// Holdfast on a demo shop through token exchange, streams a few hundred realistic orders through
-// the real webhook endpoint, then a handful of disputes, and summarises what Holdfast did.
+// local store emulator. It starts the emulator and the production build of Holdfast (whose
+// in-process job worker screens orders), installs Holdfast on a demo shop through token exchange,
+// streams a few hundred realistic orders through the real webhook endpoint, waits until every
+// order is screened and its store actions (tags, risk assessment, fulfillment holds) are applied
+// in the emulator, opens a handful of disputes, and summarises what Holdfast did.
 //
 //   npm run demo                  # runs, then keeps both servers up until Ctrl-C
 //   npm run demo -- --once        # exits when the stream is done (used by the test suite)
 //   npm run demo -- --orders 50   # fewer orders
+//
+// The demo shop's rows from an earlier run are cleared first (job dedupe keys and order IDs would
+// collide with the fresh emulator's); nothing of any other shop is touched.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { OrderFactory, ShopifyEmulator, WebhookSender, draftFromRestOrder, startEmulatorServer, type OrderDraft } from "../test/emulator/index";
 import { startApp, TEST_API_KEY, TEST_API_SECRET } from "../test/support/server";
-import { createPrismaClient } from "../app/db-client.server";
+import { createPrismaClient, type Db } from "../app/db-client.server";
 import { convertFraudEcommerce } from "./convert-datasets";
 
 const { values: args } = parseArgs({
@@ -20,17 +25,26 @@ const { values: args } = parseArgs({
 });
 const ORDERS = Math.max(1, Number(args.orders));
 const SHOP = "holdfast-demo.myshopify.com";
-// The embedded default database; DEMO_DATABASE_URL lets the test suite use a throwaway file.
+// The embedded default database; DEMO_DATABASE_URL (and DEMO_REPORT) let the test suite use throwaway files.
 const DATABASE_URL = process.env.DEMO_DATABASE_URL ?? "file:./prisma/holdfast.sqlite";
 const startedAt = new Date();
 const DATASET = path.resolve("../shared/datasets/fraud-ecommerce/orders.csv");
-const REPORT = path.resolve(".cache/demo/report.json");
+const REPORT = path.resolve(process.env.DEMO_REPORT ?? ".cache/demo/report.json");
+/**
+ * How long to wait for the worker to screen and act on every delivered order: at least 120 s. The
+ * worker paces itself on the shop's Admin API budget (about 3 orders/s on the emulator's Standard plan).
+ */
+const SETTLE_TIMEOUT_MS = Math.max(120_000, ORDERS * 600);
+const CLAIMS = "not built yet (guarantee issue)";
 
 const step = (msg: string) => console.log(`\n▸ ${msg}`);
 
 step("Preparing: database migrated, production build");
 execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { stdio: "ignore", env: { ...process.env, DATABASE_URL } });
 if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
+const db = createPrismaClient(DATABASE_URL);
+const cleared = await clearDemoShop(db);
+if (cleared > 0) console.log(`  cleared ${cleared} rows of an earlier demo run (shop ${SHOP} only)`);
 
 step("Starting the local Shopify store emulator");
 const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
@@ -38,8 +52,8 @@ emulator.createShop(SHOP);
 const store = await startEmulatorServer(emulator);
 console.log(`  emulator at ${store.baseUrl} (shop ${SHOP})`);
 
-step("Starting Holdfast (SQLite, one process)");
-const app = await startApp({ DATABASE_URL, SHOPIFY_API_ORIGIN_OVERRIDE: store.baseUrl, ...(args.port ? { PORT: args.port } : {}) });
+step("Starting Holdfast (SQLite, one process, job worker in-process)");
+const app = await startApp({ DATABASE_URL, SHOPIFY_API_ORIGIN_OVERRIDE: store.baseUrl, HOLDFAST_WORKER: "on", ...(args.port ? { PORT: args.port } : {}) });
 console.log(`  Holdfast at ${app.baseUrl}`);
 
 step("Installing Holdfast on the demo shop (token exchange, as when a merchant opens the app)");
@@ -52,15 +66,22 @@ console.log(`  installed: offline token stored (${emulator.log.all({ kind: "oaut
 step(`Streaming ${ORDERS} orders through POST /webhooks/orders/create`);
 const drafts = demoOrders(ORDERS);
 const webhooks = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [50, 100, 200] });
-let sent = 0;
 const placed: number[] = [];
+const delivered: string[] = [];
 for (const { draft } of drafts) {
   const { order, result } = await webhooks.placeOrder(SHOP, draft);
   placed.push(order.id);
-  if (result.ok) sent++;
-  if (sent % 25 === 0 || sent === drafts.length) process.stdout.write(`\r  delivered ${sent}/${drafts.length}`);
+  if (result.ok) delivered.push(String(order.id));
+  if (placed.length % 25 === 0 || placed.length === drafts.length) process.stdout.write(`\r  delivered ${delivered.length}/${drafts.length}`);
 }
 console.log("");
+
+step("Screening: the worker reads each order (Admin API), scores it, tags it, and holds the risky ones");
+const settle = await waitForWorker((s) => process.stdout.write(`\r  screened ${s.acted}/${delivered.length}  (jobs waiting ${s.pending})`));
+console.log("");
+if (!settle.settled) console.log(`  ! not settled after ${SETTLE_TIMEOUT_MS / 1000} s: ${settle.acted}/${delivered.length} acted on, ${settle.pending} job(s) queued or running`);
+else if (settle.acted < delivered.length) console.log(`  ! the queue is empty but ${delivered.length - settle.acted} order(s) were not acted on (see dead jobs)`);
+else console.log(`  all ${delivered.length} delivered orders screened and acted on in ${(settle.waitedMs / 1000).toFixed(1)} s`);
 
 step("Opening disputes on a few orders (fraudulent and other reasons)");
 const reasons = ["FRAUDULENT", "UNRECOGNIZED", "PRODUCT_NOT_RECEIVED", "FRAUDULENT", "GENERAL"] as const;
@@ -69,36 +90,42 @@ for (const [i, reason] of reasons.entries()) {
   const { result } = await webhooks.openDispute(SHOP, orderId, { reason });
   console.log(`  dispute on order ${orderId} (${reason.toLowerCase()}): ${result.ok ? "delivered" : "NOT delivered"}`);
 }
+const afterDisputes = await waitForWorker();
+if (!afterDisputes.settled) console.log(`  ! ${afterDisputes.pending} job(s) still queued or running after ${SETTLE_TIMEOUT_MS / 1000} s`);
 
 step("Summary");
-const db = createPrismaClient(DATABASE_URL);
-const byTopic = await db.webhookDelivery.groupBy({ by: ["topic"], where: { shop: SHOP, receivedAt: { gte: startedAt } }, _count: { _all: true } });
-const summary = {
-  shop: SHOP,
-  ordersSent: drafts.length,
-  fraudPatternOrders: drafts.filter((d) => d.fraud).length,
-  deliveriesRecorded: Object.fromEntries(byTopic.map((r) => [r.topic, r._count._all])),
-  storeCallsByHoldfast: {
-    tagsAdd: emulator.log.count("tagsAdd", SHOP),
-    orderRiskAssessmentCreate: emulator.log.count("orderRiskAssessmentCreate", SHOP),
-    fulfillmentOrderHold: emulator.log.count("fulfillmentOrderHold", SHOP),
-  },
-  notBuiltYet: [
-    "screening of orders (risk engine wired to webhooks): orders are received and recorded, not yet screened",
-    "store actions (tags, risk assessment, fulfillment holds)",
-    "guarantees and claims from disputes",
-  ],
-};
-await db.$disconnect();
+const summary = await summarise();
 mkdirSync(path.dirname(REPORT), { recursive: true });
 writeFileSync(REPORT, JSON.stringify(summary, null, 2));
-console.log(`  orders sent           ${summary.ordersSent} (${summary.fraudPatternOrders} with fraud patterns or labels)`);
-for (const [topic, n] of Object.entries(summary.deliveriesRecorded)) console.log(`  recorded ${topic.padEnd(16)} ${n}`);
-console.log(`  store actions applied ${Object.values(summary.storeCallsByHoldfast).reduce((a, b) => a + b, 0)}`);
-console.log("  not built yet:");
-for (const line of summary.notBuiltYet) console.log(`    - ${line}`);
+const { screening: s, storeCallsByHoldfast: calls } = summary;
+const row = (label: string, value: number | string, note = "") => console.log(`  ${label.padEnd(24)}${String(value).padStart(5)}${note ? `  ${note}` : ""}`);
+row("orders sent", summary.ordersSent, `(${summary.fraudPatternOrders} with fraud patterns or labels)`);
+row("orders delivered", summary.ordersDelivered);
+for (const [topic, n] of Object.entries(summary.deliveriesRecorded)) row(`recorded ${topic}`, n);
+row("screened", s.screened, `(${s.acted} with store actions done)`);
+row("  ship", s.ship);
+row("  hold", s.hold);
+row("guaranteed", s.guaranteed, "(approved and covered by the guarantee)");
+console.log("  store actions applied in the emulator:");
+row("  tags added", calls.tagsAdd, "(tagsAdd: holdfast:ship / holdfast:hold)");
+row("  risk assessments", calls.orderRiskAssessmentCreate, "(orderRiskAssessmentCreate)");
+row("  fulfillment holds", calls.fulfillmentOrderHold, "(fulfillmentOrderHold, handle holdfast-review)");
+row("  holds released", calls.fulfillmentOrderReleaseHold, "(fulfillmentOrderReleaseHold)");
+const failed = Object.entries(summary.storeActionsRecorded).filter(([, o]) => (o.failed ?? 0) > 0);
+if (failed.length) console.log(`  ! failed store actions: ${failed.map(([a, o]) => `${a} ${o.failed}`).join(", ")}`);
+row("dead jobs", summary.jobs.dead);
+row("disputes recorded", summary.disputesRecorded);
+console.log(`  claims: ${CLAIMS}`);
+if (summary.heldExamples.length) {
+  console.log(`\n  held for review (${summary.heldExamples.length} of ${s.hold}, highest scores):`);
+  for (const h of summary.heldExamples) {
+    console.log(`    ${h.orderName ?? h.orderId} (order ${h.orderId})  score ${h.score}/1000, ${h.riskLevel} risk; ${h.actions.join(", ") || "no store actions"}`);
+    for (const r of h.reasons) console.log(`      - ${r}`);
+  }
+} else console.log("\n  no order was held in this run");
 console.log(`\n  report:    ${path.relative(process.cwd(), REPORT)}`);
 console.log(`  dashboard: ${dashboardUrl()}`);
+await db.$disconnect();
 
 if (args.once) {
   await app.stop();
@@ -112,6 +139,131 @@ if (args.once) {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** Delete the demo shop's rows left by an earlier run: a fresh emulator reuses the same order IDs. */
+async function clearDemoShop(client: Db): Promise<number> {
+  const where = { shop: SHOP };
+  const counts = await client.$transaction([
+    client.job.deleteMany({ where }),
+    client.storeAction.deleteMany({ where }),
+    client.orderScreening.deleteMany({ where }),
+    client.identity.deleteMany({ where }),
+    client.dispute.deleteMany({ where }),
+    client.webhookDelivery.deleteMany({ where }),
+    client.auditEvent.deleteMany({ where }),
+    client.dataRequest.deleteMany({ where }),
+    client.listEntry.deleteMany({ where }),
+    client.apiBudget.deleteMany({ where }),
+    client.session.deleteMany({ where }),
+    client.shop.deleteMany({ where }),
+  ]);
+  return counts.reduce((n, c) => n + c.count, 0);
+}
+
+interface WorkerState {
+  acted: number;
+  pending: number;
+  settled: boolean;
+  waitedMs: number;
+}
+
+/**
+ * Poll the database until every delivered order has been screened and acted on and no job of the
+ * demo shop is queued or running (or the queue is empty and nothing more can happen), or time out.
+ */
+async function waitForWorker(progress?: (s: WorkerState) => void): Promise<WorkerState> {
+  const t0 = Date.now();
+  let last = "";
+  let shownAt = 0;
+  let idle = 0;
+  for (;;) {
+    const [acted, pending] = await Promise.all([
+      db.orderScreening.count({ where: { shop: SHOP, orderId: { in: delivered }, status: "acted" } }),
+      db.job.count({ where: { shop: SHOP, state: { in: ["queued", "running"] } } }),
+    ]);
+    const state = { acted, pending, settled: false, waitedMs: Date.now() - t0 };
+    // An empty queue with orders not acted on: give an in-flight handoff two more polls, then stop.
+    idle = pending === 0 ? idle + 1 : 0;
+    const done = (pending === 0 && acted >= delivered.length) || idle >= 3;
+    const timedOut = !done && state.waitedMs > SETTLE_TIMEOUT_MS;
+    // Progress at most once a second (and at the end), only when it moved.
+    if (progress && `${acted}/${pending}` !== last && (done || timedOut || Date.now() - shownAt >= 1000)) {
+      progress(state);
+      last = `${acted}/${pending}`;
+      shownAt = Date.now();
+    }
+    if (done) return { ...state, settled: true };
+    if (timedOut) return state;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function summarise() {
+  const mine = { shop: SHOP, orderId: { in: delivered } };
+  const [byTopic, screenings, actions, jobs, disputes, held] = await Promise.all([
+    db.webhookDelivery.groupBy({ by: ["topic"], where: { shop: SHOP, receivedAt: { gte: startedAt } }, _count: { _all: true } }),
+    db.orderScreening.findMany({ where: mine, select: { verdict: true, status: true, guarantee: true } }),
+    db.storeAction.groupBy({ by: ["action", "outcome"], where: mine, _count: { _all: true } }),
+    db.job.groupBy({ by: ["state"], where: { shop: SHOP }, _count: { _all: true } }),
+    db.dispute.count({ where: { shop: SHOP } }),
+    db.orderScreening.findMany({ where: { ...mine, verdict: "hold" }, orderBy: [{ score: "desc" }, { orderId: "asc" }], take: 3 }),
+  ]);
+  const heldActions = await db.storeAction.findMany({
+    where: { shop: SHOP, orderId: { in: held.map((h) => h.orderId) }, outcome: { in: ["applied", "already"] } },
+    select: { orderId: true, action: true, target: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const storeActionsRecorded: Record<string, Record<string, number>> = {};
+  for (const a of actions) (storeActionsRecorded[a.action] ??= {})[a.outcome] = a._count._all;
+  const jobsByState = Object.fromEntries(jobs.map((j) => [j.state, j._count._all])) as Record<string, number>;
+  const describe = (a: { action: string; target: string }) =>
+    a.action === "tag" ? `tagged ${a.target}` : a.action === "risk_assessment" ? "risk assessment" : a.action === "hold" ? "fulfillment held" : a.action;
+  return {
+    shop: SHOP,
+    ordersSent: drafts.length,
+    ordersDelivered: delivered.length,
+    fraudPatternOrders: drafts.filter((d) => d.fraud).length,
+    deliveriesRecorded: Object.fromEntries(byTopic.map((r) => [r.topic, r._count._all])),
+    screening: {
+      settled: settle.settled,
+      waitedSeconds: Math.round(settle.waitedMs / 100) / 10,
+      screened: screenings.length,
+      acted: screenings.filter((r) => r.status === "acted").length,
+      ship: screenings.filter((r) => r.verdict === "ship").length,
+      hold: screenings.filter((r) => r.verdict === "hold").length,
+      guaranteed: screenings.filter((r) => r.guarantee === "active").length,
+    },
+    storeCallsByHoldfast: {
+      tagsAdd: emulator.log.count("tagsAdd", SHOP),
+      orderRiskAssessmentCreate: emulator.log.count("orderRiskAssessmentCreate", SHOP),
+      fulfillmentOrderHold: emulator.log.count("fulfillmentOrderHold", SHOP),
+      fulfillmentOrderReleaseHold: emulator.log.count("fulfillmentOrderReleaseHold", SHOP),
+    },
+    storeActionsRecorded,
+    jobs: { dead: jobsByState.dead ?? 0, byState: jobsByState },
+    disputesRecorded: disputes,
+    claims: CLAIMS,
+    heldExamples: held.map((h) => ({
+      orderId: h.orderId,
+      orderName: h.orderName,
+      score: h.score,
+      riskLevel: h.riskLevel,
+      reasons: topReasons(h.reasons),
+      actions: [...new Set(heldActions.filter((a) => a.orderId === h.orderId).map(describe))],
+    })),
+    notBuiltYet: [`guarantee claims from disputes: ${CLAIMS}`],
+  };
+}
+
+/** The first (largest) English reasons of a screening's reasons JSON ({en, ja}). */
+function topReasons(json: string, n = 3): string[] {
+  try {
+    const en = (JSON.parse(json) as { en?: unknown }).en;
+    return Array.isArray(en) ? en.filter((r): r is string => typeof r === "string").slice(0, n) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Orders for the demo: rows of the fraud-ecommerce dataset when it is beside the repo, else the factory. */

@@ -15,6 +15,9 @@ export interface FaultRule {
   shop?: string;
   /** Only GraphQL requests whose operation name or a root field equals this. */
   operation?: string;
+  /** Applies to each matching request with this probability (default 1), drawn from `random`. */
+  probability?: number;
+  random?: () => number;
 }
 
 export interface RequestFacts {
@@ -55,6 +58,7 @@ export class FaultInjector {
     let failed = false;
     for (const rule of this.rules) {
       if (rule.remaining <= 0 || !matches(rule, req)) continue;
+      if (rule.probability !== undefined && (rule.random ?? Math.random)() >= rule.probability) continue;
       if (rule.fault.kind !== "latency") {
         if (failed) continue;
         failed = true;

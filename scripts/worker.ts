@@ -1,0 +1,27 @@
+// `npm run worker`: a background-only Holdfast process (job worker + scheduler, no HTTP).
+// Production runs web processes with HOLDFAST_WORKER=off and any number of these against
+// PostgreSQL; each claims jobs atomically (app/jobs/queue.server.ts). SIGTERM/SIGINT finish the
+// running jobs first; SIGKILL leaves their leases to expire and another process runs them again.
+import { createPrismaClient } from "../app/db-client.server";
+import { env } from "../app/env.server";
+import { startBackgroundWork } from "../app/jobs/runtime.server";
+
+const config = env();
+const db = createPrismaClient(config.DATABASE_URL);
+const background = startBackgroundWork(
+  { db, apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, originOverride: config.SHOPIFY_API_ORIGIN_OVERRIDE },
+  { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS },
+);
+console.log(`holdfast worker ${background.worker.owner} started (concurrency ${config.HOLDFAST_WORKER_CONCURRENCY})`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`holdfast worker: ${signal}, finishing running jobs`);
+  await background.stop();
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
