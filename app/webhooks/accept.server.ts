@@ -16,7 +16,7 @@ import { env } from "../env.server";
 import { isUniqueViolation, type Db } from "../db-client.server";
 import { enqueue, type NewJob } from "../jobs/queue.server";
 import { notifyWork } from "../jobs/worker.server";
-import type { DeliveryHeaders, DeliveryStatus } from "./deliveries.server";
+import { deliveryRow, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
 
 export interface WebhookContext {
   shop: string;
@@ -41,12 +41,6 @@ export function verifyHmac(rawBody: string, hmacHeader: string, secret: string):
   const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
   const given = Buffer.from(hmacHeader, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-function parseTriggeredAt(value: string | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** Normalise `orders/create` and `ORDERS_CREATE` to the header spelling. */
@@ -86,20 +80,13 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
   }
   if (!plan.invalid && handler) plan = (await handler({ ...headers, payload }, database)) ?? {};
 
-  const delivery = () => database.webhookDelivery.create({
-    data: {
-      shop: headers.shop,
-      webhookId: headers.webhookId,
-      topic: headers.topic,
-      apiVersion: headers.apiVersion ?? null,
-      eventId: headers.eventId ?? null,
-      triggeredAt: parseTriggeredAt(headers.triggeredAt),
-      status: plan.invalid ? "invalid" : (plan.status ?? "received"),
-      error: plan.invalid ?? null,
-      // Kept only for invalid deliveries, so staff can see what arrived.
-      rawBody: plan.invalid ? rawBody.slice(0, 100_000) : null,
-    },
+  const row = deliveryRow(headers, {
+    status: plan.invalid ? "invalid" : (plan.status ?? "received"),
+    error: plan.invalid,
+    // Kept only for invalid deliveries, so staff can see what arrived.
+    rawBody: plan.invalid ? rawBody.slice(0, 100_000) : undefined,
   });
+  const delivery = () => database.webhookDelivery.create({ data: row });
   const jobs = plan.invalid ? [] : (plan.jobs ?? []);
   for (let attempt = 1; ; attempt++) {
     try {

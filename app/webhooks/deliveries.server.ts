@@ -21,29 +21,31 @@ function parseTriggeredAt(value: string | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/**
- * Record a delivery. Pass a transaction client to persist it together with follow-up work
- * (the job that processes it), so the two commit or fail as one.
- */
-export async function recordDelivery(
-  db: Db | Tx,
-  headers: DeliveryHeaders,
-  outcome: { status: DeliveryStatus; error?: string; rawBody?: string },
-): Promise<RecordOutcome> {
+export interface DeliveryOutcome {
+  status: DeliveryStatus;
+  error?: string;
+  rawBody?: string;
+}
+
+/** The row for a delivery (one shape for every writer of WebhookDelivery). */
+export function deliveryRow(headers: DeliveryHeaders, outcome: DeliveryOutcome) {
+  return {
+    shop: headers.shop,
+    webhookId: headers.webhookId,
+    topic: headers.topic,
+    apiVersion: headers.apiVersion ?? null,
+    eventId: headers.eventId ?? null,
+    triggeredAt: parseTriggeredAt(headers.triggeredAt),
+    status: outcome.status,
+    error: outcome.error ?? null,
+    rawBody: outcome.rawBody ?? null,
+  };
+}
+
+/** Record a delivery on its own; "duplicate" when (shop, webhookId) was seen before. */
+export async function recordDelivery(db: Db | Tx, headers: DeliveryHeaders, outcome: DeliveryOutcome): Promise<RecordOutcome> {
   try {
-    await db.webhookDelivery.create({
-      data: {
-        shop: headers.shop,
-        webhookId: headers.webhookId,
-        topic: headers.topic,
-        apiVersion: headers.apiVersion ?? null,
-        eventId: headers.eventId ?? null,
-        triggeredAt: parseTriggeredAt(headers.triggeredAt),
-        status: outcome.status,
-        error: outcome.error ?? null,
-        rawBody: outcome.rawBody ?? null,
-      },
-    });
+    await db.webhookDelivery.create({ data: deliveryRow(headers, outcome) });
     return "recorded";
   } catch (error) {
     if (isUniqueViolation(error)) return "duplicate";
