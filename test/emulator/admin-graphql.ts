@@ -79,7 +79,7 @@ export async function executeAdminGraphql(opts: ExecuteOptions): Promise<Graphql
   const query = typeof body.query === "string" ? body.query : "";
   const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
   const operationName = typeof body.operationName === "string" ? body.operationName : null;
-  const record = (outcome: CallOutcome, op: OperationDefinitionNode | undefined, requestedCost: number | null) =>
+  const record = (outcome: CallOutcome, op: OperationDefinitionNode | undefined, requestedCost: number | null, actualCost: number | null = null) =>
     log.add({
       at: opts.at,
       shop: ctx.shop.domain,
@@ -91,6 +91,7 @@ export async function executeAdminGraphql(opts: ExecuteOptions): Promise<Graphql
       query,
       outcome,
       requestedCost,
+      actualCost,
     });
   const cost = (requested: number, actual: number | null): { cost: CostExtension } => ({
     cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
@@ -147,7 +148,7 @@ export async function executeAdminGraphql(opts: ExecuteOptions): Promise<Graphql
   })) as ExecutionResult;
   const actual = actualQueryCost(result.data, op.operation === "mutation", requested);
   bucket.refund(requested - actual);
-  record(result.errors?.length && !result.data ? "error" : "ok", op, requested);
+  record(result.errors?.length && !result.data ? "error" : "ok", op, requested, actual);
   const response: GraphqlResponseBody = {};
   if (result.errors?.length) response.errors = result.errors.map((e) => e.toJSON());
   if (result.data !== undefined) response.data = result.data;

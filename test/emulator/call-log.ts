@@ -15,6 +15,8 @@ export interface CallRecord {
   query: string;
   outcome: CallOutcome;
   requestedCost: number | null;
+  /** Points the bucket was charged (after the refund of unused requested cost); null when nothing ran. */
+  actualCost?: number | null;
 }
 
 export class CallLog {

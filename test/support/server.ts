@@ -41,7 +41,9 @@ export function appEnv(overrides: Record<string, string | undefined>): NodeJS.Pr
 /** Spawn `remix-serve build/server/index.js` on a free port, collecting its output. */
 async function spawnApp(overrides: Record<string, string | undefined>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
+  // HOLDFAST_APP_NODE_ARGS: extra node flags for the app process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench.
+  const nodeArgs = process.env.HOLDFAST_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
     env: appEnv({ PORT: String(port), HOST: "127.0.0.1", ...overrides }),
     stdio: ["ignore", "pipe", "pipe"],
   });

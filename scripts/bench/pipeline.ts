@@ -1,0 +1,162 @@
+// Order pipeline benchmark, end to end: the production build of Holdfast (SQLite, its in-process
+// worker) and the local store emulator, talking over real HTTP like the demo.
+//
+//   e2e        signed orders/create deliveries at BENCH_RATE orders/s (default 50) for
+//              BENCH_SECONDS (default 30) against an emulator with no latency and no throttling;
+//              reports the latency from sending each delivery to Holdfast having applied all of
+//              that order's store actions (OrderScreening.actedAt), p50/p95/p99.
+//   throttled  a backlog of BENCH_THROTTLED_ORDERS orders (default 400) against the emulator
+//              throttling at the Standard plan (100 points/s, bucket 2,000). Reports how much of
+//              what the rate allows Holdfast used: points spent / (initial bucket + rate x time),
+//              and how many calls the emulator answered THROTTLED.
+//
+// `npm run bench -- pipeline` runs both; BENCH_SCENARIO=e2e|throttled picks one.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createPrismaClient, type Db } from "../../app/db-client.server";
+import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, STANDARD_PLAN, type ThrottleConfig } from "../../test/emulator/index";
+import { startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../../test/support/server";
+
+const SHOP = "bench-pipeline.myshopify.com";
+const scenario = process.env.BENCH_SCENARIO;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+}
+
+function rssSampler(pid: number) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      peak = Math.max(peak, kb * 1024);
+    } catch {
+      /* process gone */
+    }
+  }, 200);
+  return { stop: () => (clearInterval(timer), peak) };
+}
+
+interface Setup {
+  emulator: ShopifyEmulator;
+  app: RunningApp;
+  db: Db;
+  sender: WebhookSender;
+  stop(): Promise<void>;
+}
+
+async function setup(throttle: ThrottleConfig): Promise<Setup> {
+  const dir = mkdtempSync(path.join(tmpdir(), "holdfast-bench-"));
+  const url = `file:${path.join(dir, "bench.sqlite")}`;
+  execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+  const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, throttle });
+  emulator.createShop(SHOP);
+  const server = await startEmulatorServer(emulator);
+  const app = await startApp({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER: "on" });
+  // Install as a merchant would: opening the embedded app exchanges the session token for an offline token.
+  const host = Buffer.from(`admin.shopify.com/store/${SHOP.split(".")[0]}`).toString("base64url");
+  const opened = await fetch(`${app.baseUrl}/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${emulator.sessionToken(SHOP, { ttlSeconds: 86_400 })}`, {
+    headers: { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36" },
+  });
+  if (opened.status !== 200) throw new Error(`install failed: ${opened.status}\n${app.output()}`);
+  const db = createPrismaClient(url);
+  const sender = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [] });
+  return {
+    emulator, app, db, sender,
+    stop: async () => {
+      await db.$disconnect();
+      await app.stop();
+      await server.stop();
+    },
+  };
+}
+
+/** Wait until `n` orders are acted on; returns false on timeout. */
+async function waitActed(db: Db, n: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await db.orderScreening.count({ where: { shop: SHOP, status: "acted" } })) >= n) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+async function e2e() {
+  const rate = Number(process.env.BENCH_RATE ?? 50);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+  const total = Math.round(rate * seconds);
+  const s = await setup({ restoreRate: 1e9, bucketSize: 1e9, maxQueryCost: 1000 });
+  const rss = rssSampler(s.app.child.pid!);
+  const factory = new OrderFactory({ seed: 11, startAt: Date.now() - 3600_000 });
+  const drafts = factory.batch(total, 0.1).map((g) => g.draft);
+  const sentAt = new Map<string, number>();
+  const sends: Promise<unknown>[] = [];
+  let failedSends = 0;
+  const started = performance.now();
+  const t0 = Date.now();
+  for (let i = 0; i < total; i++) {
+    // Pace on the schedule (not after each answer), like Shopify's delivery stream.
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const order = s.emulator.shop(SHOP).addOrder(drafts[i]!);
+    sentAt.set(String(order.id), Date.now());
+    sends.push(s.sender.deliver(s.sender.ordersCreate(SHOP, order.id)).then((r) => { if (!r.ok) failedSends++; }));
+  }
+  await Promise.all(sends);
+  const sendSeconds = (Date.now() - t0) / 1000;
+  const settled = await waitActed(s.db, total, 120_000);
+  const peak = rss.stop();
+  const rows = await s.db.orderScreening.findMany({ where: { shop: SHOP }, select: { orderId: true, actedAt: true, verdict: true } });
+  const latencies = rows.filter((r) => r.actedAt && sentAt.has(r.orderId)).map((r) => r.actedAt!.getTime() - sentAt.get(r.orderId)!).sort((a, b) => a - b);
+  const lastActed = Math.max(...rows.map((r) => r.actedAt?.getTime() ?? 0));
+  const holds = rows.filter((r) => r.verdict === "hold").length;
+  const calls = s.emulator.log.all({ kind: "graphql", shop: SHOP });
+  const dupTags = calls.filter((c) => c.rootFields.includes("tagsAdd") && c.outcome === "ok").length - rows.length;
+  await s.stop();
+  console.log(`pipeline e2e (SQLite, production build with in-process worker, emulator unthrottled, no latency)`);
+  console.log(`  sent          ${total} orders/create at ${rate}/s over ${sendSeconds.toFixed(1)} s (${failedSends} not answered 200)`);
+  console.log(`  acted on      ${latencies.length}/${total}${settled ? "" : " (NOT all within 120 s)"}, ${holds} held; throughput ${(latencies.length / ((lastActed - t0) / 1000)).toFixed(1)} orders/s`);
+  console.log(`  delivery -> all store actions applied, ms: p50 ${percentile(latencies, 0.5)}  p95 ${percentile(latencies, 0.95)}  p99 ${percentile(latencies, 0.99)}  max ${latencies.at(-1)}`);
+  console.log(`  Admin API calls ${calls.length} (${(calls.length / total).toFixed(2)} per order); tagsAdd beyond one per order: ${dupTags}`);
+  console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB`);
+}
+
+async function throttled() {
+  const total = Number(process.env.BENCH_THROTTLED_ORDERS ?? 400);
+  const plan = STANDARD_PLAN;
+  const s = await setup(plan);
+  const factory = new OrderFactory({ seed: 12, startAt: Date.now() - 3600_000 });
+  const t0 = Date.now();
+  const sends: Promise<unknown>[] = [];
+  for (const g of factory.batch(total, 0.1)) {
+    const order = s.emulator.shop(SHOP).addOrder(g.draft);
+    sends.push(s.sender.deliver(s.sender.ordersCreate(SHOP, order.id)));
+    if (sends.length % 50 === 0) await Promise.all(sends.slice(-50));
+  }
+  await Promise.all(sends);
+  const settled = await waitActed(s.db, total, 900_000);
+  const rows = await s.db.orderScreening.findMany({ where: { shop: SHOP }, select: { actedAt: true } });
+  const end = Math.max(...rows.map((r) => r.actedAt?.getTime() ?? 0));
+  const calls = s.emulator.log.all({ kind: "graphql", shop: SHOP });
+  const ok = calls.filter((c) => c.outcome === "ok");
+  const throttledCalls = calls.filter((c) => c.outcome === "throttled").length;
+  const dead = await s.db.job.count({ where: { shop: SHOP, state: "dead" } });
+  // What the rate allowed over the run: the full bucket at the start plus the restore rate for its duration.
+  const elapsed = (end - t0) / 1000;
+  const restoredCap = plan.bucketSize + plan.restoreRate * elapsed;
+  const spent = ok.reduce((n, c) => n + (c.actualCost ?? 0), 0);
+  await s.stop();
+  const perOrder = spent / total;
+  console.log(`pipeline under throttling (Standard plan: ${plan.restoreRate} points/s, bucket ${plan.bucketSize})`);
+  console.log(`  ${rows.length}/${total} orders acted on in ${elapsed.toFixed(1)} s${settled ? "" : " (NOT all)"}; ${dead} dead jobs`);
+  console.log(`  Admin API calls ${calls.length}: ${ok.length} ok, ${throttledCalls} answered THROTTLED`);
+  console.log(`  points per order ~${perOrder.toFixed(1)}; throughput ${(total / elapsed).toFixed(2)} orders/s vs ${(restoredCap / perOrder / elapsed).toFixed(2)} the rate allows`);
+  console.log(`  use of the rate: ${((spent / restoredCap) * 100).toFixed(1)}%`);
+}
+
+if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
+if (!scenario || scenario === "e2e") await e2e();
+if (!scenario || scenario === "throttled") await throttled();
