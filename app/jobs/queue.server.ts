@@ -80,7 +80,13 @@ export interface ClaimOptions {
   kinds?: string[];
 }
 
-/** Lease up to `limit` due jobs to `owner`. */
+let claimSeq = 0;
+
+/**
+ * Lease up to `limit` due jobs to `owner`, in three queries whatever the number: read candidates,
+ * lease those still claimable in one UPDATE under a lease id unique to this claim, read back what
+ * this claim won. Candidates another worker won in between are simply not ours.
+ */
 export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
   const now = opts.now ?? new Date();
   const claimable = {
@@ -90,35 +96,31 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
     ],
     ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
   };
-  const candidates = await db.job.findMany({
-    where: claimable,
-    orderBy: { runAt: "asc" },
-    take: opts.limit * 3,
-    select: { id: true },
-  });
-  const claimed: ClaimedJob[] = [];
-  for (const { id } of candidates) {
-    if (claimed.length >= opts.limit) break;
-    const leaseExpiresAt = new Date(now.getTime() + opts.leaseMs);
+  for (let tries = 0; tries < 3; tries++) {
+    const candidates = await db.job.findMany({ where: claimable, orderBy: { runAt: "asc" }, take: opts.limit, select: { id: true } });
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c.id);
+    const leaseOwner = `${opts.owner}#${++claimSeq}`;
     const won = await db.job.updateMany({
-      where: { id, ...claimable },
-      data: { state: "running", leaseOwner: opts.owner, leaseExpiresAt, attempts: { increment: 1 } },
+      where: { id: { in: ids }, ...claimable },
+      data: { state: "running", leaseOwner, leaseExpiresAt: new Date(now.getTime() + opts.leaseMs), attempts: { increment: 1 } },
     });
-    if (won.count !== 1) continue; // another worker got it first
-    const row = await db.job.findUnique({ where: { id } });
-    if (!row || row.leaseOwner !== opts.owner) continue;
-    claimed.push({
-      id: row.id,
-      shop: row.shop,
-      kind: row.kind,
-      dedupeKey: row.dedupeKey,
-      payload: JSON.parse(row.payload) as unknown,
-      attempt: row.attempts,
-      maxAttempts: row.maxAttempts,
-      leaseOwner: opts.owner,
-    });
+    if (won.count === 0) continue; // all taken by other workers meanwhile: look again
+    const rows = await db.job.findMany({ where: { id: { in: ids }, leaseOwner } });
+    return rows
+      .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
+      .map((row) => ({
+        id: row.id,
+        shop: row.shop,
+        kind: row.kind,
+        dedupeKey: row.dedupeKey,
+        payload: JSON.parse(row.payload) as unknown,
+        attempt: row.attempts,
+        maxAttempts: row.maxAttempts,
+        leaseOwner,
+      }));
   }
-  return claimed;
+  return [];
 }
 
 /** The lease still belongs to this run (same owner, same attempt). */

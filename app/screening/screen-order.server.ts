@@ -80,21 +80,23 @@ export class OrderScreener {
     if (!order) throw new Error(`order ${payload.orderId} is not readable in ${shop} (yet)`);
 
     let screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId: payload.orderId } } });
-    if (!screening || screening.revision < payload.revision) {
+    const fresh = !screening || screening.revision < payload.revision;
+    if (!screening || fresh) {
       screening = await this.decide(shop, shopRow, payload, order, screening?.guarantee);
     }
     signal?.throwIfAborted();
+    const revision = screening.revision;
     await this.actions.apply(
       shop,
       { ...screening, riskFacts: JSON.parse(screening.riskFacts) as { description: string; sentiment: string }[] },
       order,
       { autoCancel: shopRow?.autoCancel ?? false, autoCancelScore: shopRow?.autoCancelScore ?? DEFAULT_AUTO_CANCEL_SCORE },
-      signal,
+      {
+        signal,
+        fresh,
+        finish: () => db.orderScreening.updateMany({ where: { shop, orderId: payload.orderId, revision }, data: { status: "acted", actedAt: new Date(this.now()) } }),
+      },
     );
-    await db.orderScreening.updateMany({
-      where: { shop, orderId: payload.orderId, revision: screening.revision },
-      data: { status: "acted", actedAt: new Date(this.now()) },
-    });
     return compact;
   }
 

@@ -4,7 +4,10 @@
 // token, record the reported throttle status, and then
 //   - THROTTLED (HTTP 200): wait until the bucket holds the requested cost, send again;
 //   - 429: wait Retry-After *seconds* (Shopify's unit), send again;
-//   - 5xx and network errors: retry with exponential backoff and jitter, then fail (the job retries later);
+//   - 5xx and network errors on a query: retry with exponential backoff and jitter, then fail (the job
+//     retries later). On a mutation they are ambiguous (Shopify may have carried it out and the
+//     answer got lost), so the gateway does not send it again: it throws AmbiguousMutationError,
+//     the job retries, re-reads the order and sees whether the action is there;
 //   - 401: refresh the token once and send again;
 //   - other GraphQL errors (invalid field, ACCESS_DENIED...): a permanent error, dead-lettered for staff.
 // Mutations' userErrors are the caller's business (store actions check every one).
@@ -20,6 +23,11 @@ export class AdminApiError extends Error {
   constructor(message: string, readonly code?: string, readonly status?: number) {
     super(message);
   }
+}
+
+/** A mutation may or may not have been carried out (5xx or a lost connection). Retryable by the job, not by resending. */
+export class AmbiguousMutationError extends AdminApiError {
+  override name = "AmbiguousMutationError";
 }
 
 export interface GatewayOptions {
@@ -78,7 +86,9 @@ export class AdminGateway {
   /** Run one operation for `shop`; resolves to its `data`. */
   async request<T>(shop: string, document: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
     const url = `https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
-    const name = OPERATION_NAME.exec(document)?.[2];
+    const operation = OPERATION_NAME.exec(document);
+    const name = operation?.[2];
+    const mutation = operation?.[1] === "mutation";
     let failures = 0;
     let throttleWaits = 0;
     let refreshed = false;
@@ -113,7 +123,7 @@ export class AdminGateway {
         if (status === 401 && !refreshed) {
           refreshed = true;
           try {
-            await this.tokens.refresh(shop, true);
+            await this.tokens.refresh(shop, token);
           } catch (refreshError) {
             if (refreshError instanceof NoOfflineSessionError) throw new PermanentJobError(refreshError.message);
             throw refreshError;
@@ -121,6 +131,7 @@ export class AdminGateway {
           continue;
         }
         if ((status !== undefined && status >= 500) || (status === undefined && isNetworkError(error))) {
+          if (mutation) throw new AmbiguousMutationError(`${name}: ${status ?? "connection lost"}; not sent again (it may have been carried out)`, "UNAVAILABLE", status);
           if (++failures > this.maxRetries) throw new AdminApiError(`${name}: ${status ?? "network error"} after ${failures} tries`, "UNAVAILABLE", status);
           const delay = Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random());
           await this.sleep(delay, signal);
@@ -149,6 +160,7 @@ export class AdminGateway {
         const first = errors[0]!;
         const code = (first.extensions as { code?: string } | undefined)?.code;
         const message = `${name}: ${errors.map((e) => e.message).join("; ")}`;
+        if (code === "INTERNAL_SERVER_ERROR" && mutation) throw new AmbiguousMutationError(`${message}; not sent again (it may have been carried out)`, code);
         if (code === "INTERNAL_SERVER_ERROR" && ++failures <= this.maxRetries) {
           await this.sleep(Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random()), signal);
           continue;

@@ -1,11 +1,17 @@
 // Per-shop, cost-aware Admin API limiter shared by every worker process through the database.
 //
 // Shopify's GraphQL budget is a leaky bucket per app and store: `throttleStatus` on each answer
-// says how many points are available, the bucket size and the restore rate. We keep the last
-// reported state per shop (ApiBudget), project it forward at the restore rate, and before a call
-// reserve its expected cost with a compare-and-set on `version`, waiting
-// `(cost - available) / restoreRate` when the bucket is short. Each answer then replaces the
-// projection with what Shopify reported.
+// says how many points are available, the bucket size and the restore rate. Each process keeps a
+// view of every shop's bucket, projected forward at the restore rate, and the last reported state
+// is shared through the database (ApiBudget):
+//   - while the bucket is more than half full, a call reserves its expected cost in the process's
+//     own view, and the view is written to and read back from the database at most every
+//     SYNC_MS: plenty of room, so no query per call;
+//   - when the bucket is short, every call reserves through the database with a compare-and-set on
+//     `version`, so processes share what is left exactly, waiting `(cost - available) / restoreRate`
+//     when it is not there, and every answer's status is written.
+// A process can overspend only while the bucket is more than half full and its view is at most
+// SYNC_MS old; Shopify then answers THROTTLED, and the gateway waits and sends again.
 import type { Db } from "../db-client.server";
 
 export interface ThrottleStatus {
@@ -39,9 +45,25 @@ export function projectAvailable(b: { available: number; maximum: number; restor
   return Math.min(b.maximum, b.available + (Math.max(0, now - at) / 1000) * b.restoreRate);
 }
 
+/** How often a process syncs its view of a bucket with the database while the bucket is full enough. */
+export const SYNC_MS = 1000;
+/** Below this share of the bucket, every reservation goes through the database. */
+export const SHORT_SHARE = 0.5;
+
+interface View {
+  available: number;
+  maximum: number;
+  restoreRate: number;
+  /** When `available` was true (ms). */
+  at: number;
+  /** When the view was last read from or written to the database (ms). */
+  syncedAt: number;
+}
+
 export class CostLimiter {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly views = new Map<string, View>();
 
   constructor(private readonly db: Db, deps: LimiterDeps = {}) {
     this.now = deps.now ?? Date.now;
@@ -51,36 +73,68 @@ export class CostLimiter {
   /** Wait until `cost` points are available for `shop`, and reserve them. */
   async acquire(shop: string, cost: number, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const row = await this.db.apiBudget.findUnique({ where: { shop } });
-      if (!row) return; // nothing known yet: the first answer tells us
+      let view = this.views.get(shop);
+      if (!view || this.now() - view.syncedAt >= SYNC_MS) view = await this.load(shop);
+      if (!view) return; // nothing known yet: the first answer tells us
       const now = this.now();
-      const available = projectAvailable(row, row.updatedAt.getTime(), now);
-      const needed = Math.min(cost, row.maximum);
-      if (available >= needed) {
+      const available = projectAvailable(view, view.at, now);
+      const needed = Math.min(cost, view.maximum);
+      if (available - needed >= view.maximum * SHORT_SHARE) {
+        view.available = available - needed;
+        view.at = now;
+        return;
+      }
+      const row = await this.db.apiBudget.findUnique({ where: { shop } });
+      if (!row) return;
+      const shared = projectAvailable(row, row.updatedAt.getTime(), now);
+      if (shared >= needed) {
         const won = await this.db.apiBudget.updateMany({
           where: { shop, version: row.version },
-          data: { available: available - needed, updatedAt: new Date(now), version: { increment: 1 } },
+          data: { available: shared - needed, updatedAt: new Date(now), version: { increment: 1 } },
         });
-        if (won.count === 1) return;
+        if (won.count === 1) {
+          this.views.set(shop, { available: shared - needed, maximum: row.maximum, restoreRate: row.restoreRate, at: now, syncedAt: now });
+          return;
+        }
+        this.views.delete(shop);
         continue; // another worker reserved in between: look again
       }
-      await this.sleep(Math.ceil(((needed - available) / Math.max(1, row.restoreRate)) * 1000), signal);
+      this.views.set(shop, { available: shared, maximum: row.maximum, restoreRate: row.restoreRate, at: now, syncedAt: now });
+      await this.sleep(Math.ceil(((needed - shared) / Math.max(1, row.restoreRate)) * 1000), signal);
     }
   }
 
   /** Record what Shopify reported after a call (or a THROTTLED answer). */
   async report(shop: string, status: ThrottleStatus): Promise<void> {
-    const data = {
-      available: status.currentlyAvailable,
-      maximum: status.maximumAvailable,
-      restoreRate: status.restoreRate,
-      updatedAt: new Date(this.now()),
+    const now = this.now();
+    const previous = this.views.get(shop);
+    const view: View = {
+      available: status.currentlyAvailable, maximum: status.maximumAvailable, restoreRate: status.restoreRate,
+      at: now, syncedAt: previous?.syncedAt ?? 0,
     };
+    this.views.set(shop, view);
+    const short = status.currentlyAvailable < status.maximumAvailable * SHORT_SHARE;
+    if (!short && now - view.syncedAt < SYNC_MS) return;
+    view.syncedAt = now;
+    const data = { available: status.currentlyAvailable, maximum: status.maximumAvailable, restoreRate: status.restoreRate, updatedAt: new Date(now) };
     await this.db.apiBudget.upsert({
       where: { shop },
       create: { shop, ...data },
       update: { ...data, version: { increment: 1 } },
     });
+  }
+
+  /** The shared state, as this process's view (null when the shop has no record yet). */
+  private async load(shop: string): Promise<View | undefined> {
+    const row = await this.db.apiBudget.findUnique({ where: { shop } });
+    const now = this.now();
+    if (!row) {
+      this.views.delete(shop);
+      return undefined;
+    }
+    const view = { available: row.available, maximum: row.maximum, restoreRate: row.restoreRate, at: row.updatedAt.getTime(), syncedAt: now };
+    this.views.set(shop, view);
+    return view;
   }
 
   /** How long to wait after THROTTLED before `requested` points are there. */

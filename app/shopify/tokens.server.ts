@@ -2,6 +2,8 @@
 // refresh token rotates on each use), stored by the Shopify library's session storage as
 // `offline_<shop>`. A token within 5 minutes of expiry is refreshed first, one refresh per shop at
 // a time across all processes (a DB lease), and whoever waits re-reads the refreshed session.
+// A process reuses a session it read for up to CACHE_MS (no query per Admin call); a token that
+// another process rotated meanwhile answers 401, and the gateway's refresh then finds the new one.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db-client.server";
 import { tryLock, unlock } from "../jobs/lock.server";
@@ -9,6 +11,7 @@ import { sleep } from "./limiter.server";
 
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const LOCK_TTL_MS = 30_000;
+export const CACHE_MS = 30_000;
 
 /** The shop has no usable offline session (uninstalled, or never installed). */
 export class NoOfflineSessionError extends Error {
@@ -33,6 +36,7 @@ interface TokenResponse {
 export class OfflineTokens {
   private readonly owner = `tokens:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inflight = new Map<string, Promise<string>>();
+  private readonly cache = new Map<string, { accessToken: string; expires: Date | null; readAt: number }>();
   private readonly now: () => number;
   private readonly fetch: typeof fetch;
 
@@ -43,7 +47,11 @@ export class OfflineTokens {
 
   private async session(shop: string) {
     const s = await this.db.session.findUnique({ where: { id: `offline_${shop}` } });
-    if (!s || s.shop !== shop) throw new NoOfflineSessionError(`${shop} has no offline session (not installed, or uninstalled)`);
+    if (!s || s.shop !== shop) {
+      this.cache.delete(shop);
+      throw new NoOfflineSessionError(`${shop} has no offline session (not installed, or uninstalled)`);
+    }
+    this.cache.set(shop, { accessToken: s.accessToken, expires: s.expires, readAt: this.now() });
     return s;
   }
 
@@ -53,24 +61,30 @@ export class OfflineTokens {
 
   /** A usable access token for `shop`, refreshed first when it is about to expire. */
   async get(shop: string): Promise<string> {
+    const cached = this.cache.get(shop);
+    if (cached && this.now() - cached.readAt < CACHE_MS && this.fresh(cached)) return cached.accessToken;
     const s = await this.session(shop);
     if (this.fresh(s)) return s.accessToken;
     return this.refresh(shop);
   }
 
-  /** Refresh now (also after a 401), unless another caller already did. */
-  refresh(shop: string, force = false): Promise<string> {
+  /**
+   * Refresh now, unless another caller already did. `rejected`: the token Shopify just answered
+   * 401 to; a different fresh token in the database (another process refreshed) is used instead.
+   */
+  refresh(shop: string, rejected?: string): Promise<string> {
     let p = this.inflight.get(shop);
     if (!p) {
-      p = this.refreshSerialised(shop, force).finally(() => this.inflight.delete(shop));
+      p = this.refreshSerialised(shop, rejected).finally(() => this.inflight.delete(shop));
       this.inflight.set(shop, p);
     }
     return p;
   }
 
-  private async refreshSerialised(shop: string, force: boolean): Promise<string> {
+  private async refreshSerialised(shop: string, rejected: string | undefined): Promise<string> {
     const lock = `refresh:${shop}`;
-    const before = await this.session(shop);
+    const force = rejected !== undefined;
+    const before = { accessToken: rejected ?? (await this.session(shop)).accessToken };
     const deadline = this.now() + LOCK_TTL_MS * 2;
     while (!(await tryLock(this.db, lock, this.owner, LOCK_TTL_MS, this.now()))) {
       // Another process is refreshing: use its result once it lands.
@@ -96,6 +110,7 @@ export class OfflineTokens {
       const body = (await res.json()) as TokenResponse;
       if (!body.access_token) throw new Error(`token refresh for ${shop} returned no access_token`);
       const now = this.now();
+      this.cache.delete(shop);
       await this.db.session.update({
         where: { id: s.id },
         data: {

@@ -26,6 +26,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
+/** CPU seconds a process has used so far (user + system, from /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssSampler(pid: number) {
   let peak = 0;
   const timer = setInterval(() => {
@@ -89,6 +95,8 @@ async function e2e() {
   const total = Math.round(rate * seconds);
   const s = await setup({ restoreRate: 1e9, bucketSize: 1e9, maxQueryCost: 1000 });
   const rss = rssSampler(s.app.child.pid!);
+  const appCpu0 = cpuSeconds(s.app.child.pid!);
+  const benchCpu0 = process.cpuUsage();
   const factory = new OrderFactory({ seed: 11, startAt: Date.now() - 3600_000 });
   const drafts = factory.batch(total, 0.1).map((g) => g.draft);
   const sentAt = new Map<string, number>();
@@ -109,6 +117,8 @@ async function e2e() {
   const sendSeconds = (Date.now() - t0) / 1000;
   const settled = await waitActed(s.db, total, 120_000);
   const peak = rss.stop();
+  const appCpu = cpuSeconds(s.app.child.pid!) - appCpu0;
+  const benchCpu = process.cpuUsage(benchCpu0);
   const rows = await s.db.orderScreening.findMany({ where: { shop: SHOP }, select: { orderId: true, actedAt: true, verdict: true } });
   const latencies = rows.filter((r) => r.actedAt && sentAt.has(r.orderId)).map((r) => r.actedAt!.getTime() - sentAt.get(r.orderId)!).sort((a, b) => a - b);
   const lastActed = Math.max(...rows.map((r) => r.actedAt?.getTime() ?? 0));
@@ -121,7 +131,7 @@ async function e2e() {
   console.log(`  acted on      ${latencies.length}/${total}${settled ? "" : " (NOT all within 120 s)"}, ${holds} held; throughput ${(latencies.length / ((lastActed - t0) / 1000)).toFixed(1)} orders/s`);
   console.log(`  delivery -> all store actions applied, ms: p50 ${percentile(latencies, 0.5)}  p95 ${percentile(latencies, 0.95)}  p99 ${percentile(latencies, 0.99)}  max ${latencies.at(-1)}`);
   console.log(`  Admin API calls ${calls.length} (${(calls.length / total).toFixed(2)} per order); tagsAdd beyond one per order: ${dupTags}`);
-  console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB`);
+  console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB; CPU: app ${appCpu.toFixed(1)} s (${((appCpu * 1000) / total).toFixed(1)} ms per order), emulator and load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s`);
 }
 
 async function throttled() {

@@ -171,8 +171,11 @@ export class ShopifyEmulator {
       Object.assign(facts, describeOperation(graphqlBody));
     }
 
+    let dropAfter = false;
     if (graphqlMatch || isOauth) {
-      const outcome = await this.applyFaults(this.faults.take(facts), facts);
+      const faults = this.faults.take(facts);
+      dropAfter = faults.some((f) => f.kind === "drop_after");
+      const outcome = await this.applyFaults(faults.filter((f) => f.kind !== "drop_after"), facts);
       if (outcome) return outcome;
     }
     if (!domain || !this.shops.has(domain)) return json(404, { errors: "Not Found" });
@@ -182,9 +185,13 @@ export class ShopifyEmulator {
       if (typeof graphqlBody.query !== "string" || graphqlBody.query.trim() === "") {
         return json(400, { errors: { query: "Required parameter missing or invalid" } });
       }
-      return this.handleGraphql(shop, request, graphqlBody);
+      const answer = await this.handleGraphql(shop, request, graphqlBody);
+      return dropAfter ? DROP_CONNECTION : answer;
     }
-    if (isOauth && request.method === "POST") return this.handleOauth(shop, request.headers.get("content-type") ?? "", rawBody);
+    if (isOauth && request.method === "POST") {
+      const answer = await this.handleOauth(shop, request.headers.get("content-type") ?? "", rawBody);
+      return dropAfter ? DROP_CONNECTION : answer;
+    }
     const confirm = /^\/admin\/charges\/(\d+)\/confirm$/.exec(path);
     if (confirm && request.method === "GET") {
       const id = Number(confirm[1]);

@@ -5,6 +5,8 @@ export type FaultTarget = "graphql" | "oauth" | "any";
 export type Fault =
   | { kind: "status"; status: number; retryAfterSeconds?: number; body?: string }
   | { kind: "drop" }
+  /** The request is carried out, then the connection drops before the answer: the caller cannot tell whether it happened. */
+  | { kind: "drop_after" }
   | { kind: "latency"; ms: number };
 
 export interface FaultRule {
@@ -33,6 +35,8 @@ interface ActiveRule extends FaultRule {
 
 export class FaultInjector {
   private rules: ActiveRule[] = [];
+  /** How many times each kind of fault was applied. */
+  readonly applied = new Map<Fault["kind"], number>();
 
   inject(rule: FaultRule): void {
     this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
@@ -65,6 +69,7 @@ export class FaultInjector {
       }
       rule.remaining -= 1;
       hits.push(rule.fault);
+      this.applied.set(rule.fault.kind, (this.applied.get(rule.fault.kind) ?? 0) + 1);
     }
     this.rules = this.rules.filter((r) => r.remaining > 0);
     return hits;

@@ -212,6 +212,26 @@ describeEachDb("order pipeline", (get) => {
     expect(p.emulator.log.all({ shop, outcome: "fault" }).length).toBe(3);
   });
 
+  it("does not resend a mutation whose answer was lost: the job retries, re-reads the order and finds it done", async () => {
+    await fresh();
+    // Shopify carries out the risk assessment, then the connection drops before the answer.
+    p.emulator.faults.inject({ fault: { kind: "drop_after" }, operation: "orderRiskAssessmentCreate", shop, times: 1 });
+    const { order } = await place(legit());
+    const deadline = Date.now() + 15_000;
+    while ((await get().db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId: String(order.id) } } }))?.status !== "acted") {
+      if (Date.now() > deadline) throw new Error("not acted on within 15 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(p.emulator.faults.applied.get("drop_after")).toBe(1);
+    expect(p.emulator.log.count("orderRiskAssessmentCreate", shop)).toBe(1);
+    expect(ourAssessments(order.id)).toHaveLength(1);
+    const job = await get().db.job.findFirstOrThrow({ where: { shop, kind: "screen_order" } });
+    expect([job.state, job.attempts]).toEqual(["done", 2]);
+    expect(job.lastError).toBeNull();
+    const actions = await get().db.storeAction.findMany({ where: { shop, orderId: String(order.id) }, orderBy: { action: "asc" } });
+    expect(actions.map((a) => [a.action, a.outcome])).toEqual([["risk_assessment", "already"], ["tag", "applied"]]);
+  });
+
   it("reconciliation screens an order whose webhook was lost, and records its disputes", async () => {
     await fresh();
     const g = new OrderFactory({ seed: 5, startAt: Date.now() - 30 * 60_000 }).legit();

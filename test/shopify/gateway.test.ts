@@ -1,0 +1,136 @@
+// The Admin API gateway's shared parts, on both databases: the per-shop cost limiter (shared by
+// processes through ApiBudget) and offline tokens (one refresh per shop at a time, across
+// processes). "Processes" here are separate limiter / token / gateway instances on one database,
+// which share nothing in memory.
+import { expect, it } from "vitest";
+import { describeEachDb } from "../support/db";
+import { installOffline } from "../support/pipeline";
+import { TEST_API_KEY, TEST_API_SECRET } from "../support/server";
+import { ShopifyEmulator } from "../emulator/index";
+import { CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
+import { AdminGateway } from "../../app/shopify/gateway.server";
+import { OfflineTokens } from "../../app/shopify/tokens.server";
+
+/** A clock and a sleep that advances it, so waits are measured, not slept. */
+function fakeTime(start = Date.parse("2026-11-24T10:00:00Z")) {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    now: () => now,
+    advance: (ms: number) => (now += ms),
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    },
+    slept,
+  };
+}
+
+const status = (available: number, maximum = 2000, rate = 100) => ({ currentlyAvailable: available, maximumAvailable: maximum, restoreRate: rate });
+
+describeEachDb("cost limiter", (get) => {
+  let n = 0;
+  const shop = () => `limiter-${n}.myshopify.com`;
+  const next = () => (n++, shop());
+
+  it("knows nothing before Shopify's first answer and lets the call go", async () => {
+    const t = fakeTime();
+    const limiter = new CostLimiter(get().db, t);
+    await limiter.acquire(next(), 500);
+    expect(t.slept).toEqual([]);
+  });
+
+  it("when the bucket is short, waits (cost - available) / restoreRate and reserves in the database", async () => {
+    const t = fakeTime();
+    const s = next();
+    const limiter = new CostLimiter(get().db, t);
+    await limiter.report(s, status(50));
+    await limiter.acquire(s, 250);
+    // 200 points short at 100/s: two seconds.
+    expect(t.slept).toEqual([2000]);
+    const row = await get().db.apiBudget.findUniqueOrThrow({ where: { shop: s } });
+    expect(row.available).toBe(0);
+  });
+
+  it("shares a short bucket between processes: the second one waits for what the first reserved", async () => {
+    const t = fakeTime();
+    const slept: Record<string, number[]> = { a: [], b: [] };
+    const clock = (who: string) => ({ now: t.now, sleep: async (ms: number) => void (slept[who]!.push(ms), t.advance(ms)) });
+    const s = next();
+    const limiterA = new CostLimiter(get().db, clock("a"));
+    const limiterB = new CostLimiter(get().db, clock("b"));
+    await limiterA.report(s, status(400));
+    await limiterA.acquire(s, 300);
+    expect(slept.a).toEqual([]);
+    await limiterB.acquire(s, 300);
+    // 100 left after A's reservation; B needs 200 more at 100/s.
+    expect(slept.b).toEqual([2000]);
+  });
+
+  it("a full enough bucket is reserved in the process, and written to the database at most once per sync interval", async () => {
+    const t = fakeTime();
+    const s = next();
+    const limiter = new CostLimiter(get().db, t);
+    await limiter.report(s, status(2000));
+    const first = await get().db.apiBudget.findUniqueOrThrow({ where: { shop: s } });
+    for (let i = 0; i < 5; i++) {
+      await limiter.acquire(s, 100);
+      t.advance(10);
+      await limiter.report(s, status(1900 - i * 100));
+    }
+    expect(t.slept).toEqual([]);
+    // Still the first write: the bucket stayed above half and less than SYNC_MS passed.
+    expect((await get().db.apiBudget.findUniqueOrThrow({ where: { shop: s } })).version).toBe(first.version);
+    t.advance(SYNC_MS);
+    await limiter.report(s, status(1400));
+    expect((await get().db.apiBudget.findUniqueOrThrow({ where: { shop: s } })).available).toBe(1400);
+    // Below half, every answer is written: other processes see exactly what is left.
+    await limiter.report(s, status(900));
+    expect((await get().db.apiBudget.findUniqueOrThrow({ where: { shop: s } })).available).toBe(900);
+  });
+
+  it("another process's view catches up within the sync interval", async () => {
+    const t = fakeTime();
+    const s = next();
+    const writer = new CostLimiter(get().db, t);
+    const reader = new CostLimiter(get().db, t);
+    await writer.report(s, status(2000));
+    await reader.acquire(s, 100); // reads the shared state: full
+    await writer.report(s, status(100)); // short: written at once
+    t.advance(SYNC_MS);
+    await reader.acquire(s, 300); // re-reads after the interval: 100 + 100 restored, needs 300
+    expect(t.slept).toEqual([1000]);
+  });
+});
+
+describeEachDb("offline tokens", (get) => {
+  it("an expiring token is refreshed once, however many calls and processes need it at the same time", async () => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-expiring.myshopify.com";
+    emulator.createShop(shop);
+    await installOffline(get().db, emulator, shop, { expiresInMs: 60_000 }); // inside the 5-minute margin
+    const gateways = [0, 1].map(() => new AdminGateway({ db: get().db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch }));
+    const query = "query ShopName { shop { name } }";
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => gateways[i % 2]!.request<{ shop: { name: string } }>(shop, query)));
+    expect(results.every((r) => typeof r.shop.name === "string")).toBe(true);
+    const refreshes = emulator.log.all({ kind: "oauth", shop }).filter((c) => c.operationName === "refresh_token");
+    expect(refreshes).toHaveLength(1);
+    const session = await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } });
+    expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+  });
+
+  it("after another process rotated the token, a 401 picks up the new token without refreshing again", async () => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-rotated.myshopify.com";
+    emulator.createShop(shop);
+    await installOffline(get().db, emulator, shop);
+    const deps = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch };
+    const a = new OfflineTokens(get().db, deps);
+    const b = new OfflineTokens(get().db, deps);
+    const old = await a.get(shop); // A caches it
+    const rotated = await b.refresh(shop, old); // B refreshes (as after its own 401)
+    expect(rotated).not.toBe(old);
+    expect(await a.refresh(shop, old)).toBe(rotated); // A's 401 on the old token
+    expect(emulator.log.all({ kind: "oauth", shop }).filter((c) => c.operationName === "refresh_token")).toHaveLength(1);
+  });
+});
