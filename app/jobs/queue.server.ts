@@ -55,18 +55,23 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(base * (0.5 + random()));
 }
 
+/** The new row for a job. */
+export function jobRow(job: NewJob) {
+  return {
+    shop: job.shop,
+    kind: job.kind,
+    dedupeKey: job.dedupeKey,
+    payload: JSON.stringify(job.payload ?? null),
+    runAt: job.runAt ?? new Date(),
+    maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+}
+
 /** Add a job (inside the caller's transaction when given one); a no-op when (shop, dedupeKey) exists. */
 export function enqueue(db: Db | Tx, job: NewJob) {
   return db.job.upsert({
     where: { shop_dedupeKey: { shop: job.shop, dedupeKey: job.dedupeKey } },
-    create: {
-      shop: job.shop,
-      kind: job.kind,
-      dedupeKey: job.dedupeKey,
-      payload: JSON.stringify(job.payload ?? null),
-      runAt: job.runAt ?? new Date(),
-      maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    },
+    create: jobRow(job),
     update: {},
   });
 }
@@ -83,9 +88,9 @@ export interface ClaimOptions {
 let claimSeq = 0;
 
 /**
- * Lease up to `limit` due jobs to `owner`, in three queries whatever the number: read candidates,
- * lease those still claimable in one UPDATE under a lease id unique to this claim, read back what
- * this claim won. Candidates another worker won in between are simply not ours.
+ * Lease up to `limit` due jobs to `owner`, in two queries whatever the number: read candidates,
+ * then lease those still claimable in one UPDATE ... RETURNING under a lease id unique to this
+ * claim. Candidates another worker won in between fail the UPDATE's condition and are not ours.
  */
 export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
   const now = opts.now ?? new Date();
@@ -101,12 +106,11 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
     if (candidates.length === 0) return [];
     const ids = candidates.map((c) => c.id);
     const leaseOwner = `${opts.owner}#${++claimSeq}`;
-    const won = await db.job.updateMany({
+    const rows = await db.job.updateManyAndReturn({
       where: { id: { in: ids }, ...claimable },
       data: { state: "running", leaseOwner, leaseExpiresAt: new Date(now.getTime() + opts.leaseMs), attempts: { increment: 1 } },
     });
-    if (won.count === 0) continue; // all taken by other workers meanwhile: look again
-    const rows = await db.job.findMany({ where: { id: { in: ids }, leaseOwner } });
+    if (rows.length === 0) continue; // all taken by other workers meanwhile: look again
     return rows
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
       .map((row) => ({
@@ -135,17 +139,23 @@ export async function heartbeat(db: Db, job: ClaimedJob, leaseMs: number, now = 
 }
 
 /**
- * Mark done. `compactPayload` replaces the stored payload (jobs carry webhook payloads with
- * personal data that is not needed once the work is done).
+ * The "done" update, for committing in the caller's transaction. `compactPayload` replaces the
+ * stored payload (jobs carry webhook payloads with personal data that is not needed once the
+ * work is done). Updates nothing when the lease was lost.
  */
-export async function complete(db: Db, job: ClaimedJob, compactPayload?: unknown, now = new Date()): Promise<boolean> {
-  const r = await db.job.updateMany({
+export function completion(db: Db, job: ClaimedJob, compactPayload?: unknown, now = new Date()) {
+  return db.job.updateMany({
     where: leased(job),
     data: {
       state: "done", finishedAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null,
       ...(compactPayload === undefined ? {} : { payload: JSON.stringify(compactPayload) }),
     },
   });
+}
+
+/** Mark done (see `completion`). Returns false when the lease was lost. */
+export async function complete(db: Db, job: ClaimedJob, compactPayload?: unknown, now = new Date()): Promise<boolean> {
+  const r = await completion(db, job, compactPayload, now);
   return r.count === 1;
 }
 

@@ -49,7 +49,7 @@ export function createHandlers(config: RuntimeConfig): Record<string, JobHandler
     });
   const screener = new OrderScreener({ db, gateway, now, ipCountry });
   return {
-    [SCREEN_ORDER]: (job, { signal }) => screener.run(job, signal),
+    [SCREEN_ORDER]: (job, ctx) => screener.run(job, ctx),
     [RECONCILE]: async (job, { signal }) => ({ ...(job.payload as object), ...(await reconcileShop(db, gateway, job.shop, now(), signal)) }),
     [RECORD_DISPUTE]: async (job, { signal }) => {
       await recordDispute(db, gateway, job.shop, job.payload as DisputeJobPayload, signal);

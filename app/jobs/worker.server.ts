@@ -4,11 +4,17 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db-client.server";
-import { claim, complete, fail, heartbeat, type ClaimedJob } from "./queue.server";
+import type { PrismaPromise } from "@prisma/client";
+import { claim, complete, completion, fail, heartbeat, type ClaimedJob } from "./queue.server";
 
 export interface JobContext {
   /** Aborted when the lease is lost or the worker stops: stop before the next store action. */
   signal: AbortSignal;
+  /**
+   * The job's "done" update, for a handler to commit in its own last transaction together with
+   * its results; the worker then does not complete the job again.
+   */
+  completion(compactPayload?: unknown): PrismaPromise<unknown>;
 }
 
 /** Runs one job. May return a compacted payload to keep instead of the original. */
@@ -136,8 +142,13 @@ export class Worker {
     const handler = this.handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      const compact = await handler(job, { signal });
-      await complete(this.db, job, compact === undefined ? undefined : compact);
+      let completedByHandler = false;
+      const completionOp = (compactPayload?: unknown) => {
+        completedByHandler = true;
+        return completion(this.db, job, compactPayload);
+      };
+      const compact = await handler(job, { signal, completion: completionOp });
+      if (!completedByHandler) await complete(this.db, job, compact === undefined ? undefined : compact);
     } catch (error) {
       try {
         const outcome = await fail(this.db, job, error);

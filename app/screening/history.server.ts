@@ -28,6 +28,21 @@ export function identityRows(shop: string, orderId: string, keys: IdentityKeys, 
   }));
 }
 
+// The shop's order count over the 7-day window changes slowly and is only a baseline for the
+// engine: one count per shop and minute of order time serves every order in that minute.
+const COUNT_TTL_MS = 60_000;
+const orderCounts = new Map<string, { count: number; at: number }>();
+
+async function shopOrderCount(db: Db, shop: string, at: number): Promise<number> {
+  const key = `${shop}|${Math.floor(at / COUNT_TTL_MS)}`;
+  const hit = orderCounts.get(key);
+  if (hit && Date.now() - hit.at < COUNT_TTL_MS) return hit.count;
+  const count = await db.orderScreening.count({ where: { shop, orderCreatedAt: { gte: new Date(at - HISTORY_RETENTION_MS), lt: new Date(at) } } });
+  if (orderCounts.size >= 10_000) orderCounts.clear();
+  orderCounts.set(key, { count, at: Date.now() });
+  return count;
+}
+
 /** Velocity counts for an order created at `at` (ms), from this shop's earlier orders. */
 export async function loadHistory(db: Db, shop: string, keys: IdentityKeys, at: number, orderId: string, typicalValueLog: number | null): Promise<HistoryCounts> {
   const h = hashedKeys(keys);
@@ -41,7 +56,7 @@ export async function loadHistory(db: Db, shop: string, keys: IdentityKeys, at: 
           orderBy: { at: "asc" },
           take: 5000,
         }),
-    db.orderScreening.count({ where: { shop, orderCreatedAt: { gte: since, lt: new Date(at) } } }),
+    shopOrderCount(db, shop, at),
   ]);
   const store = new InMemoryHistoryStore({ maxEntriesPerKey: 5000 });
   const byOrder = new Map<string, { at: number; keys: IdentityKeys }>();

@@ -4,6 +4,7 @@
 // for the same revision and only completes the store actions that are missing.
 import type { Db } from "../db-client.server";
 import type { ClaimedJob } from "../jobs/queue.server";
+import type { JobContext } from "../jobs/worker.server";
 import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type Decision, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
@@ -67,7 +68,8 @@ export class OrderScreener {
   }
 
   /** The job handler. Returns the compacted payload (the webhook's personal data is not kept). */
-  async run(job: ClaimedJob, signal?: AbortSignal): Promise<unknown> {
+  async run(job: ClaimedJob, ctx: Partial<JobContext> = {}): Promise<unknown> {
+    const { signal } = ctx;
     const { db, gateway } = this.deps;
     const shop = job.shop;
     const payload = job.payload as ScreenOrderPayload;
@@ -82,7 +84,7 @@ export class OrderScreener {
     let screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId: payload.orderId } } });
     const fresh = !screening || screening.revision < payload.revision;
     if (!screening || fresh) {
-      screening = await this.decide(shop, shopRow, payload, order, screening?.guarantee);
+      screening = await this.decide(shop, shopRow, payload, order, screening);
     }
     signal?.throwIfAborted();
     const revision = screening.revision;
@@ -94,7 +96,11 @@ export class OrderScreener {
       {
         signal,
         fresh,
-        finish: () => db.orderScreening.updateMany({ where: { shop, orderId: payload.orderId, revision }, data: { status: "acted", actedAt: new Date(this.now()) } }),
+        // Marked acted, and the job done, in the same transaction as the actions' records.
+        finish: () => [
+          db.orderScreening.updateMany({ where: { shop, orderId: payload.orderId, revision }, data: { status: "acted", actedAt: new Date(this.now()) } }),
+          ...(ctx.completion ? [ctx.completion(compact)] : []),
+        ],
       },
     );
     return compact;
@@ -105,7 +111,7 @@ export class OrderScreener {
     shopRow: { holdThreshold: number | null; typicalValueLog: number | null } | null,
     payload: ScreenOrderPayload,
     order: AdminOrder,
-    previousGuarantee: string | undefined,
+    previous: { guarantee: string } | null,
   ) {
     const { db } = this.deps;
     const now = this.now();
@@ -116,7 +122,7 @@ export class OrderScreener {
     const history = await loadHistory(db, shop, keys, base.createdAt, payload.orderId, typical);
     const facts: RiskFacts = { ...base, history, lists };
     const decision = evaluate(facts, defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {}));
-    const g = guaranteeFor(decision, facts, order, payload, previousGuarantee);
+    const g = guaranteeFor(decision, facts, order, payload, previous?.guarantee);
 
     const orderCreatedAt = new Date(base.createdAt);
     const row = {
@@ -131,15 +137,18 @@ export class OrderScreener {
     };
     const summary = `${decision.verdict === "ship" ? "Approved" : "Held"} (score ${decision.score}/${decision.threshold}, ${decision.decidedBy})` +
       (payload.reason === "address_changed" ? " after a shipping address change" : "") + (g.note ? `; guarantee: ${g.note}` : "");
+    const typicalValueLog = nextTypicalValueLog(typical, base.totalPrice);
     const [saved] = await db.$transaction([
-      db.orderScreening.upsert({ where: { shop_orderId: { shop, orderId: payload.orderId } }, create: { shop, orderId: payload.orderId, ...row }, update: row }),
-      db.identity.deleteMany({ where: { shop, orderId: payload.orderId } }),
+      // The first decision creates the row and its identities; a re-screen replaces them.
+      previous
+        ? db.orderScreening.update({ where: { shop_orderId: { shop, orderId: payload.orderId } }, data: row })
+        : db.orderScreening.create({ data: { shop, orderId: payload.orderId, ...row } }),
+      ...(previous ? [db.identity.deleteMany({ where: { shop, orderId: payload.orderId } })] : []),
       db.identity.createMany({ data: identityRows(shop, payload.orderId, keys, orderCreatedAt) }),
-      db.shop.upsert({
-        where: { shop },
-        create: { shop, typicalValueLog: nextTypicalValueLog(typical, base.totalPrice) },
-        update: payload.revision === 0 ? { typicalValueLog: nextTypicalValueLog(typical, base.totalPrice) } : {},
-      }),
+      // The shop's typical order value moves with first decisions only.
+      ...(payload.revision > 0
+        ? []
+        : [shopRow ? db.shop.update({ where: { shop }, data: { typicalValueLog } }) : db.shop.upsert({ where: { shop }, create: { shop, typicalValueLog }, update: { typicalValueLog } })]),
       db.auditEvent.create({ data: { shop, orderId: payload.orderId, kind: payload.revision === 0 ? "screened" : "rescreened", message: summary } }),
     ]);
     return saved;

@@ -61,7 +61,7 @@ export class StoreActions {
     s: ScreenedOrder,
     order: AdminOrder,
     settings: ActionSettings,
-    opts: { signal?: AbortSignal; fresh?: boolean; finish?: () => PrismaPromise<unknown> } = {},
+    opts: { signal?: AbortSignal; fresh?: boolean; finish?: () => PrismaPromise<unknown>[] } = {},
   ): Promise<Map<string, ActionOutcome>> {
     const db = this.db;
     const { signal } = opts;
@@ -86,13 +86,13 @@ export class StoreActions {
   }
 
   /** Record outcomes (and audit the failed ones) in one transaction, with `finish` if given. */
-  private async persist(rows: StoreActionRow[], finish?: () => PrismaPromise<unknown>): Promise<void> {
+  private async persist(rows: StoreActionRow[], finish?: () => PrismaPromise<unknown>[]): Promise<void> {
     const db = this.db;
     const audits = rows
       .filter((r) => r.outcome === "failed")
       .map((r) => ({ shop: r.shop, orderId: r.orderId, kind: "store_action_failed", message: `${r.action} ${r.target}: ${r.detail ?? ""}`.trim().slice(0, 1000) }));
     // Fresh operations each time: a batch that failed cannot be sent again.
-    const extra = () => [...(audits.length ? [db.auditEvent.createMany({ data: audits })] : []), ...(finish ? [finish()] : [])];
+    const extra = () => [...(audits.length ? [db.auditEvent.createMany({ data: audits })] : []), ...(finish ? finish() : [])];
     if (rows.length === 0 && audits.length === 0 && !finish) return;
     try {
       await db.$transaction([...(rows.length ? [db.storeAction.createMany({ data: rows })] : []), ...extra()]);

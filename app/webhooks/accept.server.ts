@@ -3,7 +3,8 @@
 //   2. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
 //      do an idempotent follow-up (uninstall);
 //   3. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
-//      (shop, X-Shopify-Webhook-Id); answer 200.
+//      (shop, X-Shopify-Webhook-Id), with concurrent deliveries grouped into one commit
+//      (intake-writer.server.ts); answer 200.
 // A body that verifies but is not valid JSON, or fails its topic's schema, is recorded as
 // `invalid` with the reason and answered 200 (Shopify would retry it for hours to the same end).
 //
@@ -13,10 +14,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { isUniqueViolation, type Db } from "../db-client.server";
-import { enqueue, type NewJob } from "../jobs/queue.server";
+import type { Db } from "../db-client.server";
+import type { NewJob } from "../jobs/queue.server";
 import { notifyWork } from "../jobs/worker.server";
 import { deliveryRow, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
+import { intakeWriter } from "./intake-writer.server";
 
 export interface WebhookContext {
   shop: string;
@@ -86,20 +88,9 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
     // Kept only for invalid deliveries, so staff can see what arrived.
     rawBody: plan.invalid ? rawBody.slice(0, 100_000) : undefined,
   });
-  const delivery = () => database.webhookDelivery.create({ data: row });
   const jobs = plan.invalid ? [] : (plan.jobs ?? []);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await database.$transaction([delivery(), ...jobs.map((job) => enqueue(database, job))]);
-      break;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const seen = await database.webhookDelivery.findUnique({ where: { shop_webhookId: { shop: headers.shop, webhookId: headers.webhookId } }, select: { id: true } });
-      // Seen before: its jobs were committed with it. Otherwise another delivery enqueued the same
-      // job at the same moment; once more finds it there.
-      if (seen || attempt >= 2) return new Response(null, { status: 200 });
-    }
-  }
+  const outcome = await intakeWriter(database).write(row, jobs);
+  if (outcome === "duplicate") return new Response(null, { status: 200 });
   if (jobs.length > 0) notifyWork();
   return new Response(null, { status: 200 });
 }

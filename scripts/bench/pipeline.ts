@@ -123,6 +123,11 @@ async function e2e() {
   const latencies = rows.filter((r) => r.actedAt && sentAt.has(r.orderId)).map((r) => r.actedAt!.getTime() - sentAt.get(r.orderId)!).sort((a, b) => a - b);
   const lastActed = Math.max(...rows.map((r) => r.actedAt?.getTime() ?? 0));
   const holds = rows.filter((r) => r.verdict === "hold").length;
+  const heldReasons = new Map<string, number>();
+  for (const r of await s.db.orderScreening.findMany({ where: { shop: SHOP, verdict: "hold" }, select: { reasons: true } })) {
+    const first = (JSON.parse(r.reasons) as { en: string[] }).en[0] ?? "?";
+    heldReasons.set(first, (heldReasons.get(first) ?? 0) + 1);
+  }
   const calls = s.emulator.log.all({ kind: "graphql", shop: SHOP });
   const dupTags = calls.filter((c) => c.rootFields.includes("tagsAdd") && c.outcome === "ok").length - rows.length;
   await s.stop();
@@ -130,6 +135,7 @@ async function e2e() {
   console.log(`  sent          ${total} orders/create at ${rate}/s over ${sendSeconds.toFixed(1)} s (${failedSends} not answered 200)`);
   console.log(`  acted on      ${latencies.length}/${total}${settled ? "" : " (NOT all within 120 s)"}, ${holds} held; throughput ${(latencies.length / ((lastActed - t0) / 1000)).toFixed(1)} orders/s`);
   console.log(`  delivery -> all store actions applied, ms: p50 ${percentile(latencies, 0.5)}  p95 ${percentile(latencies, 0.95)}  p99 ${percentile(latencies, 0.99)}  max ${latencies.at(-1)}`);
+  console.log(`  held orders' leading reasons: ${[...heldReasons].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => `${k} ${n}`).join(", ")}`);
   console.log(`  Admin API calls ${calls.length} (${(calls.length / total).toFixed(2)} per order); tagsAdd beyond one per order: ${dupTags}`);
   console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB; CPU: app ${appCpu.toFixed(1)} s (${((appCpu * 1000) / total).toFixed(1)} ms per order), emulator and load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s`);
 }

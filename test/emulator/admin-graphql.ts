@@ -72,6 +72,20 @@ export interface ExecuteOptions {
   at: number;
 }
 
+// Parsing and validating against the full Admin schema is most of the emulator's work per call,
+// and clients send the same few documents over and over: keep the results per query text.
+const documents = new Map<string, { doc: DocumentNode; validationErrors: readonly GraphQLError[] }>();
+function parseAndValidate(schema: ReturnType<typeof adminSchema>, query: string) {
+  let hit = documents.get(query);
+  if (!hit) {
+    const doc = parse(query);
+    hit = { doc, validationErrors: validate(schema, doc) };
+    if (documents.size >= 500) documents.clear();
+    documents.set(query, hit);
+  }
+  return hit;
+}
+
 /** Returns the JSON body Shopify would answer with HTTP 200 (GraphQL errors, throttling and validation are all 200). */
 export async function executeAdminGraphql(opts: ExecuteOptions): Promise<GraphqlResponseBody> {
   const { body, ctx, bucket, log } = opts;
@@ -98,14 +112,14 @@ export async function executeAdminGraphql(opts: ExecuteOptions): Promise<Graphql
   });
 
   let doc: DocumentNode;
+  let validationErrors: readonly GraphQLError[];
   try {
-    doc = parse(query);
+    ({ doc, validationErrors } = parseAndValidate(schema, query));
   } catch (error) {
     record("invalid", undefined, null);
     const e = error instanceof GraphQLError ? error : new GraphQLError(String(error));
     return { errors: [e.toJSON()], extensions: cost(0, 0) };
   }
-  const validationErrors = validate(schema, doc);
   const op = findOperation(doc, operationName);
   if (validationErrors.length > 0) {
     record("invalid", op, null);

@@ -26,7 +26,13 @@ function spawnWorker(env: Record<string, string>): { child: ChildProcess; output
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, output?: () => string) {
   const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let reported = started;
   while (!(await check())) {
+    if (Date.now() - reported > 15_000) {
+      reported = Date.now();
+      console.warn(`still waiting for ${what} after ${((reported - started) / 1000).toFixed(0)} s`);
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output?.() ?? ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -148,7 +154,8 @@ describe("reliability [sqlite]", () => {
       ids.push(order.id);
       expect((await p.deliver(p.sender.ordersCreate(shop, order.id))).status).toBe(200);
     }
-    await p.drain(240_000);
+    // Until nothing is left to run, including retries scheduled for later.
+    await waitFor("all jobs finished", async () => (await t.db.job.count({ where: { shop, state: { in: ["queued", "running"] } } })) === 0, 240_000);
     await p.stop();
     expect(await t.db.orderScreening.count({ where: { shop, status: "acted" } })).toBe(200);
     expect(await t.db.job.count({ where: { shop, state: "dead" } })).toBe(0);

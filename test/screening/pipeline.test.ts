@@ -98,6 +98,24 @@ describeEachDb("order pipeline", (get) => {
     expect(ourAssessments(order.id)).toHaveLength(1);
   });
 
+  it("concurrent deliveries, redeliveries among them, are each recorded once and each order screened once", async () => {
+    await fresh();
+    await p.worker.stop(); // queue everything first
+    const orders = Array.from({ length: 30 }, () => p.store.addOrder(legit().draft));
+    const deliveries = orders.map((o) => p.sender.ordersCreate(shop, o.id));
+    // Reconciliation already enqueued one of them before its webhook arrived.
+    await enqueue(get().db, screenOrderJob(shop, { orderId: String(orders[0]!.id), revision: 0, reason: "reconcile" }));
+    const all = [...deliveries, ...deliveries.slice(0, 10), ...deliveries.slice(5, 8)];
+    const answers = await Promise.all(all.map((d) => p.deliver(d)));
+    expect(answers.map((r) => r.status)).toEqual(all.map(() => 200));
+    expect(await get().db.webhookDelivery.count({ where: { shop } })).toBe(30);
+    expect(await get().db.job.count({ where: { shop, kind: "screen_order" } })).toBe(30);
+    p.worker.start();
+    await p.drain();
+    expect(await get().db.orderScreening.count({ where: { shop, status: "acted" } })).toBe(30);
+    expect(p.emulator.log.count("tagsAdd", shop)).toBe(30);
+  });
+
   it("records a payload that verifies but does not validate as invalid, answers 200 and screens nothing", async () => {
     await fresh();
     const send = async (body: string) => {

@@ -1,0 +1,101 @@
+// Group commit for webhook intake. Every delivery is persisted (with its jobs) before it is
+// answered 200; deliveries that arrive while a write is in flight are written together in the
+// next transaction (createMany), so under load one transaction carries many deliveries. Nothing
+// waits on a timer: a lone delivery is written at once.
+// A batch that hits a unique key (a redelivered webhook id, or a job that reconciliation or
+// another delivery already enqueued) is rolled back whole and written one delivery at a time,
+// where a duplicate is recognised and answered as such.
+import { isUniqueViolation, type Db } from "../db-client.server";
+import { enqueue, jobRow, type NewJob } from "../jobs/queue.server";
+import type { deliveryRow } from "./deliveries.server";
+
+export type DeliveryRow = ReturnType<typeof deliveryRow>;
+export type WriteOutcome = "recorded" | "duplicate";
+
+interface Pending {
+  row: DeliveryRow;
+  jobs: NewJob[];
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 200;
+
+export class IntakeWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  /** Persist a delivery and its jobs; resolves once committed. */
+  write(row: DeliveryRow, jobs: NewJob[]): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, jobs, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          await this.writeBatch(batch);
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    if (batch.length > 1) {
+      const jobs = batch.flatMap((p) => p.jobs);
+      try {
+        await this.db.$transaction([
+          this.db.webhookDelivery.createMany({ data: batch.map((p) => p.row) }),
+          ...(jobs.length > 0 ? [this.db.job.createMany({ data: jobs.map(jobRow) })] : []),
+        ]);
+        for (const p of batch) p.resolve("recorded");
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    for (const p of batch) {
+      try {
+        p.resolve(await this.writeOne(p));
+      } catch (error) {
+        p.reject(error);
+      }
+    }
+  }
+
+  private async writeOne({ row, jobs }: Pending): Promise<WriteOutcome> {
+    const db = this.db;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.$transaction([db.webhookDelivery.create({ data: row }), ...jobs.map((job) => enqueue(db, job))]);
+        return "recorded";
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const seen = await db.webhookDelivery.findUnique({ where: { shop_webhookId: { shop: row.shop, webhookId: row.webhookId } }, select: { id: true } });
+        // Seen before: its jobs were committed with it. Otherwise another delivery enqueued the
+        // same job at the same moment; once more finds it there.
+        if (seen || attempt >= 2) return "duplicate";
+      }
+    }
+  }
+}
+
+const writers = new WeakMap<Db, IntakeWriter>();
+
+/** The writer for a database client (one per client, so one batch stream per process). */
+export function intakeWriter(db: Db): IntakeWriter {
+  let w = writers.get(db);
+  if (!w) writers.set(db, (w = new IntakeWriter(db)));
+  return w;
+}

@@ -1,0 +1,10 @@
+import { OrderFactory, ShopifyEmulator, WebhookSender } from "./test/emulator/index";
+import { minimiseOrder } from "./app/screening/intake.server";
+import { OrderPayload } from "./app/webhooks/payloads";
+const e = new ShopifyEmulator({ apiKey: "k", apiSecret: "s" }); e.createShop("a.myshopify.com");
+const s = new WebhookSender(e, { targetBaseUrl: "http://x" });
+const g = new OrderFactory({ seed: 1 }).legit();
+const body = s.ordersCreate("a.myshopify.com", e.shop("a.myshopify.com").addOrder(g.draft).id).body;
+const m = minimiseOrder(OrderPayload.parse(JSON.parse(body)));
+console.log("raw", body.length, "minimised", JSON.stringify(m).length);
+for (const [k, v] of Object.entries(m)) console.log(k, JSON.stringify(v)?.length);
