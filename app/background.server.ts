@@ -13,7 +13,7 @@ export function ensureBackgroundWork(): Background | undefined {
   if (config.HOLDFAST_WORKER === "off") return undefined;
   globalThis.__holdfastBackground ??= startBackgroundWork(
     { db, apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, originOverride: config.SHOPIFY_API_ORIGIN_OVERRIDE },
-    { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS },
+    { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS, pollMs: config.HOLDFAST_WORKER_POLL_MS },
   );
   return globalThis.__holdfastBackground;
 }

@@ -44,6 +44,11 @@ const schema = z.object({
   HOLDFAST_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** How long a job's lease lasts without a heartbeat (a process that dies frees its jobs after this). */
   HOLDFAST_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  /**
+   * How often an idle worker looks for jobs. A worker inside the web process is also woken at once
+   * by each webhook; a separate `npm run worker` process finds new jobs at its next look.
+   */
+  HOLDFAST_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SCOPES"> & { SCOPES: string[] };

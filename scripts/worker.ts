@@ -10,7 +10,7 @@ const config = env();
 const db = createPrismaClient(config.DATABASE_URL);
 const background = startBackgroundWork(
   { db, apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, originOverride: config.SHOPIFY_API_ORIGIN_OVERRIDE },
-  { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS },
+  { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS, pollMs: config.HOLDFAST_WORKER_POLL_MS },
 );
 console.log(`holdfast worker ${background.worker.owner} started (concurrency ${config.HOLDFAST_WORKER_CONCURRENCY})`);
 

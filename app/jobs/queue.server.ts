@@ -179,7 +179,10 @@ export async function fail(db: Db, job: ClaimedJob, error: unknown, now = new Da
     data = { state: "dead", finishedAt: now, lastError: describe(error) };
   } else {
     outcome = "retry";
-    data = { state: "queued", runAt: new Date(now.getTime() + backoffMs(job.attempt, random)), lastError: describe(error) };
+    // An error may ask for a quick retry (e.g. one that made progress and needs only a re-read); still jittered.
+    const soon = (error as { retryInMs?: unknown } | null)?.retryInMs;
+    const delay = typeof soon === "number" ? Math.round(soon * (0.5 + random())) : backoffMs(job.attempt, random);
+    data = { state: "queued", runAt: new Date(now.getTime() + delay), lastError: describe(error) };
   }
   const r = await db.job.updateMany({ where: leased(job), data: { ...data, leaseOwner: null, leaseExpiresAt: null } });
   return r.count === 1 ? outcome : "lost";

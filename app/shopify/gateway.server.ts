@@ -28,6 +28,8 @@ export class AdminApiError extends Error {
 /** A mutation may or may not have been carried out (5xx or a lost connection). Retryable by the job, not by resending. */
 export class AmbiguousMutationError extends AdminApiError {
   override name = "AmbiguousMutationError";
+  /** The job runs again soon: the retry only re-reads the order and carries on from there. */
+  readonly retryInMs = 1000;
 }
 
 export interface GatewayOptions {

@@ -11,13 +11,13 @@
 //              and how many calls the emulator answered THROTTLED.
 //
 // `npm run bench -- pipeline` runs both; BENCH_SCENARIO=e2e|throttled picks one.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient, type Db } from "../../app/db-client.server";
 import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, STANDARD_PLAN, type ThrottleConfig } from "../../test/emulator/index";
-import { startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../../test/support/server";
+import { appEnv, startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../../test/support/server";
 
 const SHOP = "bench-pipeline.myshopify.com";
 const scenario = process.env.BENCH_SCENARIO;
@@ -48,6 +48,8 @@ function rssSampler(pid: number) {
 interface Setup {
   emulator: ShopifyEmulator;
   app: RunningApp;
+  /** Separate worker processes (BENCH_WORKERS > 0; otherwise the app's in-process worker). */
+  workers: ChildProcess[];
   db: Db;
   sender: WebhookSender;
   stop(): Promise<void>;
@@ -60,7 +62,14 @@ async function setup(throttle: ThrottleConfig): Promise<Setup> {
   const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, throttle });
   emulator.createShop(SHOP);
   const server = await startEmulatorServer(emulator);
-  const app = await startApp({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER: "on" });
+  const separate = Number(process.env.BENCH_WORKERS ?? 0);
+  const app = await startApp({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER: separate > 0 ? "off" : "on" });
+  const workers = Array.from({ length: separate }, () =>
+    spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/worker.ts"], {
+      env: appEnv({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER_POLL_MS: "20" }),
+      stdio: "ignore",
+    }),
+  );
   // Install as a merchant would: opening the embedded app exchanges the session token for an offline token.
   const host = Buffer.from(`admin.shopify.com/store/${SHOP.split(".")[0]}`).toString("base64url");
   const opened = await fetch(`${app.baseUrl}/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${emulator.sessionToken(SHOP, { ttlSeconds: 86_400 })}`, {
@@ -70,9 +79,11 @@ async function setup(throttle: ThrottleConfig): Promise<Setup> {
   const db = createPrismaClient(url);
   const sender = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [] });
   return {
-    emulator, app, db, sender,
+    emulator, app, workers, db, sender,
     stop: async () => {
       await db.$disconnect();
+      for (const w of workers) w.kill("SIGTERM");
+      await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))));
       await app.stop();
       await server.stop();
     },
@@ -96,6 +107,7 @@ async function e2e() {
   const s = await setup({ restoreRate: 1e9, bucketSize: 1e9, maxQueryCost: 1000 });
   const rss = rssSampler(s.app.child.pid!);
   const appCpu0 = cpuSeconds(s.app.child.pid!);
+  const workerCpu0 = s.workers.map((w) => cpuSeconds(w.pid!));
   const benchCpu0 = process.cpuUsage();
   const factory = new OrderFactory({ seed: 11, startAt: Date.now() - 3600_000 });
   const drafts = factory.batch(total, 0.1).map((g) => g.draft);
@@ -118,6 +130,7 @@ async function e2e() {
   const settled = await waitActed(s.db, total, 120_000);
   const peak = rss.stop();
   const appCpu = cpuSeconds(s.app.child.pid!) - appCpu0;
+  const workerCpu = s.workers.map((w, i) => cpuSeconds(w.pid!) - workerCpu0[i]!);
   const benchCpu = process.cpuUsage(benchCpu0);
   const rows = await s.db.orderScreening.findMany({ where: { shop: SHOP }, select: { orderId: true, actedAt: true, verdict: true } });
   const latencies = rows.filter((r) => r.actedAt && sentAt.has(r.orderId)).map((r) => r.actedAt!.getTime() - sentAt.get(r.orderId)!).sort((a, b) => a - b);
@@ -131,13 +144,15 @@ async function e2e() {
   const calls = s.emulator.log.all({ kind: "graphql", shop: SHOP });
   const dupTags = calls.filter((c) => c.rootFields.includes("tagsAdd") && c.outcome === "ok").length - rows.length;
   await s.stop();
-  console.log(`pipeline e2e (SQLite, production build with in-process worker, emulator unthrottled, no latency)`);
+  const topology = s.workers.length > 0 ? `web process (worker off) + ${s.workers.length} worker process(es)` : "one process (web + in-process worker)";
+  console.log(`pipeline e2e (SQLite, production build, ${topology}, emulator unthrottled, no latency)`);
   console.log(`  sent          ${total} orders/create at ${rate}/s over ${sendSeconds.toFixed(1)} s (${failedSends} not answered 200)`);
   console.log(`  acted on      ${latencies.length}/${total}${settled ? "" : " (NOT all within 120 s)"}, ${holds} held; throughput ${(latencies.length / ((lastActed - t0) / 1000)).toFixed(1)} orders/s`);
   console.log(`  delivery -> all store actions applied, ms: p50 ${percentile(latencies, 0.5)}  p95 ${percentile(latencies, 0.95)}  p99 ${percentile(latencies, 0.99)}  max ${latencies.at(-1)}`);
   console.log(`  held orders' leading reasons: ${[...heldReasons].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => `${k} ${n}`).join(", ")}`);
   console.log(`  Admin API calls ${calls.length} (${(calls.length / total).toFixed(2)} per order); tagsAdd beyond one per order: ${dupTags}`);
-  console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB; CPU: app ${appCpu.toFixed(1)} s (${((appCpu * 1000) / total).toFixed(1)} ms per order), emulator and load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s`);
+  const perOrder = (cpu: number) => `${cpu.toFixed(1)} s (${((cpu * 1000) / total).toFixed(1)} ms per order)`;
+  console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB; CPU: app ${perOrder(appCpu)}${workerCpu.map((c, i) => `, worker ${i + 1} ${perOrder(c)}`).join("")}, emulator and load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s`);
 }
 
 async function throttled() {

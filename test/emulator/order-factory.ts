@@ -1,4 +1,5 @@
 /** Deterministic (seeded) realistic orders: legitimate buyers and the fraud patterns Holdfast must catch. */
+import { createHash } from "node:crypto";
 import {
   ACCEPT_LANGUAGE,
   ADDRESSES,
@@ -167,7 +168,7 @@ export class OrderFactory {
       case "card_testing": {
         const attempts = this.rng.int(3, 7);
         const failures: TransactionDraft[] = Array.from({ length: attempts }, (_, i) => {
-          const card = this.rng.pick(CARD_BINS);
+          const card = cardOf(this.rng.pick(CARD_BINS), `${who.email}|attempt ${i}`);
           return {
             kind: "AUTHORIZATION",
             status: "FAILURE",
@@ -245,7 +246,7 @@ export class OrderFactory {
     },
   ): OrderDraft {
     const customer: CustomerDraft = { email: who.email, phone: who.phone, firstName: who.firstName, lastName: who.lastName, createdAt: extra.customerCreatedAt, verifiedEmail: this.rng.chance(0.7) };
-    const card = this.rng.pick(CARD_BINS);
+    const card = cardOf(this.rng.pick(CARD_BINS), who.email);
     const ip = extra.ip ?? this.ip(billing.countryCode);
     const device = extra.device ?? `dev_${this.rng.hex(24)}`;
     const subtotal = lineItems.reduce((s, li) => s + Number(li.price) * li.quantity, 0);
@@ -289,4 +290,14 @@ export class OrderFactory {
         : { customerOrderIndex: 1, daysToConversion: 0, firstVisit: { source: "direct", landingPage: null, occurredAt: iso(createdAt - 90_000) } },
     };
   }
+}
+
+/**
+ * A card of the given network whose last four digits follow from its holder (a hash, so the
+ * random sequence of a seed is unchanged): a returning buyer pays with the same card, different
+ * buyers with different cards, as in a real store.
+ */
+function cardOf(network: (typeof CARD_BINS)[number], holder: string): (typeof CARD_BINS)[number] {
+  const h = createHash("sha256").update(holder).digest().readUInt32BE(0);
+  return { ...network, last4: String(h % 10_000).padStart(4, "0") };
 }

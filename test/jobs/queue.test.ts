@@ -94,6 +94,23 @@ describeEachDb("job queue", (get) => {
     expect([row.state, row.attempts]).toEqual(["queued", 0]);
   });
 
+  it("an error that asks for a quick retry gets it (jittered), and still uses an attempt", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "soon", dedupeKey: "s", payload: null });
+    const now = new Date();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const [job] = await claim(db, { owner: "w", limit: 1, leaseMs: 1000, now, kinds: ["soon"] });
+      expect(job!.attempt).toBe(attempt);
+      const error = Object.assign(new Error("answer lost"), { retryInMs: 1000 });
+      expect(await fail(db, job!, error, now, () => 0.5)).toBe("retry");
+      const row = await db.job.findFirstOrThrow({ where: { shop: s } });
+      // 1 s every time, not 2 s, 4 s, 8 s.
+      expect(row.runAt.getTime() - now.getTime()).toBe(1000);
+      await db.job.update({ where: { id: row.id }, data: { runAt: now } });
+    }
+  });
+
   it("dead-letters a permanent error at once; a deferral does not use an attempt", async () => {
     const { db } = get();
     const s = shop();
