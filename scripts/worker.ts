@@ -13,12 +13,16 @@ const background = startBackgroundWork(
   { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS, pollMs: config.HOLDFAST_WORKER_POLL_MS },
 );
 console.log(`holdfast worker ${background.worker.owner} started (concurrency ${config.HOLDFAST_WORKER_CONCURRENCY})`);
+// The worker's own timers do not keep a process alive (inside the web server they must not), and
+// an idle SQLite connection holds no socket: without this, an idle worker process would just exit.
+const keepAlive = setInterval(() => {}, 3600_000);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`holdfast worker: ${signal}, finishing running jobs`);
+  clearInterval(keepAlive);
   await background.stop();
   await db.$disconnect();
   process.exit(0);

@@ -67,7 +67,7 @@ async function setup(throttle: ThrottleConfig): Promise<Setup> {
   const workers = Array.from({ length: separate }, () =>
     spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/worker.ts"], {
       env: appEnv({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER_POLL_MS: "20" }),
-      stdio: "ignore",
+      stdio: ["ignore", "ignore", "inherit"],
     }),
   );
   // Install as a merchant would: opening the embedded app exchanges the session token for an offline token.

@@ -210,7 +210,11 @@ export class OrderFactory {
 
   private address(country: string, who: Pick<Identity, "firstName" | "lastName" | "phone">): Address {
     const seed = this.rng.pick(ADDRESSES[country] ?? ADDRESSES.US ?? []);
-    return { ...seed, firstName: who.firstName, lastName: who.lastName, phone: who.phone, company: null };
+    // The address list is short: each household gets its own unit in the building (from the
+    // person, so a returning buyer has the same one and the seed's random sequence is unchanged).
+    const unit = (createHash("sha256").update(`${who.firstName} ${who.lastName} ${who.phone}`).digest().readUInt32BE(0) % 900) + 100;
+    const address2 = seed.address2 ?? (country === "JP" ? `${unit}号室` : `Apt ${unit}`);
+    return { ...seed, address2, firstName: who.firstName, lastName: who.lastName, phone: who.phone, company: null };
   }
 
   private ip(country: string): string {
