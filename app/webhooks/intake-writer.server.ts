@@ -1,7 +1,7 @@
 // Group commit for webhook intake. Every delivery is persisted (with its jobs) before it is
-// answered 200; deliveries that arrive while a write is in flight are written together in the
-// next transaction (createMany), so under load one transaction carries many deliveries. Nothing
-// waits on a timer: a lone delivery is written at once.
+// answered 200; deliveries that arrive together are written in one transaction (createMany), so
+// under load one transaction carries many deliveries. A lone delivery is written at once; while
+// deliveries keep coming (another one within BUSY_MS), a write waits up to GATHER_MS for company.
 // A batch that hits a unique key (a redelivered webhook id, or a job that reconciliation or
 // another delivery already enqueued) is rolled back whole and written one delivery at a time,
 // where a duplicate is recognised and answered as such.
@@ -19,11 +19,14 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const MAX_BATCH = 200;
+const MAX_BATCH = 64;
+const BUSY_MS = 20;
+const GATHER_MS = 4;
 
 export class IntakeWriter {
   private queue: Pending[] = [];
   private flushing = false;
+  private lastWriteAt = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -31,12 +34,17 @@ export class IntakeWriter {
   write(row: DeliveryRow, jobs: NewJob[]): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, jobs, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing) return;
+      this.flushing = true;
+      const now = Date.now();
+      const busy = now - this.lastWriteAt < BUSY_MS;
+      this.lastWriteAt = now;
+      if (busy) setTimeout(() => void this.flush(), GATHER_MS);
+      else void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);

@@ -12,14 +12,19 @@
 //
 // `npm run bench -- pipeline` runs both; BENCH_SCENARIO=e2e|throttled picks one.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient, type Db } from "../../app/db-client.server";
+import { applyPostgresMigrations } from "../db-migrate.mjs";
 import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, STANDARD_PLAN, type ThrottleConfig } from "../../test/emulator/index";
 import { appEnv, startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../../test/support/server";
 
 const SHOP = "bench-pipeline.myshopify.com";
+/** BENCH_DATABASE_URL=postgresql://…: run on PostgreSQL instead of a fresh SQLite file. */
+const pgBase = process.env.BENCH_DATABASE_URL;
+const dbLabel = pgBase ? "PostgreSQL" : "SQLite";
 const scenario = process.env.BENCH_SCENARIO;
 
 function percentile(sorted: number[], p: number): number {
@@ -56,16 +61,25 @@ interface Setup {
 }
 
 async function setup(throttle: ThrottleConfig): Promise<Setup> {
-  const dir = mkdtempSync(path.join(tmpdir(), "holdfast-bench-"));
-  const url = `file:${path.join(dir, "bench.sqlite")}`;
-  execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+  let url: string;
+  if (pgBase) {
+    // PostgreSQL (the production set-up): a fresh schema, migrated by the production runner.
+    const schema = `bench_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    await applyPostgresMigrations({ connectionString: pgBase, schema });
+    const u = new URL(pgBase);
+    u.searchParams.set("schema", schema);
+    url = u.toString();
+  } else {
+    url = `file:${path.join(mkdtempSync(path.join(tmpdir(), "holdfast-bench-")), "bench.sqlite")}`;
+    execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+  }
   const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, throttle });
   emulator.createShop(SHOP);
   const server = await startEmulatorServer(emulator);
   const separate = Number(process.env.BENCH_WORKERS ?? 0);
-  const app = await startApp({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER: separate > 0 ? "off" : "on" });
+  const app = await startApp({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER: separate > 0 ? "off" : "on", HOLDFAST_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY });
   const workers = Array.from({ length: separate }, () =>
-    spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/worker.ts"], {
+    spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
       env: appEnv({ DATABASE_URL: url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl, HOLDFAST_WORKER_POLL_MS: "20" }),
       stdio: ["ignore", "ignore", "inherit"],
     }),
@@ -145,7 +159,7 @@ async function e2e() {
   const dupTags = calls.filter((c) => c.rootFields.includes("tagsAdd") && c.outcome === "ok").length - rows.length;
   await s.stop();
   const topology = s.workers.length > 0 ? `web process (worker off) + ${s.workers.length} worker process(es)` : "one process (web + in-process worker)";
-  console.log(`pipeline e2e (SQLite, production build, ${topology}, emulator unthrottled, no latency)`);
+  console.log(`pipeline e2e (${dbLabel}, production build, ${topology}, emulator unthrottled, no latency)`);
   console.log(`  sent          ${total} orders/create at ${rate}/s over ${sendSeconds.toFixed(1)} s (${failedSends} not answered 200)`);
   console.log(`  acted on      ${latencies.length}/${total}${settled ? "" : " (NOT all within 120 s)"}, ${holds} held; throughput ${(latencies.length / ((lastActed - t0) / 1000)).toFixed(1)} orders/s`);
   console.log(`  delivery -> all store actions applied, ms: p50 ${percentile(latencies, 0.5)}  p95 ${percentile(latencies, 0.95)}  p99 ${percentile(latencies, 0.99)}  max ${latencies.at(-1)}`);

@@ -57,6 +57,8 @@ execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.e
 if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
 const app = await startApp({ DATABASE_URL: url, HOLDFAST_WORKER: "off" });
 const pid = app.child.pid!;
+const rssNow = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+const startRss = rssNow();
 let peakRss = 0;
 const sampler = setInterval(() => {
   try {
@@ -120,4 +122,4 @@ for (const [label, r, rate] of [["sustained", sustained, SUSTAINED_RATE], ["late
   console.log(`  ${label.padEnd(10)} offered ${rate}/s for ${(r.total / rate).toFixed(0)} s: answered ${r.rate.toFixed(0)}/s, ${r.failures} not 200; ack ms p50 ${r.p50}  p95 ${r.p95}  p99 ${r.p99}  max ${r.max}`);
 }
 console.log(`  persisted   ${deliveries} deliveries and ${jobs} screening jobs for ${sent} sent (each exactly once: ${deliveries === sent && jobs === sent ? "yes" : "NO"})`);
-console.log(`  app peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
+console.log(`  app peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (${(startRss / 1024 / 1024).toFixed(0)} MB after start-up)`);
