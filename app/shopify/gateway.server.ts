@@ -96,7 +96,6 @@ export class AdminGateway {
     let refreshed = false;
     for (;;) {
       signal?.throwIfAborted();
-      await this.limiter.acquire(shop, estimateCost(document), signal);
       let token: string;
       try {
         token = await this.tokens.get(shop);
@@ -110,10 +109,18 @@ export class AdminGateway {
         headers: { "X-Shopify-Access-Token": token },
         signal,
       });
+      const reserved = await this.limiter.acquire(shop, estimateCost(document), signal);
       let response;
+      let failure: { error: unknown } | undefined;
       try {
         response = await client.rawRequest<T>(document, variables);
       } catch (error) {
+        failure = { error };
+      } finally {
+        this.limiter.release(shop, reserved); // answered: Shopify's own figures take over
+      }
+      if (failure) {
+        const { error } = failure;
         signal?.throwIfAborted();
         const status = error instanceof ClientError ? error.response.status : undefined;
         if (status === 429) {
@@ -145,6 +152,7 @@ export class AdminGateway {
         throw error;
       }
 
+      if (!response) throw new AdminApiError(`${name}: no answer`); // every failure above has thrown or continued
       const cost = (response.extensions as CostExtension | undefined)?.cost;
       if (cost?.throttleStatus) await this.limiter.report(shop, cost.throttleStatus);
       if (name && typeof cost?.requestedQueryCost === "number") knownCosts.set(name, cost.requestedQueryCost);

@@ -47,6 +47,8 @@ export function projectAvailable(b: { available: number; maximum: number; restor
 
 /** How often a process syncs its view of a bucket with the database while the bucket is full enough. */
 export const SYNC_MS = 1000;
+/** When the bucket is short, reservations leave this much restore time (ms) of points unused. */
+export const MARGIN_MS = 50;
 /** Below this share of the bucket, every reservation goes through the database. */
 export const SHORT_SHARE = 0.5;
 
@@ -64,52 +66,72 @@ export class CostLimiter {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly views = new Map<string, View>();
+  /** Points this process reserved for calls still waiting for their answer, per shop. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly db: Db, deps: LimiterDeps = {}) {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? sleep;
   }
 
-  /** Wait until `cost` points are available for `shop`, and reserve them. */
-  async acquire(shop: string, cost: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Wait until `cost` points are available for `shop`, and reserve them. Returns the points
+   * reserved; `release` them when the call is answered.
+   */
+  async acquire(shop: string, cost: number, signal?: AbortSignal): Promise<number> {
+    const reserve = (points: number) => (this.inFlight.set(shop, (this.inFlight.get(shop) ?? 0) + points), points);
     for (;;) {
       let view = this.views.get(shop);
       if (!view || this.now() - view.syncedAt >= SYNC_MS) view = await this.load(shop);
-      if (!view) return; // nothing known yet: the first answer tells us
+      if (!view) return reserve(cost); // nothing known yet: the first answer tells us
       const now = this.now();
       const available = projectAvailable(view, view.at, now);
       const needed = Math.min(cost, view.maximum);
       if (available - needed >= view.maximum * SHORT_SHARE) {
         view.available = available - needed;
         view.at = now;
-        return;
+        return reserve(needed);
       }
       const row = await this.db.apiBudget.findUnique({ where: { shop } });
-      if (!row) return;
+      if (!row) return reserve(needed);
       const shared = projectAvailable(row, row.updatedAt.getTime(), now);
-      if (shared >= needed) {
+      // Keep a margin: the reported figure is rounded down and was true a moment before it arrived.
+      const margin = (row.restoreRate * MARGIN_MS) / 1000;
+      if (shared - margin + 1e-6 >= needed) {
         const won = await this.db.apiBudget.updateMany({
           where: { shop, version: row.version },
           data: { available: shared - needed, updatedAt: new Date(now), version: { increment: 1 } },
         });
         if (won.count === 1) {
           this.views.set(shop, { available: shared - needed, maximum: row.maximum, restoreRate: row.restoreRate, at: now, syncedAt: now });
-          return;
+          return reserve(needed);
         }
         this.views.delete(shop);
         continue; // another worker reserved in between: look again
       }
       this.views.set(shop, { available: shared, maximum: row.maximum, restoreRate: row.restoreRate, at: now, syncedAt: now });
-      await this.sleep(Math.ceil(((needed - shared) / Math.max(1, row.restoreRate)) * 1000), signal);
+      await this.sleep(Math.ceil(((needed + margin - shared) / Math.max(1, row.restoreRate)) * 1000), signal);
     }
   }
 
-  /** Record what Shopify reported after a call (or a THROTTLED answer). */
+  /** A call that reserved `points` was answered (or failed): Shopify has charged it by now. */
+  release(shop: string, points: number): void {
+    const left = (this.inFlight.get(shop) ?? 0) - points;
+    if (left > 0) this.inFlight.set(shop, left);
+    else this.inFlight.delete(shop);
+  }
+
+  /**
+   * Record what Shopify reported after a call (or a THROTTLED answer). Calls of this process still
+   * in flight were not charged yet when Shopify answered: their reservations stay subtracted.
+   */
   async report(shop: string, status: ThrottleStatus): Promise<void> {
     const now = this.now();
     const previous = this.views.get(shop);
+    const available = Math.max(0, status.currentlyAvailable - (this.inFlight.get(shop) ?? 0));
+    status = { ...status, currentlyAvailable: available };
     const view: View = {
-      available: status.currentlyAvailable, maximum: status.maximumAvailable, restoreRate: status.restoreRate,
+      available, maximum: status.maximumAvailable, restoreRate: status.restoreRate,
       at: now, syncedAt: previous?.syncedAt ?? 0,
     };
     this.views.set(shop, view);

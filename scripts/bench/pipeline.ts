@@ -187,7 +187,9 @@ async function throttled() {
   const end = Math.max(...rows.map((r) => r.actedAt?.getTime() ?? 0));
   const calls = s.emulator.log.all({ kind: "graphql", shop: SHOP });
   const ok = calls.filter((c) => c.outcome === "ok");
-  const throttledCalls = calls.filter((c) => c.outcome === "throttled").length;
+  const throttledList = calls.filter((c) => c.outcome === "throttled");
+  const throttledCalls = throttledList.length;
+  const throttledOps = [...new Set(throttledList.map((c) => `${c.operationName} (requested ${c.requestedCost})`))].join(", ");
   const dead = await s.db.job.count({ where: { shop: SHOP, state: "dead" } });
   // What the rate allowed over the run: the full bucket at the start plus the restore rate for its duration.
   const elapsed = (end - t0) / 1000;
@@ -197,7 +199,7 @@ async function throttled() {
   const perOrder = spent / total;
   console.log(`pipeline under throttling (Standard plan: ${plan.restoreRate} points/s, bucket ${plan.bucketSize})`);
   console.log(`  ${rows.length}/${total} orders acted on in ${elapsed.toFixed(1)} s${settled ? "" : " (NOT all)"}; ${dead} dead jobs`);
-  console.log(`  Admin API calls ${calls.length}: ${ok.length} ok, ${throttledCalls} answered THROTTLED`);
+  console.log(`  Admin API calls ${calls.length}: ${ok.length} ok, ${throttledCalls} answered THROTTLED${throttledCalls ? `: ${throttledOps}` : ""}`);
   console.log(`  points per order ~${perOrder.toFixed(1)}; throughput ${(total / elapsed).toFixed(2)} orders/s vs ${(restoredCap / perOrder / elapsed).toFixed(2)} the rate allows`);
   console.log(`  use of the rate: ${((spent / restoredCap) * 100).toFixed(1)}%`);
 }
