@@ -11,6 +11,8 @@ import type { Db, Tx } from "../db-client.server";
 export type JobState = "queued" | "running" | "done" | "dead";
 
 export interface NewJob {
+  /** Set by callers that want to hand the new job to a worker directly (`notifyWork`). */
+  id?: string;
   shop: string;
   kind: string;
   /** Enqueueing the same (shop, dedupeKey) again is a no-op, whatever state the first one is in. */
@@ -58,6 +60,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 /** The new row for a job. */
 export function jobRow(job: NewJob) {
   return {
+    ...(job.id ? { id: job.id } : {}),
     shop: job.shop,
     kind: job.kind,
     dedupeKey: job.dedupeKey,
@@ -83,6 +86,8 @@ export interface ClaimOptions {
   now?: Date;
   /** Only these kinds (default: any). */
   kinds?: string[];
+  /** Only these jobs (just enqueued in this process): one query, no search. */
+  ids?: string[];
 }
 
 let claimSeq = 0;
@@ -102,15 +107,19 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
     ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
   };
   for (let tries = 0; tries < 3; tries++) {
-    const candidates = await db.job.findMany({ where: claimable, orderBy: { runAt: "asc" }, take: opts.limit, select: { id: true } });
-    if (candidates.length === 0) return [];
-    const ids = candidates.map((c) => c.id);
+    const ids = opts.ids
+      ? opts.ids.slice(0, opts.limit)
+      : (await db.job.findMany({ where: claimable, orderBy: { runAt: "asc" }, take: opts.limit, select: { id: true } })).map((c) => c.id);
+    if (ids.length === 0) return [];
     const leaseOwner = `${opts.owner}#${++claimSeq}`;
     const rows = await db.job.updateManyAndReturn({
       where: { id: { in: ids }, ...claimable },
       data: { state: "running", leaseOwner, leaseExpiresAt: new Date(now.getTime() + opts.leaseMs), attempts: { increment: 1 } },
     });
-    if (rows.length === 0) continue; // all taken by other workers meanwhile: look again
+    if (rows.length === 0) {
+      if (opts.ids) return []; // taken (or not due): nothing else to look at
+      continue; // all taken by other workers meanwhile: look again
+    }
     return rows
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
       .map((row) => ({

@@ -88,6 +88,7 @@ export interface Background {
 }
 
 export function startBackgroundWork(config: RuntimeConfig, options: WorkerOptions & { scheduleEveryMs?: number } = {}): Background {
+  ipCountry("127.0.0.1"); // load the GeoIP table now, not in the first order's screening
   const worker = new Worker(config.db, createHandlers(config), options).start();
   const now = config.now ?? Date.now;
   const tick = () =>

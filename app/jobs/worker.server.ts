@@ -29,12 +29,15 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
-type Listener = () => void;
+type Listener = (ids: string[]) => void;
 const listeners = new Set<Listener>();
 
-/** Tell in-process workers that new work was committed (they would find it at the next poll anyway). */
-export function notifyWork(): void {
-  for (const l of listeners) l();
+/**
+ * Tell in-process workers that new work was committed (they would find it at the next poll
+ * anyway). With the new jobs' ids, a worker claims exactly those, without searching the queue.
+ */
+export function notifyWork(ids: string[] = []): void {
+  for (const l of listeners) l(ids);
 }
 
 export class Worker {
@@ -49,7 +52,14 @@ export class Worker {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private again = false;
-  private readonly onWork: Listener = () => this.poke();
+  /** Jobs just enqueued in this process, to claim by id. */
+  private hinted: string[] = [];
+  /** The last search filled every free slot, so more jobs may be due. */
+  private backlog = true;
+  private readonly onWork: Listener = (ids) => {
+    if (this.hinted.length < 1000) this.hinted.push(...ids);
+    this.poke();
+  };
 
   constructor(
     private readonly db: Db,
@@ -115,7 +125,8 @@ export class Worker {
   private async poll(): Promise<boolean> {
     try {
       const jobs = await this.claimFree();
-      return jobs.length > 0 && this.running.size < this.concurrency;
+      // Look again at once only if there may be more: hints left, or a search that filled every free slot.
+      return this.running.size < this.concurrency && (this.hinted.length > 0 || (jobs.length > 0 && this.backlog));
     } catch (error) {
       this.log(`worker ${this.owner}: claim failed: ${String(error)}`);
       return false;
@@ -125,13 +136,16 @@ export class Worker {
   private async claimFree(): Promise<ClaimedJob[]> {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return [];
-    const jobs = await claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds });
+    const ids = this.hinted.splice(0, free);
+    const jobs = await claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ...(ids.length ? { ids } : {}) });
+    if (ids.length === 0) this.backlog = jobs.length === free; // a full batch: more may be waiting
     for (const job of jobs) {
       const abort = new AbortController();
       const entry = { job, abort, done: Promise.resolve() };
       entry.done = this.run(job, abort.signal).finally(() => {
         this.running.delete(job.id);
-        this.poke();
+        // A free slot: fill it now if work is known to be waiting; otherwise the next notification or poll finds it.
+        if (this.hinted.length > 0 || this.backlog) this.poke();
       });
       this.running.set(job.id, entry);
     }

@@ -11,7 +11,7 @@
 // Why not `authenticate.webhook`: it loads the shop's offline session on every delivery and may
 // refresh an expiring token there, outside Holdfast's per-shop refresh lease, and it throws on a
 // body that is not JSON. Verification here is the same HMAC-SHA256 check (constant time).
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import type { Db } from "../db-client.server";
@@ -88,9 +88,9 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
     // Kept only for invalid deliveries, so staff can see what arrived.
     rawBody: plan.invalid ? rawBody.slice(0, 100_000) : undefined,
   });
-  const jobs = plan.invalid ? [] : (plan.jobs ?? []);
+  const jobs = plan.invalid ? [] : (plan.jobs ?? []).map((job) => ({ ...job, id: job.id ?? randomUUID() }));
   const outcome = await intakeWriter(database).write(row, jobs);
   if (outcome === "duplicate") return new Response(null, { status: 200 });
-  if (jobs.length > 0) notifyWork();
+  if (jobs.length > 0) notifyWork(jobs.map((job) => job.id));
   return new Response(null, { status: 200 });
 }
