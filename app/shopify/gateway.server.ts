@@ -61,7 +61,9 @@ function estimateCost(document: string): number {
   const m = OPERATION_NAME.exec(document);
   const known = m ? knownCosts.get(m[2]!) : undefined;
   if (known !== undefined) return known;
-  return m?.[1] === "mutation" ? 10 : 100;
+  // Mutations cost 10. A query's first call in this process reserves the single-query maximum, so
+  // an unknown cost never runs into THROTTLED; its answer tells the real figure for every later call.
+  return m?.[1] === "mutation" ? 10 : 1000;
 }
 
 function isNetworkError(error: unknown): boolean {

@@ -213,7 +213,8 @@ export class OrderFactory {
     // The address list is short: each household gets its own unit in the building (from the
     // person, so a returning buyer has the same one and the seed's random sequence is unchanged).
     const unit = (createHash("sha256").update(`${who.firstName} ${who.lastName} ${who.phone}`).digest().readUInt32BE(0) % 900) + 100;
-    const address2 = seed.address2 ?? (country === "JP" ? `${unit}号室` : `Apt ${unit}`);
+    const own = country === "JP" ? `${unit}号室` : `Apt ${unit}`;
+    const address2 = seed.address2 ? `${seed.address2} ${own}` : own;
     return { ...seed, address2, firstName: who.firstName, lastName: who.lastName, phone: who.phone, company: null };
   }
 
