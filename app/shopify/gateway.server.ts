@@ -56,6 +56,8 @@ const OPERATION_NAME = /\b(query|mutation)\s+([A-Za-z0-9_]+)/;
 
 /** Cost a named operation requested last time (Shopify reports it on every answer). */
 const knownCosts = new Map<string, number>();
+/** Operations whose first call is in flight, to learn their cost. */
+const probes = new Map<string, Promise<void>>();
 
 function estimateCost(document: string): number {
   const m = OPERATION_NAME.exec(document);
@@ -89,6 +91,26 @@ export class AdminGateway {
 
   /** Run one operation for `shop`; resolves to its `data`. */
   async request<T>(shop: string, document: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+    const name = OPERATION_NAME.exec(document)?.[2];
+    // The first call of a query whose cost this process does not know yet reserves the maximum;
+    // calls of the same operation meanwhile wait for its answer, which tells them the real cost.
+    if (!name || knownCosts.has(name) || OPERATION_NAME.exec(document)?.[1] === "mutation") return this.send<T>(shop, document, variables, signal);
+    const probe = probes.get(name);
+    if (probe) {
+      await probe;
+      return this.send<T>(shop, document, variables, signal);
+    }
+    let done!: () => void;
+    probes.set(name, new Promise<void>((resolve) => (done = resolve)));
+    try {
+      return await this.send<T>(shop, document, variables, signal);
+    } finally {
+      probes.delete(name);
+      done();
+    }
+  }
+
+  private async send<T>(shop: string, document: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
     const url = `https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
     const operation = OPERATION_NAME.exec(document);
     const name = operation?.[2];

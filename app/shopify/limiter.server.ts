@@ -49,6 +49,8 @@ export function projectAvailable(b: { available: number; maximum: number; restor
 export const SYNC_MS = 1000;
 /** When the bucket is short, reservations leave this much restore time (ms) of points unused. */
 export const MARGIN_MS = 50;
+/** A caller waiting longer than this for points has them set aside (no starvation). */
+export const STARVING_MS = 2000;
 /** Below this share of the bucket, every reservation goes through the database. */
 export const SHORT_SHARE = 0.5;
 
@@ -66,6 +68,8 @@ export class CostLimiter {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly views = new Map<string, View>();
+  /** Per shop, the one caller that has waited too long, and the points set aside for it. */
+  private readonly starving = new Map<string, { caller: symbol; need: number }>();
   /** Points this process reserved for calls still waiting for their answer, per shop. */
   private readonly inFlight = new Map<string, number>();
 
@@ -76,11 +80,24 @@ export class CostLimiter {
 
   /**
    * Wait until `cost` points are available for `shop`, and reserve them. Returns the points
-   * reserved; `release` them when the call is answered.
+   * reserved; `release` them when the call is answered. A caller that has waited longer than
+   * STARVING_MS gets its points set aside: the others leave room for it, so a large request is
+   * not starved by a stream of small ones.
    */
   async acquire(shop: string, cost: number, signal?: AbortSignal): Promise<number> {
+    const me = Symbol("caller");
+    const started = this.now();
+    try {
+      return await this.acquireFor(me, started, shop, cost, signal);
+    } finally {
+      if (this.starving.get(shop)?.caller === me) this.starving.delete(shop);
+    }
+  }
+
+  private async acquireFor(me: symbol, started: number, shop: string, cost: number, signal?: AbortSignal): Promise<number> {
     const reserve = (points: number) => (this.inFlight.set(shop, (this.inFlight.get(shop) ?? 0) + points), points);
     for (;;) {
+      signal?.throwIfAborted();
       let view = this.views.get(shop);
       if (!view || this.now() - view.syncedAt >= SYNC_MS) view = await this.load(shop);
       if (!view) return reserve(cost); // nothing known yet: the first answer tells us
@@ -97,7 +114,9 @@ export class CostLimiter {
       const shared = projectAvailable(row, row.updatedAt.getTime(), now);
       // Keep a margin: the reported figure is rounded down and was true a moment before it arrived.
       const margin = (row.restoreRate * MARGIN_MS) / 1000;
-      if (shared - margin + 1e-6 >= needed) {
+      const starving = this.starving.get(shop);
+      const setAside = starving && starving.caller !== me ? starving.need : 0;
+      if (shared - margin - setAside + 1e-6 >= needed) {
         const won = await this.db.apiBudget.updateMany({
           where: { shop, version: row.version },
           data: { available: shared - needed, updatedAt: new Date(now), version: { increment: 1 } },
@@ -109,8 +128,9 @@ export class CostLimiter {
         this.views.delete(shop);
         continue; // another worker reserved in between: look again
       }
+      if (!starving && now - started >= STARVING_MS) this.starving.set(shop, { caller: me, need: needed });
       this.views.set(shop, { available: shared, maximum: row.maximum, restoreRate: row.restoreRate, at: now, syncedAt: now });
-      await this.sleep(Math.ceil(((needed + margin - shared) / Math.max(1, row.restoreRate)) * 1000), signal);
+      await this.sleep(Math.ceil(((needed + setAside + margin - shared) / Math.max(1, row.restoreRate)) * 1000), signal);
     }
   }
 

@@ -155,9 +155,15 @@ describe("reliability [sqlite]", () => {
       expect((await p.deliver(p.sender.ordersCreate(shop, order.id))).status).toBe(200);
     }
     // Until nothing is left to run, including retries scheduled for later.
-    await waitFor("all jobs finished", async () => (await t.db.job.count({ where: { shop, state: { in: ["queued", "running"] } } })) === 0, 240_000);
+    try {
+      await waitFor("all jobs finished", async () => (await t.db.job.count({ where: { shop, state: { in: ["queued", "running"] } } })) === 0, 240_000);
+    } catch (error) {
+      const left = await t.db.job.findMany({ where: { shop, state: { in: ["queued", "running"] } }, select: { state: true, attempts: true, runAt: true, leaseExpiresAt: true, lastError: true }, take: 5 });
+      throw new Error(`${String(error)}\n${JSON.stringify(left, null, 1)}`);
+    }
     await p.stop();
-    expect(await t.db.orderScreening.count({ where: { shop, status: "acted" } })).toBe(200);
+    const dead = await t.db.job.findMany({ where: { shop, state: "dead" }, select: { lastError: true }, take: 3 });
+    expect(await t.db.orderScreening.count({ where: { shop, status: "acted" } }), JSON.stringify(dead)).toBe(200);
     expect(await t.db.job.count({ where: { shop, state: "dead" } })).toBe(0);
     const calls = faulty.log.all({ shop, kind: "graphql" });
     const bad = calls.filter((c) => c.outcome === "fault" || c.outcome === "throttled").length + (faulty.faults.applied.get("drop_after") ?? 0);

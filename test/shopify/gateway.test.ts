@@ -106,6 +106,36 @@ describeEachDb("cost limiter", (get) => {
     expect(t.slept).toEqual([]);
   });
 
+  it("a large request that has waited too long gets its points set aside: small ones no longer overtake it", async () => {
+    const t = fakeTime();
+    const s = next();
+    // Time passes in steps shared by both callers (50 ms of clock per real millisecond).
+    const sleep = async (ms: number) => {
+      for (let left = ms; left > 0; left -= 50) {
+        await new Promise((r) => setTimeout(r, 1));
+        t.advance(Math.min(50, left));
+      }
+    };
+    const limiter = new CostLimiter(get().db, { now: t.now, sleep });
+    await limiter.report(s, status(0, 1000, 100));
+    const order: string[] = [];
+    let bigDone = false;
+    const big = limiter.acquire(s, 900).then(() => ((bigDone = true), order.push("big")));
+    // A stream of small requests, each answered at once and reported as spending what was there.
+    while (!bigDone) {
+      const r = await limiter.acquire(s, 50);
+      limiter.release(s, r);
+      order.push("small");
+      await limiter.report(s, status(0, 1000, 100));
+      if (order.length > 200) break;
+    }
+    await big;
+    // Without the set-aside, each small request would take the points as they come back and the
+    // big one would wait for ever; with it, the big one goes after about STARVING_MS + its own wait.
+    expect(bigDone).toBe(true);
+    expect(order.filter((o) => o === "small").length).toBeLessThan(100);
+  });
+
   it("another process's view catches up within the sync interval", async () => {
     const t = fakeTime();
     const s = next();
