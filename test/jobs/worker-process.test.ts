@@ -7,7 +7,7 @@ import { appEnv } from "../support/server";
 it("an idle worker process keeps running until SIGTERM, then exits cleanly", async () => {
   const t = await createTestDb("sqlite");
   try {
-    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/worker.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
       env: appEnv({ DATABASE_URL: t.url, HOLDFAST_WORKER_POLL_MS: "50" }),
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -14,7 +14,7 @@ import { acceptWebhook } from "../../app/webhooks/accept.server";
 import type { Db } from "../../app/db-client.server";
 
 function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     env: appEnv({ HOLDFAST_WORKER_CONCURRENCY: "8", HOLDFAST_JOB_LEASE_MS: "3000", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -113,8 +113,14 @@ describe("reliability [sqlite]", () => {
     await waitFor("300 orders acted on", async () => (await acted()) >= 300, 120_000, first.output);
     first.child.kill("SIGKILL");
     await new Promise((r) => first.child.once("exit", r));
+    // The process that ran the jobs is gone (spawned as one process, not behind a launcher
+    // that would survive as a parent while its child kept working)...
+    expect(() => process.kill(first.child.pid!, 0)).toThrow();
     const atKill = await acted();
     expect(atKill).toBeLessThan(1000);
+    // ...so nothing more gets done until the restart.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await acted()).toBe(atKill);
 
     const second = spawnWorker(env);
     try {
