@@ -17,7 +17,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { OrderFactory, ShopifyEmulator, WebhookSender, draftFromRestOrder, startEmulatorServer, type OrderDraft } from "../test/emulator/index";
 import { startApp, TEST_API_KEY, TEST_API_SECRET } from "../test/support/server";
-import { createPrismaClient, type Db } from "../app/db-client.server";
+import { createPrismaClient } from "../app/db-client.server";
+import { redactShop } from "../app/compliance/compliance.server";
 import { convertFraudEcommerce } from "./convert-datasets";
 
 const { values: args } = parseArgs({
@@ -43,7 +44,8 @@ step("Preparing: database migrated, production build");
 execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { stdio: "ignore", env: { ...process.env, DATABASE_URL } });
 if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
 const db = createPrismaClient(DATABASE_URL);
-const cleared = await clearDemoShop(db);
+// A fresh emulator reuses the same order IDs: erase the demo shop's rows of an earlier run, as shop/redact does.
+const cleared = await redactShop(db, SHOP);
 if (cleared > 0) console.log(`  cleared ${cleared} rows of an earlier demo run (shop ${SHOP} only)`);
 
 step("Starting the local Shopify store emulator");
@@ -139,26 +141,6 @@ if (args.once) {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-}
-
-/** Delete the demo shop's rows left by an earlier run: a fresh emulator reuses the same order IDs. */
-async function clearDemoShop(client: Db): Promise<number> {
-  const where = { shop: SHOP };
-  const counts = await client.$transaction([
-    client.job.deleteMany({ where }),
-    client.storeAction.deleteMany({ where }),
-    client.orderScreening.deleteMany({ where }),
-    client.identity.deleteMany({ where }),
-    client.dispute.deleteMany({ where }),
-    client.webhookDelivery.deleteMany({ where }),
-    client.auditEvent.deleteMany({ where }),
-    client.dataRequest.deleteMany({ where }),
-    client.listEntry.deleteMany({ where }),
-    client.apiBudget.deleteMany({ where }),
-    client.session.deleteMany({ where }),
-    client.shop.deleteMany({ where }),
-  ]);
-  return counts.reduce((n, c) => n + c.count, 0);
 }
 
 interface WorkerState {

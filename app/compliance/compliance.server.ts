@@ -92,8 +92,8 @@ export async function redactCustomer(db: Db, shop: string, p: CustomerJobPayload
 }
 
 /** shop/redact: nothing of the shop is kept. */
-export async function redactShop(db: Db, shop: string): Promise<void> {
-  await db.$transaction([
+export async function redactShop(db: Db, shop: string): Promise<number> {
+  const deleted = await db.$transaction([
     db.orderScreening.deleteMany({ where: { shop } }),
     db.storeAction.deleteMany({ where: { shop } }),
     db.identity.deleteMany({ where: { shop } }),
@@ -108,4 +108,5 @@ export async function redactShop(db: Db, shop: string): Promise<void> {
     // Every other job of the shop; this job's own row is removed when it completes (see runtime).
     db.job.deleteMany({ where: { shop, kind: { not: SHOP_REDACT } } }),
   ]);
+  return deleted.reduce((n, r) => n + r.count, 0);
 }

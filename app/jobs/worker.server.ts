@@ -124,13 +124,17 @@ export class Worker {
   /** Returns true when more work may be waiting and there is room for it. */
   private async poll(): Promise<boolean> {
     try {
-      const jobs = await this.claimFree();
-      // Look again at once only if there may be more: hints left, or a search that filled every free slot.
-      return this.running.size < this.concurrency && (this.hinted.length > 0 || (jobs.length > 0 && this.backlog));
+      await this.claimFree();
+      return this.running.size < this.concurrency && this.workWaiting();
     } catch (error) {
       this.log(`worker ${this.owner}: claim failed: ${String(error)}`);
       return false;
     }
+  }
+
+  /** More jobs may be due: hints not claimed yet, or the last search filled every free slot. */
+  private workWaiting(): boolean {
+    return this.hinted.length > 0 || this.backlog;
   }
 
   private async claimFree(): Promise<ClaimedJob[]> {
@@ -145,7 +149,7 @@ export class Worker {
       entry.done = this.run(job, abort.signal).finally(() => {
         this.running.delete(job.id);
         // A free slot: fill it now if work is known to be waiting; otherwise the next notification or poll finds it.
-        if (this.hinted.length > 0 || this.backlog) this.poke();
+        if (this.workWaiting()) this.poke();
       });
       this.running.set(job.id, entry);
     }

@@ -21,8 +21,8 @@ export function hashedKeys(keys: IdentityKeys): IdentityKeys {
   return out;
 }
 
-export function identityRows(shop: string, orderId: string, keys: IdentityKeys, at: Date) {
-  const h = hashedKeys(keys);
+/** The Identity rows of an order, from its hashed keys (`hashedKeys`). */
+export function identityRows(shop: string, orderId: string, h: IdentityKeys, at: Date) {
   return IDENTITY_KINDS.filter((k) => h[k] !== undefined).map((kind) => ({
     shop, orderId, kind, valueHash: h[kind]!, nameHash: h.shippingName ?? null, customerId: h.customer ?? null, at,
   }));
@@ -43,9 +43,8 @@ async function shopOrderCount(db: Db, shop: string, at: number): Promise<number>
   return count;
 }
 
-/** Velocity counts for an order created at `at` (ms), from this shop's earlier orders. */
-export async function loadHistory(db: Db, shop: string, keys: IdentityKeys, at: number, orderId: string, typicalValueLog: number | null): Promise<HistoryCounts> {
-  const h = hashedKeys(keys);
+/** Velocity counts for an order created at `at` (ms) with hashed keys `h`, from this shop's earlier orders. */
+export async function loadHistory(db: Db, shop: string, h: IdentityKeys, at: number, orderId: string, typicalValueLog: number | null): Promise<HistoryCounts> {
   const pairs = IDENTITY_KINDS.filter((k) => h[k] !== undefined).map((kind) => ({ kind, valueHash: h[kind]! }));
   const since = new Date(at - HISTORY_RETENTION_MS);
   const [rows, shopOrders] = await Promise.all([

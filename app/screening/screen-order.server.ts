@@ -9,7 +9,7 @@ import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type Decision
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
-import { identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
+import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
 import { shippingHash, type ScreenOrderPayload } from "./intake.server";
 import { StoreActions, type AdminOrder } from "./store-actions.server";
 
@@ -81,11 +81,10 @@ export class OrderScreener {
     const order = read.order;
     if (!order) throw new Error(`order ${payload.orderId} is not readable in ${shop} (yet)`);
 
-    let screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId: payload.orderId } } });
-    const fresh = !screening || screening.revision < payload.revision;
-    if (!screening || fresh) {
-      screening = await this.decide(shop, shopRow, payload, order, screening);
-    }
+    const existing = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId: payload.orderId } } });
+    // A new revision is decided now; a run after a crash reuses the decision it persisted.
+    const fresh = !existing || existing.revision < payload.revision;
+    const screening = fresh ? await this.decide(shop, shopRow, payload, order, existing) : existing;
     signal?.throwIfAborted();
     const revision = screening.revision;
     await this.actions.apply(
@@ -119,7 +118,8 @@ export class OrderScreener {
     const base = factsFromWebhook(payload.webhook ?? {}, order, { shop, now, ipCountry: this.deps.ipCountry });
     const keys = identityKeys(base);
     const typical = shopRow?.typicalValueLog ?? null;
-    const history = await loadHistory(db, shop, keys, base.createdAt, payload.orderId, typical);
+    const hashed = hashedKeys(keys);
+    const history = await loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical);
     const facts: RiskFacts = { ...base, history, lists };
     const decision = evaluate(facts, defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {}));
     const g = guaranteeFor(decision, facts, order, payload, previous?.guarantee);
@@ -144,7 +144,7 @@ export class OrderScreener {
         ? db.orderScreening.update({ where: { shop_orderId: { shop, orderId: payload.orderId } }, data: row })
         : db.orderScreening.create({ data: { shop, orderId: payload.orderId, ...row } }),
       ...(previous ? [db.identity.deleteMany({ where: { shop, orderId: payload.orderId } })] : []),
-      db.identity.createMany({ data: identityRows(shop, payload.orderId, keys, orderCreatedAt) }),
+      db.identity.createMany({ data: identityRows(shop, payload.orderId, hashed, orderCreatedAt) }),
       // The shop's typical order value moves with first decisions only.
       ...(payload.revision > 0
         ? []

@@ -59,13 +59,22 @@ const knownCosts = new Map<string, number>();
 /** Operations whose first call is in flight, to learn their cost. */
 const probes = new Map<string, Promise<void>>();
 
-function estimateCost(document: string): number {
+interface Operation {
+  name: string | undefined;
+  mutation: boolean;
+}
+
+function operationOf(document: string): Operation {
   const m = OPERATION_NAME.exec(document);
-  const known = m ? knownCosts.get(m[2]!) : undefined;
+  return { name: m?.[2], mutation: m?.[1] === "mutation" };
+}
+
+function estimateCost(op: Operation): number {
+  const known = op.name ? knownCosts.get(op.name) : undefined;
   if (known !== undefined) return known;
   // Mutations cost 10. A query's first call in this process reserves the single-query maximum, so
   // an unknown cost never runs into THROTTLED; its answer tells the real figure for every later call.
-  return m?.[1] === "mutation" ? 10 : 1000;
+  return op.mutation ? 10 : 1000;
 }
 
 function isNetworkError(error: unknown): boolean {
@@ -91,30 +100,33 @@ export class AdminGateway {
 
   /** Run one operation for `shop`; resolves to its `data`. */
   async request<T>(shop: string, document: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
-    const name = OPERATION_NAME.exec(document)?.[2];
+    const op = operationOf(document);
     // The first call of a query whose cost this process does not know yet reserves the maximum;
     // calls of the same operation meanwhile wait for its answer, which tells them the real cost.
-    if (!name || knownCosts.has(name) || OPERATION_NAME.exec(document)?.[1] === "mutation") return this.send<T>(shop, document, variables, signal);
-    const probe = probes.get(name);
+    if (!op.name || op.mutation || knownCosts.has(op.name)) return this.send<T>(shop, document, op, variables, signal);
+    const probe = probes.get(op.name);
     if (probe) {
       await probe;
-      return this.send<T>(shop, document, variables, signal);
+      return this.send<T>(shop, document, op, variables, signal);
     }
     let done!: () => void;
-    probes.set(name, new Promise<void>((resolve) => (done = resolve)));
+    probes.set(op.name, new Promise<void>((resolve) => (done = resolve)));
     try {
-      return await this.send<T>(shop, document, variables, signal);
+      return await this.send<T>(shop, document, op, variables, signal);
     } finally {
-      probes.delete(name);
+      probes.delete(op.name);
       done();
     }
   }
 
-  private async send<T>(shop: string, document: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  /** Backoff before the n-th retry of a 5xx / network error: 200 ms·2^(n-1), jittered, at most 8 s. */
+  private retryDelay(failures: number): number {
+    return Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random());
+  }
+
+  private async send<T>(shop: string, document: string, op: Operation, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
     const url = `https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
-    const operation = OPERATION_NAME.exec(document);
-    const name = operation?.[2];
-    const mutation = operation?.[1] === "mutation";
+    const { name, mutation } = op;
     let failures = 0;
     let throttleWaits = 0;
     let refreshed = false;
@@ -133,18 +145,14 @@ export class AdminGateway {
         headers: { "X-Shopify-Access-Token": token },
         signal,
       });
-      const reserved = await this.limiter.acquire(shop, estimateCost(document), signal);
-      let response;
-      let failure: { error: unknown } | undefined;
-      try {
-        response = await client.rawRequest<T>(document, variables);
-      } catch (error) {
-        failure = { error };
-      } finally {
-        this.limiter.release(shop, reserved); // answered: Shopify's own figures take over
-      }
-      if (failure) {
-        const { error } = failure;
+      const reserved = await this.limiter.acquire(shop, estimateCost(op), signal);
+      const answer = await client.rawRequest<T>(document, variables).then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      );
+      this.limiter.release(shop, reserved); // answered: Shopify's own figures take over
+      if ("error" in answer) {
+        const { error } = answer;
         signal?.throwIfAborted();
         const status = error instanceof ClientError ? error.response.status : undefined;
         if (status === 429) {
@@ -166,8 +174,7 @@ export class AdminGateway {
         if ((status !== undefined && status >= 500) || (status === undefined && isNetworkError(error))) {
           if (mutation) throw new AmbiguousMutationError(`${name}: ${status ?? "connection lost"}; not sent again (it may have been carried out)`, "UNAVAILABLE", status);
           if (++failures > this.maxRetries) throw new AdminApiError(`${name}: ${status ?? "network error"} after ${failures} tries`, "UNAVAILABLE", status);
-          const delay = Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random());
-          await this.sleep(delay, signal);
+          await this.sleep(this.retryDelay(failures), signal);
           continue;
         }
         if (status !== undefined) {
@@ -176,7 +183,7 @@ export class AdminGateway {
         throw error;
       }
 
-      if (!response) throw new AdminApiError(`${name}: no answer`); // every failure above has thrown or continued
+      const { response } = answer;
       const cost = (response.extensions as CostExtension | undefined)?.cost;
       if (cost?.throttleStatus) await this.limiter.report(shop, cost.throttleStatus);
       if (name && typeof cost?.requestedQueryCost === "number") knownCosts.set(name, cost.requestedQueryCost);
@@ -185,7 +192,7 @@ export class AdminGateway {
       const throttled = errors.find((e) => (e.extensions as { code?: string } | undefined)?.code === "THROTTLED");
       if (throttled) {
         if (++throttleWaits > this.maxThrottleWaits) throw new AdminApiError(`${name}: still THROTTLED`, "THROTTLED");
-        const requested = cost?.requestedQueryCost ?? estimateCost(document);
+        const requested = cost?.requestedQueryCost ?? estimateCost(op);
         const wait = cost?.throttleStatus ? CostLimiter.waitMs(requested, cost.throttleStatus) : 1000;
         await this.sleep(Math.max(50, wait), signal);
         continue;
@@ -196,7 +203,7 @@ export class AdminGateway {
         const message = `${name}: ${errors.map((e) => e.message).join("; ")}`;
         if (code === "INTERNAL_SERVER_ERROR" && mutation) throw new AmbiguousMutationError(`${message}; not sent again (it may have been carried out)`, code);
         if (code === "INTERNAL_SERVER_ERROR" && ++failures <= this.maxRetries) {
-          await this.sleep(Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random()), signal);
+          await this.sleep(this.retryDelay(failures), signal);
           continue;
         }
         // Validation, access and other GraphQL errors do not go away by retrying.

@@ -12,6 +12,7 @@
 //     when it is not there, and every answer's status is written.
 // A process can overspend only while the bucket is more than half full and its view is at most
 // SYNC_MS old; Shopify then answers THROTTLED, and the gateway waits and sends again.
+import type { ApiBudget } from "@prisma/client";
 import type { Db } from "../db-client.server";
 
 export interface ThrottleStatus {
@@ -99,7 +100,11 @@ export class CostLimiter {
     for (;;) {
       signal?.throwIfAborted();
       let view = this.views.get(shop);
-      if (!view || this.now() - view.syncedAt >= SYNC_MS) view = await this.load(shop);
+      let row: ApiBudget | null | undefined; // the shared state, once read in this round
+      if (!view || this.now() - view.syncedAt >= SYNC_MS) {
+        row = await this.db.apiBudget.findUnique({ where: { shop } });
+        view = row ? this.adopt(shop, row) : undefined;
+      }
       if (!view) return reserve(cost); // nothing known yet: the first answer tells us
       const now = this.now();
       const available = projectAvailable(view, view.at, now);
@@ -109,7 +114,7 @@ export class CostLimiter {
         view.at = now;
         return reserve(needed);
       }
-      const row = await this.db.apiBudget.findUnique({ where: { shop } });
+      row ??= await this.db.apiBudget.findUnique({ where: { shop } });
       if (!row) return reserve(needed);
       const shared = projectAvailable(row, row.updatedAt.getTime(), now);
       // Keep a margin: the reported figure is rounded down and was true a moment before it arrived.
@@ -147,18 +152,16 @@ export class CostLimiter {
    */
   async report(shop: string, status: ThrottleStatus): Promise<void> {
     const now = this.now();
-    const previous = this.views.get(shop);
     const available = Math.max(0, status.currentlyAvailable - (this.inFlight.get(shop) ?? 0));
-    status = { ...status, currentlyAvailable: available };
     const view: View = {
       available, maximum: status.maximumAvailable, restoreRate: status.restoreRate,
-      at: now, syncedAt: previous?.syncedAt ?? 0,
+      at: now, syncedAt: this.views.get(shop)?.syncedAt ?? 0,
     };
     this.views.set(shop, view);
-    const short = status.currentlyAvailable < status.maximumAvailable * SHORT_SHARE;
+    const short = available < status.maximumAvailable * SHORT_SHARE;
     if (!short && now - view.syncedAt < SYNC_MS) return;
     view.syncedAt = now;
-    const data = { available: status.currentlyAvailable, maximum: status.maximumAvailable, restoreRate: status.restoreRate, updatedAt: new Date(now) };
+    const data = { available, maximum: status.maximumAvailable, restoreRate: status.restoreRate, updatedAt: new Date(now) };
     await this.db.apiBudget.upsert({
       where: { shop },
       create: { shop, ...data },
@@ -166,15 +169,9 @@ export class CostLimiter {
     });
   }
 
-  /** The shared state, as this process's view (null when the shop has no record yet). */
-  private async load(shop: string): Promise<View | undefined> {
-    const row = await this.db.apiBudget.findUnique({ where: { shop } });
-    const now = this.now();
-    if (!row) {
-      this.views.delete(shop);
-      return undefined;
-    }
-    const view = { available: row.available, maximum: row.maximum, restoreRate: row.restoreRate, at: row.updatedAt.getTime(), syncedAt: now };
+  /** Take the shared state as this process's view. */
+  private adopt(shop: string, row: ApiBudget): View {
+    const view = { available: row.available, maximum: row.maximum, restoreRate: row.restoreRate, at: row.updatedAt.getTime(), syncedAt: this.now() };
     this.views.set(shop, view);
     return view;
   }

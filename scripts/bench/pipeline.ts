@@ -13,11 +13,12 @@
 // `npm run bench -- pipeline` runs both; BENCH_SCENARIO=e2e|throttled picks one.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPrismaClient, type Db } from "../../app/db-client.server";
 import { applyPostgresMigrations } from "../db-migrate.mjs";
+import { cpuSeconds, percentile, rssSampler } from "./lib/process-stats";
 import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, STANDARD_PLAN, type OrderDraft, type ThrottleConfig } from "../../test/emulator/index";
 import { appEnv, startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../../test/support/server";
 
@@ -26,29 +27,6 @@ const SHOP = "bench-pipeline.myshopify.com";
 const pgBase = process.env.BENCH_DATABASE_URL;
 const dbLabel = pgBase ? "PostgreSQL" : "SQLite";
 const scenario = process.env.BENCH_SCENARIO;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-}
-
-/** CPU seconds a process has used so far (user + system, from /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssSampler(pid: number) {
-  let peak = 0;
-  const timer = setInterval(() => {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-      peak = Math.max(peak, kb * 1024);
-    } catch {
-      /* process gone */
-    }
-  }, 200);
-  return { stop: () => (clearInterval(timer), peak) };
-}
 
 interface Setup {
   emulator: ShopifyEmulator;

@@ -10,13 +10,14 @@
 // Reports achieved rate, latency percentiles, and the app's peak RSS (sampled every 100 ms).
 import { execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Agent, request } from "undici";
 import { createPrismaClient } from "../../app/db-client.server";
 import { OrderFactory, ShopifyEmulator, WebhookSender } from "../../test/emulator/index";
 import { startApp, TEST_API_KEY, TEST_API_SECRET } from "../../test/support/server";
+import { percentile, rssBytes, rssSampler } from "./lib/process-stats";
 
 const SHOP = "bench-intake.myshopify.com";
 const SUSTAINED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1000);
@@ -57,17 +58,8 @@ execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.e
 if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
 const app = await startApp({ DATABASE_URL: url, HOLDFAST_WORKER: "off" });
 const pid = app.child.pid!;
-const rssNow = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
-const startRss = rssNow();
-let peakRss = 0;
-const sampler = setInterval(() => {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    peakRss = Math.max(peakRss, kb * 1024);
-  } catch {
-    /* process gone */
-  }
-}, 100);
+const startRss = rssBytes(pid);
+const sampler = rssSampler(pid);
 
 const agent = new Agent({ connections: 256, pipelining: 1 });
 const endpoint = new URL("/webhooks/orders/create", app.baseUrl).toString();
@@ -100,7 +92,7 @@ async function run(rate: number, seconds: number) {
   await Promise.all(inflight);
   const seconds_ = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (q: number) => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(1);
+  const pct = (q: number) => percentile(latencies, q).toFixed(1);
   return { total, failures, sendSeconds, rate: latencies.length / seconds_, p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: pct(1) };
 }
 
@@ -108,7 +100,7 @@ async function run(rate: number, seconds: number) {
 await run(200, 2);
 const sustained = await run(SUSTAINED_RATE, SUSTAINED_SECONDS);
 const latency = await run(LATENCY_RATE, LATENCY_SECONDS);
-clearInterval(sampler);
+const peakRss = sampler.stop();
 
 const db = createPrismaClient(url);
 const deliveries = await db.webhookDelivery.count({ where: { shop: SHOP, topic: "orders/create", status: "received" } });
