@@ -1,4 +1,5 @@
 import { ApiType, shopifyApiProject } from "@shopify/api-codegen-preset";
+import { ADMIN_API_VERSION } from "./app/shopify/version.mjs";
 
 // Types for the Admin operations in app/ from the real 2026-07 schema. `npm run graphql-codegen`
 // first unpacks the vendored schema (app/shopify/schema/admin-2026-07.json.gz) to
@@ -7,7 +8,7 @@ export default {
   projects: {
     default: shopifyApiProject({
       apiType: ApiType.Admin,
-      apiVersion: "2026-07",
+      apiVersion: ADMIN_API_VERSION,
       documents: ["./app/**/*.{js,ts,jsx,tsx}", "!./app/types/**"],
       outputDir: "./app/types",
     }),

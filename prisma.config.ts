@@ -2,7 +2,7 @@ import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseKind, defaultSqliteUrl } from "./scripts/database-url.mjs";
+import { databaseKind, defaultSqliteUrl } from "./app/database-url.mjs";
 
 // Prisma runs offline here: the JS schema engine with a driver adapter (see docs/decisions/003-two-databases.md).
 // SQLite is the default; a postgres:// DATABASE_URL selects the generated PostgreSQL schema.

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseKind } from "../scripts/database-url.mjs";
+import { databaseKind } from "./database-url.mjs";
 
 /** Both generated clients have the same model API; we type them as the SQLite one. */
 export type Db = PrismaClient;

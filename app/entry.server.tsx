@@ -4,7 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { ensureBackgroundWork } from "./background.server";
+import { ensureBackgroundWork } from "./background/process.server";
 
 // The worker starts with the server (the embedded default: one process, SQLite).
 ensureBackgroundWork();

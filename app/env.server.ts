@@ -1,7 +1,7 @@
 // The environment, parsed and validated once at start-up (docs/style.md, practice 9).
 // A missing or malformed variable stops the process with a message naming it.
 import { z } from "zod";
-import { databaseKind, defaultSqliteUrl } from "../scripts/database-url.mjs";
+import { databaseKind, defaultSqliteUrl } from "./database-url.mjs";
 
 /** Scopes Holdfast needs; must match shopify.app.toml (a test checks). */
 export const DEFAULT_SCOPES = [

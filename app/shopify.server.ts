@@ -4,11 +4,16 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { env } from "./env.server";
 import { db } from "./db.server";
+import { ADMIN_API_VERSION } from "./shopify/version.mjs";
 import { installOriginOverride } from "./shopify/origin-override.server";
 import { markInstalled } from "./webhooks/shop-lifecycle.server";
 
-/** The dated Admin API version used everywhere (TOML, codegen, extension, gateway). */
-export const API_VERSION = ApiVersion.July26;
+/** The library's member for the one pinned Admin API version (app/shopify/version.mjs). */
+export const API_VERSION: ApiVersion = (() => {
+  const member = Object.values(ApiVersion).find((v) => v === ADMIN_API_VERSION);
+  if (!member) throw new Error(`@shopify/shopify-app-remix does not know Admin API ${ADMIN_API_VERSION}`);
+  return member;
+})();
 
 const config = env();
 

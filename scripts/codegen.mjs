@@ -4,8 +4,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { ADMIN_API_VERSION } from "../app/shopify/version.mjs";
 
-const { data } = JSON.parse(gunzipSync(readFileSync("app/shopify/schema/admin-2026-07.json.gz")).toString("utf8"));
+const { data } = JSON.parse(gunzipSync(readFileSync(`app/shopify/schema/admin-${ADMIN_API_VERSION}.json.gz`)).toString("utf8"));
 mkdirSync("app/types", { recursive: true });
-writeFileSync("app/types/admin-2026-07.schema.json", JSON.stringify(data));
+writeFileSync(`app/types/admin-${ADMIN_API_VERSION}.schema.json`, JSON.stringify(data));
 execFileSync("npx", ["graphql-codegen", ...process.argv.slice(2)], { stdio: "inherit" });

@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { databaseKind, defaultSqliteUrl } from "./database-url.mjs";
+import { databaseKind, defaultSqliteUrl } from "../app/database-url.mjs";
 import { PG_MIGRATIONS } from "./prisma-schemas.mjs";
 
 const LOCK_KEY = 7_310_420_119; // any constant; identifies Holdfast's migration lock

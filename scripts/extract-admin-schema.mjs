@@ -12,9 +12,10 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-export const API_VERSION = "2026-07";
+import { ADMIN_API_VERSION as API_VERSION } from "../app/shopify/version.mjs";
+
 const DEV_MCP_VERSION = process.argv[2] ?? "1.16.0";
-const target = path.resolve("app/shopify/schema/admin-2026-07.json.gz");
+const target = path.resolve(`app/shopify/schema/admin-${API_VERSION}.json.gz`);
 
 const dir = mkdtempSync(path.join(tmpdir(), "dev-mcp-"));
 try {

@@ -2,16 +2,12 @@
 // Production runs web processes with HOLDFAST_WORKER=off and any number of these against
 // PostgreSQL; each claims jobs atomically (app/jobs/queue.server.ts). SIGTERM/SIGINT finish the
 // running jobs first; SIGKILL leaves their leases to expire and another process runs them again.
-import { createPrismaClient } from "../app/db-client.server";
+import { backgroundFromEnv } from "../app/background/process.server";
+import { db } from "../app/db.server";
 import { env } from "../app/env.server";
-import { startBackgroundWork } from "../app/jobs/runtime.server";
 
 const config = env();
-const db = createPrismaClient(config.DATABASE_URL);
-const background = startBackgroundWork(
-  { db, apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, originOverride: config.SHOPIFY_API_ORIGIN_OVERRIDE },
-  { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS, pollMs: config.HOLDFAST_WORKER_POLL_MS },
-);
+const background = backgroundFromEnv(config, db);
 console.log(`holdfast worker ${background.worker.owner} started (concurrency ${config.HOLDFAST_WORKER_CONCURRENCY})`);
 // The worker's own timers do not keep a process alive (inside the web server they must not), and
 // an idle SQLite connection holds no socket: without this, an idle worker process would just exit.

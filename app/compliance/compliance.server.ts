@@ -3,7 +3,9 @@
 //   customers/redact       -> that customer's personal data erased from screenings, identities and job payloads;
 //   shop/redact            -> everything Holdfast holds for the shop deleted.
 // Each runs as a job (idempotent: running it twice leaves the same state).
+import { z } from "zod";
 import type { Db } from "../db-client.server";
+import { REDACTED_PAYLOAD } from "../jobs/queue.server";
 import type { DeliveryPlan, WebhookContext } from "../webhooks/accept.server";
 import { CustomersDataRequestPayload, CustomersRedactPayload, ShopRedactPayload, describeIssues } from "../webhooks/payloads";
 
@@ -11,11 +13,16 @@ export const DATA_REQUEST = "customers_data_request";
 export const CUSTOMER_REDACT = "customers_redact";
 export const SHOP_REDACT = "shop_redact";
 
-export interface CustomerJobPayload {
-  customerId: string | null;
-  orderIds: string[];
-  webhookId: string;
-}
+/** The payload of the customer data-request and redact jobs, parsed when the job is claimed. */
+export const CustomerJobPayload = z.object({
+  customerId: z.string().max(40).nullable(),
+  orderIds: z.array(z.string().max(40)).max(10_000),
+  webhookId: z.string().min(1).max(200),
+});
+export type CustomerJobPayload = z.infer<typeof CustomerJobPayload>;
+
+/** The shop/redact job's payload. */
+export const ShopRedactJobPayload = z.object({ webhookId: z.string().min(1).max(200) });
 
 const ids = (list: (string | number)[] | null | undefined) => (list ?? []).map(String);
 
@@ -73,7 +80,7 @@ export async function exportCustomerData(db: Db, shop: string, p: CustomerJobPay
   });
 }
 
-export const REDACTED = JSON.stringify({ redacted: true });
+const REDACTED = JSON.stringify(REDACTED_PAYLOAD);
 
 export async function redactCustomer(db: Db, shop: string, p: CustomerJobPayload): Promise<void> {
   const where = customerScope(shop, p);

@@ -1,6 +1,7 @@
 // Disputes: disputes/create|update webhooks and reconciliation record each dispute (one row per
 // shop and dispute, status kept current). Guarantee claims are built on these rows by the
 // guarantee module; this file only makes sure no dispute is missed or misread.
+import { z } from "zod";
 import type { Db } from "../db-client.server";
 import type { NewJob } from "../jobs/queue.server";
 import type { AdminGateway } from "../shopify/gateway.server";
@@ -26,13 +27,24 @@ export function normaliseReason(raw: string | null | undefined): string {
   return REASONS.has(mapped) ? mapped : "unknown";
 }
 
-export interface DisputeJobPayload {
-  disputeId: string;
-  status: string;
-  source: "webhook" | "reconcile";
+/** The record_dispute job's payload, parsed when the job is claimed. */
+export const DisputeJobPayload = z.object({
+  disputeId: z.string().regex(/^\d{1,20}$/, "must be a numeric dispute id"),
+  status: z.string().min(1).max(40),
+  source: z.enum(["webhook", "reconcile"]),
   /** The webhook's dispute, when it came by webhook. */
-  dispute?: { orderId: string | null; type: string; reason: string; amount: string; currency: string; initiatedAt: string | null };
-}
+  dispute: z
+    .object({
+      orderId: z.string().regex(/^\d{1,20}$/).nullable(),
+      type: z.string().max(40),
+      reason: z.string().max(60),
+      amount: z.string().max(40),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+      initiatedAt: z.string().max(40).nullable(),
+    })
+    .optional(),
+});
+export type DisputeJobPayload = z.infer<typeof DisputeJobPayload>;
 
 export function disputeJob(shop: string, payload: DisputeJobPayload): NewJob {
   return { shop, kind: RECORD_DISPUTE, dedupeKey: `dispute:${payload.disputeId}:${payload.status}`, payload };

@@ -6,6 +6,7 @@
 // row lock makes a second claimer re-check the condition and update nothing, on SQLite writes are
 // serialised, so a job is never leased to two workers at once. A worker that dies leaves its lease
 // to expire, and the job becomes claimable again.
+import { z } from "zod";
 import type { Db, Tx } from "../db-client.server";
 
 export type JobState = "queued" | "running" | "done" | "dead";
@@ -34,6 +35,9 @@ export interface ClaimedJob {
   leaseOwner: string;
 }
 
+// What a job's failure means for the queue. The job layer knows only these; the composition root
+// (app/background/) maps other rooms' errors onto them (Worker option `classify`).
+
 /** An error that retrying cannot fix: the job is dead-lettered at once. */
 export class PermanentJobError extends Error {
   override name = "PermanentJobError";
@@ -45,6 +49,26 @@ export class DeferJob extends Error {
   constructor(message: string, readonly delayMs: number) {
     super(message);
   }
+}
+
+/** A retryable failure that needs only a short wait (jittered), not the exponential backoff; uses an attempt. */
+export class RetrySoon extends Error {
+  override name = "RetrySoon";
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+  }
+}
+
+/**
+ * The payload a compliance request leaves on a finished job whose payload held personal data.
+ * Such a job, if run again (a staff retry of a dead job), ends as done without running.
+ */
+export const REDACTED_PAYLOAD = { redacted: true } as const;
+
+const RedactedPayload = z.object({ redacted: z.literal(true) }).strict();
+
+export function isRedactedPayload(payload: unknown): boolean {
+  return RedactedPayload.safeParse(payload).success;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -189,8 +213,7 @@ export async function fail(db: Db, job: ClaimedJob, error: unknown, now = new Da
   } else {
     outcome = "retry";
     // An error may ask for a quick retry (e.g. one that made progress and needs only a re-read); still jittered.
-    const soon = (error as { retryInMs?: unknown } | null)?.retryInMs;
-    const delay = typeof soon === "number" ? Math.round(soon * (0.5 + random())) : backoffMs(job.attempt, random);
+    const delay = error instanceof RetrySoon ? Math.round(error.delayMs * (0.5 + random())) : backoffMs(job.attempt, random);
     data = { state: "queued", runAt: new Date(now.getTime() + delay), lastError: describe(error) };
   }
   const r = await db.job.updateMany({ where: leased(job), data: { ...data, leaseOwner: null, leaseExpiresAt: null } });

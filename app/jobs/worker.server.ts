@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db-client.server";
 import type { PrismaPromise } from "@prisma/client";
-import { claim, complete, completion, fail, heartbeat, type ClaimedJob } from "./queue.server";
+import type { z } from "zod";
+import { PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, type ClaimedJob } from "./queue.server";
 
 export interface JobContext {
   /** Aborted when the lease is lost or the worker stops: stop before the next store action. */
@@ -17,8 +18,43 @@ export interface JobContext {
   completion(compactPayload?: unknown): PrismaPromise<unknown>;
 }
 
-/** Runs one job. May return a compacted payload to keep instead of the original. */
-export type JobHandler = (job: ClaimedJob, ctx: JobContext) => Promise<unknown>;
+/**
+ * Runs one job kind. Only `defineJob` makes one, so every kind parses its stored payload: the
+ * payload crossed a persistence boundary and is checked, never cast.
+ */
+export interface JobHandler {
+  readonly kind: string;
+  /** Resolves to a compacted payload to keep instead of the original, or undefined. */
+  handle(job: ClaimedJob, ctx: JobContext): Promise<unknown>;
+}
+
+/** What `handle` returns for a job a compliance request redacted: it ends as done, and its payload stays redacted. */
+export const REDACTED = Symbol("redacted");
+
+/**
+ * A job kind: its payload schema and what to do with a parsed payload. A payload that does not
+ * parse dead-letters the job with the reason (retrying cannot fix it); a redacted payload ends
+ * the job as done without running it.
+ */
+export function defineJob<P>(
+  kind: string,
+  payload: z.ZodType<P, z.ZodTypeDef, unknown>,
+  run: (payload: P, job: ClaimedJob, ctx: JobContext) => Promise<unknown>,
+): JobHandler {
+  return {
+    kind,
+    async handle(job, ctx) {
+      if (isRedactedPayload(job.payload)) return REDACTED;
+      const parsed = payload.safeParse(job.payload);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`).join("; ");
+        throw new PermanentJobError(`${kind} payload does not parse: ${issues}`);
+      }
+      return run(parsed.data, job, ctx);
+    },
+  };
+}
+
 
 export interface WorkerOptions {
   owner?: string;
@@ -27,6 +63,11 @@ export interface WorkerOptions {
   pollMs?: number;
   kinds?: string[];
   log?: (line: string) => void;
+  /**
+   * Maps an error from another room (the Admin gateway, say) onto the queue's own kinds
+   * (PermanentJobError, DeferJob, RetrySoon); anything else is an ordinary retryable failure.
+   */
+  classify?: (error: unknown) => unknown;
 }
 
 type Listener = (ids: string[]) => void;
@@ -42,6 +83,7 @@ export function notifyWork(ids: string[] = []): void {
 
 export class Worker {
   readonly owner: string;
+  private readonly handlers: Map<string, JobHandler>;
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -63,9 +105,10 @@ export class Worker {
 
   constructor(
     private readonly db: Db,
-    private readonly handlers: Record<string, JobHandler>,
+    handlers: JobHandler[],
     private readonly opts: WorkerOptions = {},
   ) {
+    this.handlers = new Map(handlers.map((h) => [h.kind, h]));
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = opts.concurrency ?? 4;
     this.leaseMs = opts.leaseMs ?? 60_000;
@@ -157,7 +200,7 @@ export class Worker {
   }
 
   private async run(job: ClaimedJob, signal: AbortSignal): Promise<void> {
-    const handler = this.handlers[job.kind];
+    const handler = this.handlers.get(job.kind);
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
       let completedByHandler = false;
@@ -165,9 +208,10 @@ export class Worker {
         completedByHandler = true;
         return completion(this.db, job, compactPayload);
       };
-      const compact = await handler(job, { signal, completion: completionOp });
-      if (!completedByHandler) await complete(this.db, job, compact === undefined ? undefined : compact);
-    } catch (error) {
+      const compact = await handler.handle(job, { signal, completion: completionOp });
+      if (!completedByHandler) await complete(this.db, job, compact === undefined || compact === REDACTED ? undefined : compact);
+    } catch (raw) {
+      const error = this.opts.classify?.(raw) ?? raw;
       try {
         const outcome = await fail(this.db, job, error);
         if (outcome === "dead") this.log(`job ${job.kind} ${job.dedupeKey} (${job.shop}) dead-lettered: ${String(error)}`);

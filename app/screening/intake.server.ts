@@ -3,6 +3,7 @@
 //   orders/updated -> nothing, unless the shipping address of an approved order changed: then a
 //                     re-screen (next revision). Decided with one indexed read.
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { addressKey, normaliseZip } from "../risk/address";
 import type { NewJob } from "../jobs/queue.server";
@@ -11,13 +12,15 @@ import { OrderPayload, describeIssues, gidTail } from "../webhooks/payloads";
 
 export const SCREEN_ORDER = "screen_order";
 
-export interface ScreenOrderPayload {
-  orderId: string;
-  revision: number;
+/** The screen_order job's payload, parsed when the job is claimed. */
+export const ScreenOrderPayload = z.object({
+  orderId: z.string().regex(/^\d{1,20}$/, "must be a numeric order id"),
+  revision: z.number().int().min(0),
   /** The webhook's order, minimised to what screening reads (absent when reconciliation found the order). */
-  webhook?: Record<string, unknown>;
-  reason: "orders/create" | "reconcile" | "address_changed" | "staff";
-}
+  webhook: z.record(z.unknown()).optional(),
+  reason: z.enum(["orders/create", "reconcile", "address_changed", "staff"]),
+});
+export type ScreenOrderPayload = z.infer<typeof ScreenOrderPayload>;
 
 export function screenJobKey(orderId: string, revision: number): string {
   return `order:${orderId}:screen:${revision}`;

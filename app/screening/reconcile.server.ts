@@ -2,6 +2,7 @@
 // orders created (and disputes initiated) since the shop's watermark and feed the ones Holdfast has
 // not seen into the same jobs the webhooks create (same dedupe keys, so nothing runs twice).
 // Orders younger than SETTLE_MS are left to their webhook, which carries more signals.
+import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { enqueue, type NewJob } from "../jobs/queue.server";
 import type { AdminGateway } from "../shopify/gateway.server";
@@ -16,6 +17,9 @@ export const RECONCILE_EVERY_MS = 5 * 60_000;
 export const SETTLE_MS = 2 * 60_000;
 /** First run for a shop looks back this far. */
 const FIRST_LOOKBACK_MS = 24 * 3_600_000;
+
+/** The reconcile job's payload: its five-minute slot. */
+export const ReconcileJobPayload = z.object({ slot: z.number().int().min(0) });
 
 export function reconcileJob(shop: string, now: number): NewJob {
   const slot = Math.floor(now / RECONCILE_EVERY_MS);

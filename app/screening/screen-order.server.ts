@@ -3,9 +3,9 @@
 // transaction), then apply the store actions. A run after a crash reuses the persisted decision
 // for the same revision and only completes the store actions that are missing.
 import type { Db } from "../db-client.server";
-import type { ClaimedJob } from "../jobs/queue.server";
+import { guaranteeFor } from "../guarantee/policy";
 import type { JobContext } from "../jobs/worker.server";
-import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type Decision, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
+import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
@@ -46,18 +46,6 @@ export function minimisedFacts(f: RiskFacts): Record<string, unknown> {
   };
 }
 
-function guaranteeFor(decision: Decision, facts: RiskFacts, order: AdminOrder, payload: ScreenOrderPayload, previous: string | undefined) {
-  if (decision.verdict === "ship") {
-    if (facts.test || order.test) return { guarantee: "none", note: "test order: not guaranteed" };
-    if (order.cancelledAt) return { guarantee: "none", note: "order cancelled: not guaranteed" };
-    return { guarantee: "active", note: payload.reason === "address_changed" ? "re-approved after the shipping address changed" : null };
-  }
-  if (payload.reason === "address_changed" && previous === "active") {
-    return { guarantee: "void", note: "shipping address changed after approval and the re-screen held the order" };
-  }
-  return { guarantee: "none", note: null };
-}
-
 export class OrderScreener {
   private readonly actions: StoreActions;
   private readonly now: () => number;
@@ -67,12 +55,10 @@ export class OrderScreener {
     this.now = deps.now ?? Date.now;
   }
 
-  /** The job handler. Returns the compacted payload (the webhook's personal data is not kept). */
-  async run(job: ClaimedJob, ctx: Partial<JobContext> = {}): Promise<unknown> {
+  /** The job handler (payload parsed by the job's schema). Returns the compacted payload (the webhook's personal data is not kept). */
+  async run(shop: string, payload: ScreenOrderPayload, ctx: Partial<JobContext> = {}): Promise<unknown> {
     const { signal } = ctx;
     const { db, gateway } = this.deps;
-    const shop = job.shop;
-    const payload = job.payload as ScreenOrderPayload;
     const compact = { orderId: payload.orderId, revision: payload.revision, reason: payload.reason };
     const shopRow = await db.shop.findUnique({ where: { shop } });
     if (shopRow?.uninstalledAt) return { ...compact, skipped: "shop uninstalled" };
@@ -122,7 +108,10 @@ export class OrderScreener {
     const history = await loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical);
     const facts: RiskFacts = { ...base, history, lists };
     const decision = evaluate(facts, defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {}));
-    const g = guaranteeFor(decision, facts, order, payload, previous?.guarantee);
+    const g = guaranteeFor({
+      verdict: decision.verdict, test: Boolean(facts.test || order.test), cancelled: Boolean(order.cancelledAt),
+      reason: payload.reason, previous: previous?.guarantee,
+    });
 
     const orderCreatedAt = new Date(base.createdAt);
     const row = {

@@ -9,19 +9,25 @@
 //     answer got lost), so the gateway does not send it again: it throws AmbiguousMutationError,
 //     the job retries, re-reads the order and sees whether the action is there;
 //   - 401: refresh the token once and send again;
-//   - other GraphQL errors (invalid field, ACCESS_DENIED...): a permanent error, dead-lettered for staff.
+//   - other GraphQL errors (invalid field, ACCESS_DENIED...): a permanent AdminApiError, which the
+//     job layer dead-letters for staff (the gateway knows nothing of jobs; app/background/ maps it).
 // Mutations' userErrors are the caller's business (store actions check every one).
 import { ClientError, GraphQLClient } from "graphql-request";
 import type { Db } from "../db-client.server";
-import { PermanentJobError } from "../jobs/queue.server";
 import { CostLimiter, sleep as defaultSleep, type ThrottleStatus } from "./limiter.server";
 import { NoOfflineSessionError, OfflineTokens } from "./tokens.server";
-import { ADMIN_API_VERSION } from "./version";
+import { ADMIN_API_VERSION } from "./version.mjs";
 
+/**
+ * A failed Admin API call. `permanent`: retrying cannot fix it (no offline session, a GraphQL
+ * validation or access error, an unexpected HTTP status); the job layer dead-letters it for staff.
+ */
 export class AdminApiError extends Error {
   override name = "AdminApiError";
-  constructor(message: string, readonly code?: string, readonly status?: number) {
+  readonly permanent: boolean;
+  constructor(message: string, readonly code?: string, readonly status?: number, opts: { permanent?: boolean } = {}) {
     super(message);
+    this.permanent = opts.permanent ?? false;
   }
 }
 
@@ -136,7 +142,7 @@ export class AdminGateway {
       try {
         token = await this.tokens.get(shop);
       } catch (error) {
-        if (error instanceof NoOfflineSessionError) throw new PermanentJobError(error.message);
+        if (error instanceof NoOfflineSessionError) throw new AdminApiError(error.message, "NO_SESSION", undefined, { permanent: true });
         throw error;
       }
       const client = new GraphQLClient(url, {
@@ -166,7 +172,7 @@ export class AdminGateway {
           try {
             await this.tokens.refresh(shop, token);
           } catch (refreshError) {
-            if (refreshError instanceof NoOfflineSessionError) throw new PermanentJobError(refreshError.message);
+            if (refreshError instanceof NoOfflineSessionError) throw new AdminApiError(refreshError.message, "NO_SESSION", undefined, { permanent: true });
             throw refreshError;
           }
           continue;
@@ -178,7 +184,7 @@ export class AdminGateway {
           continue;
         }
         if (status !== undefined) {
-          throw new PermanentJobError(`${name}: Shopify answered HTTP ${status}`);
+          throw new AdminApiError(`${name}: Shopify answered HTTP ${status}`, "HTTP", status, { permanent: true });
         }
         throw error;
       }
@@ -207,7 +213,7 @@ export class AdminGateway {
           continue;
         }
         // Validation, access and other GraphQL errors do not go away by retrying.
-        throw new PermanentJobError(code ? `${message} (${code})` : message);
+        throw new AdminApiError(code ? `${message} (${code})` : message, code, undefined, { permanent: true });
       }
       return response.data;
     }

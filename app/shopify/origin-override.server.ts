@@ -1,6 +1,6 @@
 // Local-store support: when SHOPIFY_API_ORIGIN_OVERRIDE is set (demo, integration tests), every
 // request to https://<shop>.myshopify.com/<path> goes to <override>/shops/<shop>.myshopify.com/<path>
-// instead, the routing the local store emulator (test/emulator) serves. Unset in real deployments.
+// instead, the routing the local store emulator (emulator/) serves. Unset in real deployments.
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
 const SHOP_HOST = /^https:\/\/([a-z0-9][a-z0-9-]*\.myshopify\.com)(\/.*)?$/i;

@@ -6,7 +6,7 @@
 // another process rotated meanwhile answers 401, and the gateway's refresh then finds the new one.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db-client.server";
-import { tryLock, unlock } from "../jobs/lock.server";
+import { tryLock, unlock } from "../db-lock.server";
 import { sleep } from "./limiter.server";
 
 export const REFRESH_MARGIN_MS = 5 * 60_000;

@@ -19,8 +19,8 @@ import path from "node:path";
 import { createPrismaClient, type Db } from "../../app/db-client.server";
 import { applyPostgresMigrations } from "../db-migrate.mjs";
 import { cpuSeconds, percentile, rssSampler } from "./lib/process-stats";
-import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, STANDARD_PLAN, type OrderDraft, type ThrottleConfig } from "../../test/emulator/index";
-import { appEnv, startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../../test/support/server";
+import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, STANDARD_PLAN, type OrderDraft, type ThrottleConfig } from "../../emulator/index";
+import { appEnv, startApp, TEST_API_KEY, TEST_API_SECRET, type RunningApp } from "../lib/app-process";
 
 const SHOP = "bench-pipeline.myshopify.com";
 /** BENCH_DATABASE_URL=postgresql://…: run on PostgreSQL instead of a fresh SQLite file. */

@@ -15,8 +15,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Agent, request } from "undici";
 import { createPrismaClient } from "../../app/db-client.server";
-import { OrderFactory, ShopifyEmulator, WebhookSender } from "../../test/emulator/index";
-import { startApp, TEST_API_KEY, TEST_API_SECRET } from "../../test/support/server";
+import { OrderFactory, ShopifyEmulator, WebhookSender } from "../../emulator/index";
+import { startApp, TEST_API_KEY, TEST_API_SECRET } from "../lib/app-process";
 import { percentile, rssBytes, rssSampler } from "./lib/process-stats";
 
 const SHOP = "bench-intake.myshopify.com";

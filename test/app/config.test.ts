@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCOPES } from "../../app/env.server";
+import { ADMIN_API_VERSION } from "../../app/shopify/version.mjs";
+import { ApiVersion } from "@shopify/shopify-app-remix/server";
 
 interface Subscription { topics?: string[]; compliance_topics?: string[]; uri: string }
 const toml = parse(readFileSync("shopify.app.toml", "utf8")) as unknown as {
@@ -15,8 +17,11 @@ describe("shopify.app.toml", () => {
     expect(toml.access_scopes.scopes.split(",")).toEqual([...DEFAULT_SCOPES]);
   });
 
-  it("pins webhooks to API 2026-07", () => {
-    expect(toml.webhooks.api_version).toBe("2026-07");
+  it("pins webhooks to the one API version constant, which is 2026-07", () => {
+    expect(ADMIN_API_VERSION).toBe("2026-07");
+    expect(toml.webhooks.api_version).toBe(ADMIN_API_VERSION);
+    // shopify.server.ts takes the library's enum member with this value; it must exist.
+    expect(Object.values(ApiVersion)).toContain(ADMIN_API_VERSION);
   });
 
   it("subscribes to every topic Holdfast handles", () => {

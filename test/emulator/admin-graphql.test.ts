@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { graphql, parse, validate } from "graphql";
-import { adminSchema } from "./admin-schema.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql, SCREENING_QUERY } from "./helpers.js";
-import { ManualClock } from "./clock.js";
-import { gid } from "./ids.js";
+import { adminSchema } from "../../emulator/admin-schema.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql, SCREENING_QUERY } from "../../emulator/helpers.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { gid } from "../../emulator/ids.js";
 
 const SHOP = "rejection-test.myshopify.com";
 

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { loadCorpus } from "./corpus.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { FRAUD_PATTERNS, OrderFactory } from "./order-factory.js";
-import { orderPayload } from "./rest-payloads.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { loadCorpus } from "../../emulator/corpus.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { FRAUD_PATTERNS, OrderFactory } from "../../emulator/order-factory.js";
+import { orderPayload } from "../../emulator/rest-payloads.js";
 
 describe("order factory", () => {
   it("is deterministic for a seed and differs across seeds", () => {

@@ -1,11 +1,11 @@
 /** Contract: every Admin operation Holdfast sends (app/shopify/operations.ts) runs against the emulator without errors. */
 import { describe, expect, it } from "vitest";
 import * as operations from "~/shopify/operations";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql } from "./helpers.js";
-import { gid } from "./ids.js";
-import { OrderFactory } from "./order-factory.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql } from "../../emulator/helpers.js";
+import { gid } from "../../emulator/ids.js";
+import { OrderFactory } from "../../emulator/order-factory.js";
 
 const SHOP = "contract.myshopify.com";
 

@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql } from "./helpers.js";
-import { verifySessionToken } from "./session-token.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql } from "../../emulator/helpers.js";
+import { verifySessionToken } from "../../emulator/session-token.js";
 
 const SHOP = "oauth.myshopify.com";
 

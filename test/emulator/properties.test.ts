@@ -1,10 +1,10 @@
 /** Property tests: pagination visits every matching order once, and the bucket follows the leaky-bucket model. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql } from "./helpers.js";
-import { LeakyBucket } from "./throttle.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql } from "../../emulator/helpers.js";
+import { LeakyBucket } from "../../emulator/throttle.js";
 
 describe("cursor pagination", () => {
   it("visits every order matching the query exactly once, in sort order, for any page size", async () => {

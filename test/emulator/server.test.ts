@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql } from "./helpers.js";
-import { emulatorFetch, startEmulatorServer, type RunningEmulator } from "./server.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql } from "../../emulator/helpers.js";
+import { emulatorFetch, startEmulatorServer, type RunningEmulator } from "../../emulator/server.js";
 
 const SHOP = "faults.myshopify.com";
 const running: RunningEmulator[] = [];

@@ -6,11 +6,11 @@ import { GraphQLClient } from "graphql-request";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { OrderFactory } from "./order-factory.js";
-import { emulatorFetch, startEmulatorServer, type RunningEmulator } from "./server.js";
-import { WebhookSender } from "./webhooks.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { OrderFactory } from "../../emulator/order-factory.js";
+import { emulatorFetch, startEmulatorServer, type RunningEmulator } from "../../emulator/server.js";
+import { WebhookSender } from "../../emulator/webhooks.js";
 
 const SHOP = "compat.myshopify.com";
 const clock = new ManualClock(Date.now()); // jose checks session tokens against the real clock

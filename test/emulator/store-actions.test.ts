@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql } from "./helpers.js";
-import { gid } from "./ids.js";
-import { OrderFactory } from "./order-factory.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql } from "../../emulator/helpers.js";
+import { gid } from "../../emulator/ids.js";
+import { OrderFactory } from "../../emulator/order-factory.js";
 
 const SHOP = "actions.myshopify.com";
 

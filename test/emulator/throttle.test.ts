@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "graphql";
-import { adminSchema } from "./admin-schema.js";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { adminGraphql } from "./helpers.js";
-import { gid } from "./ids.js";
-import { requestedQueryCost } from "./query-cost.js";
+import { adminSchema } from "../../emulator/admin-schema.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { adminGraphql } from "../../emulator/helpers.js";
+import { gid } from "../../emulator/ids.js";
+import { requestedQueryCost } from "../../emulator/query-cost.js";
 
 const SHOP = "throttle.myshopify.com";
 

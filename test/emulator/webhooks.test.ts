@@ -3,11 +3,11 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.js";
-import { ShopifyEmulator } from "./emulator.js";
-import { validateJsonSchema, type JsonSchema } from "./json-schema.js";
-import { OrderFactory } from "./order-factory.js";
-import { WEBHOOK_TOPICS, WebhookSender, type WebhookDelivery, type WebhookTopic } from "./webhooks.js";
+import { ManualClock } from "../../emulator/clock.js";
+import { ShopifyEmulator } from "../../emulator/emulator.js";
+import { validateJsonSchema, type JsonSchema } from "../../emulator/json-schema.js";
+import { OrderFactory } from "../../emulator/order-factory.js";
+import { WEBHOOK_TOPICS, WebhookSender, type WebhookDelivery, type WebhookTopic } from "../../emulator/webhooks.js";
 
 const require = createRequire(import.meta.url);
 const { schemaForWebhook } = require("shopify-webhook-schemas") as { schemaForWebhook: (version: string, topic: string) => JsonSchema };

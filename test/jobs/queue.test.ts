@@ -2,10 +2,12 @@
 // dead-lettering, staff retry, and the worker loop.
 import { expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
+import type { Db } from "../../app/db-client.server";
 import {
-  DeferJob, PermanentJobError, backoffMs, claim, complete, deadJobs, enqueue, fail, heartbeat, jobCounts, retryDead,
+  DeferJob, PermanentJobError, REDACTED_PAYLOAD, RetrySoon, backoffMs, claim, complete, deadJobs, enqueue, fail, heartbeat, jobCounts, retryDead,
 } from "../../app/jobs/queue.server";
-import { Worker } from "../../app/jobs/worker.server";
+import { Worker, defineJob } from "../../app/jobs/worker.server";
+import { z } from "zod";
 
 it("backs off exponentially with jitter, capped at 30 minutes", () => {
   expect(backoffMs(1, () => 0.5)).toBe(2000);
@@ -102,7 +104,7 @@ describeEachDb("job queue", (get) => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const [job] = await claim(db, { owner: "w", limit: 1, leaseMs: 1000, now, kinds: ["soon"] });
       expect(job!.attempt).toBe(attempt);
-      const error = Object.assign(new Error("answer lost"), { retryInMs: 1000 });
+      const error = new RetrySoon("answer lost", 1000);
       expect(await fail(db, job!, error, now, () => 0.5)).toBe("retry");
       const row = await db.job.findFirstOrThrow({ where: { shop: s } });
       // 1 s every time, not 2 s, 4 s, 8 s.
@@ -130,13 +132,13 @@ describeEachDb("job queue", (get) => {
     for (let i = 0; i < 10; i++) await enqueue(db, { shop: s, kind: "work", dedupeKey: `w${i}`, payload: i });
     await enqueue(db, { shop: s, kind: "work", dedupeKey: "bad", payload: -1, maxAttempts: 1 });
     const seen: number[] = [];
-    const worker = new Worker(db, {
-      work: async (job) => {
-        if (job.payload === -1) throw new Error("cannot do -1");
-        seen.push(job.payload as number);
+    const worker = new Worker(db, [
+      defineJob("work", z.number().int(), async (n) => {
+        if (n === -1) throw new Error("cannot do -1");
+        seen.push(n);
         return { compacted: true };
-      },
-    }, { concurrency: 3, pollMs: 20, kinds: ["work"], log: () => {} }).start();
+      }),
+    ], { concurrency: 3, pollMs: 20, kinds: ["work"], log: () => {} }).start();
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const c = await jobCounts(db, s);
@@ -148,5 +150,70 @@ describeEachDb("job queue", (get) => {
     expect(await jobCounts(db, s)).toMatchObject({ done: 10, dead: 1, queued: 0, running: 0 });
     const done = await db.job.findFirstOrThrow({ where: { shop: s, dedupeKey: "w3" } });
     expect(JSON.parse(done.payload)).toEqual({ compacted: true });
+  });
+
+  async function runUntilSettled(db: Db, worker: Worker, s: string, expected: number) {
+    worker.start();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const c = await jobCounts(db, s);
+      if (c.done + c.dead >= expected) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await worker.stop();
+  }
+
+  it("parses every payload when the job is claimed: one that does not parse is dead-lettered with the reason, never run", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "typed", dedupeKey: "ok", payload: { orderId: "42" } });
+    await enqueue(db, { shop: s, kind: "typed", dedupeKey: "bad", payload: { orderId: 42 } });
+    await enqueue(db, { shop: s, kind: "typed", dedupeKey: "missing", payload: {} });
+    const ran: string[] = [];
+    const worker = new Worker(db, [defineJob("typed", z.object({ orderId: z.string() }), async (p) => void ran.push(p.orderId))], {
+      concurrency: 3, pollMs: 10, kinds: ["typed"], log: () => {},
+    });
+    await runUntilSettled(db, worker, s, 3);
+    expect(ran).toEqual(["42"]);
+    const rows = Object.fromEntries((await db.job.findMany({ where: { shop: s } })).map((r) => [r.dedupeKey, r]));
+    expect(rows.ok!.state).toBe("done");
+    for (const key of ["bad", "missing"]) {
+      expect(rows[key]!.state).toBe("dead");
+      expect(rows[key]!.attempts).toBe(1); // dead at once: retrying cannot fix a payload
+      expect(rows[key]!.lastError).toMatch(/typed payload does not parse: orderId: (Expected string|Required)/);
+    }
+  });
+
+  it("a redacted job that staff retry ends as done without running, and stays redacted", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "personal", dedupeKey: "r", payload: { orderId: "7" } });
+    // As a customers/redact leaves a dead job: state dead, payload redacted.
+    await db.job.updateMany({ where: { shop: s }, data: { state: "dead", payload: JSON.stringify(REDACTED_PAYLOAD), lastError: "boom" } });
+    const job = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect(await retryDead(db, s, job.id)).toBe(true);
+    const ran: unknown[] = [];
+    const worker = new Worker(db, [defineJob("personal", z.object({ orderId: z.string() }), async (p) => void ran.push(p))], {
+      concurrency: 1, pollMs: 10, kinds: ["personal"], log: () => {},
+    });
+    await runUntilSettled(db, worker, s, 1);
+    expect(ran).toEqual([]);
+    const after = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect(after.state).toBe("done");
+    expect(JSON.parse(after.payload)).toEqual({ redacted: true });
+  });
+
+  it("classifies other rooms' errors through the worker's classify option", async () => {
+    const { db } = get();
+    const s = shop();
+    class VendorGone extends Error {}
+    await enqueue(db, { shop: s, kind: "vendor", dedupeKey: "v", payload: null, maxAttempts: 5 });
+    const worker = new Worker(db, [defineJob("vendor", z.null(), async () => { throw new VendorGone("vendor says no"); })], {
+      concurrency: 1, pollMs: 10, kinds: ["vendor"], log: () => {},
+      classify: (e) => (e instanceof VendorGone ? new PermanentJobError(e.message) : e),
+    });
+    await runUntilSettled(db, worker, s, 1);
+    const row = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect([row.state, row.attempts, row.lastError]).toEqual(["dead", 1, "PermanentJobError: vendor says no"]);
   });
 });

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { expect, it } from "vitest";
 import { createTestDb } from "../support/db";
-import { appEnv } from "../support/server";
+import { appEnv } from "../../scripts/lib/app-process";
 
 it("an idle worker process keeps running until SIGTERM, then exits cleanly", async () => {
   const t = await createTestDb("sqlite");

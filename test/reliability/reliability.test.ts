@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, pgUrl, type TestDb } from "../support/db";
 import { PLANNERS, installOffline, startPipeline } from "../support/pipeline";
-import { TEST_API_KEY, TEST_API_SECRET, appEnv } from "../support/server";
-import { OrderFactory, Rng, ShopifyEmulator, WebhookSender, startEmulatorServer, type RunningEmulator } from "../emulator/index";
+import { TEST_API_KEY, TEST_API_SECRET, appEnv } from "../../scripts/lib/app-process";
+import { OrderFactory, Rng, ShopifyEmulator, WebhookSender, startEmulatorServer, type RunningEmulator } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
 import type { Db } from "../../app/db-client.server";
 

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, describeEachDb } from "../support/db";
 import { startPipeline, type Pipeline } from "../support/pipeline";
-import { TEST_API_KEY, signedWebhook } from "../support/server";
-import { OrderFactory, type GeneratedOrder } from "../emulator/index";
+import { TEST_API_KEY, signedWebhook } from "../../scripts/lib/app-process";
+import { OrderFactory, type GeneratedOrder } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
 import { planOrderCreate, screenOrderJob } from "../../app/screening/intake.server";
 import { enqueue } from "../../app/jobs/queue.server";

@@ -1,7 +1,7 @@
 // `npm start` in earnest: the production build serves pages and verifies webhooks, and refuses
 // to start with a broken environment.
 import { beforeAll, expect, it } from "vitest";
-import { runAppToExit, signedWebhook, startApp, type RunningApp } from "../support/server";
+import { runAppToExit, signedWebhook, startApp, type RunningApp } from "../../scripts/lib/app-process";
 import { describeEachDb } from "../support/db";
 
 const SHOP = "start-test.myshopify.com";

@@ -2,8 +2,8 @@
 // emulator, exchanges a session token for an expiring offline token and stores it with its
 // refresh token; app/uninstalled then removes it.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ShopifyEmulator, startEmulatorServer, type RunningEmulator } from "../emulator/index";
-import { TEST_API_KEY, TEST_API_SECRET, signedWebhook, startApp, type RunningApp } from "../support/server";
+import { ShopifyEmulator, startEmulatorServer, type RunningEmulator } from "../../emulator/index";
+import { TEST_API_KEY, TEST_API_SECRET, signedWebhook, startApp, type RunningApp } from "../../scripts/lib/app-process";
 import { describeEachDb } from "../support/db";
 
 const SHOP = "token-exchange.myshopify.com";

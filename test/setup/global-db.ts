@@ -21,7 +21,7 @@ export default function setup(project: TestProject) {
     stdio: ["ignore", "ignore", "pipe"],
   });
   project.provide("sqliteTemplate", template);
-  // The production build that the HTTP tests start (test/support/server.ts), built once per run.
+  // The production build that the HTTP tests start (scripts/lib/app-process.ts), built once per run.
   execFileSync("npx", ["remix", "vite:build"], { stdio: ["ignore", "ignore", "pipe"] });
   return () => rmSync(dir, { recursive: true, force: true });
 }

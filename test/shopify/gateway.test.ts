@@ -5,8 +5,8 @@
 import { expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import { installOffline } from "../support/pipeline";
-import { TEST_API_KEY, TEST_API_SECRET } from "../support/server";
-import { ShopifyEmulator } from "../emulator/index";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
+import { ShopifyEmulator } from "../../emulator/index";
 import { CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
 import { AdminGateway } from "../../app/shopify/gateway.server";
 import { OfflineTokens } from "../../app/shopify/tokens.server";

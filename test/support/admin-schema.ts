@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse, validate, type GraphQLError } from "graphql";
-import { adminSchema } from "../emulator/admin-schema";
+import { adminSchema } from "../../emulator/admin-schema";
 
 export { adminSchema };
 

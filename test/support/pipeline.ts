@@ -7,11 +7,11 @@ import { planOrderCreate, planOrderUpdated } from "../../app/screening/intake.se
 import { planDispute } from "../../app/guarantee/disputes.server";
 import { planCompliance } from "../../app/compliance/compliance.server";
 import { markUninstalled } from "../../app/webhooks/shop-lifecycle.server";
-import { createHandlers } from "../../app/jobs/runtime.server";
-import { Worker } from "../../app/jobs/worker.server";
+import { createWorker } from "../../app/background/runtime.server";
+import type { Worker } from "../../app/jobs/worker.server";
 import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
-import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../emulator/index";
-import { TEST_API_KEY, TEST_API_SECRET } from "./server";
+import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../../emulator/index";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 
 export const PLANNERS: Record<string, WebhookHandler> = {
   "orders/create": planOrderCreate,
@@ -60,7 +60,7 @@ export async function startPipeline(
   const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
   await installOffline(db, emulator, shop);
   const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
-  const worker = new Worker(db, createHandlers({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway }), {
+  const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway }, {
     concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
   }).start();
   const sender = new WebhookSender(emulator, { targetBaseUrl: "http://holdfast.invalid" });

@@ -2,7 +2,7 @@
 // delivery runs again when Shopify retries (same X-Shopify-Webhook-Id); the delivery is recorded once.
 import { beforeAll, expect, it, vi } from "vitest";
 import { describeEachDb } from "../support/db";
-import { signedWebhook } from "../support/server";
+import { signedWebhook } from "../../scripts/lib/app-process";
 import type { acceptWebhook as AcceptWebhook } from "../../app/webhooks/accept.server";
 
 const SHOP = "accept-retry.myshopify.com";

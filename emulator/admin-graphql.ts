@@ -37,7 +37,7 @@ interface CostExtension {
 }
 
 const notEmulated = (what: string) =>
-  new GraphQLError(`${what} is not emulated by the local Shopify emulator (test/emulator). Add a resolver if Holdfast needs it.`, {
+  new GraphQLError(`${what} is not emulated by the local Shopify emulator (emulator/). Add a resolver if Holdfast needs it.`, {
     extensions: { code: "NOT_EMULATED" },
   });
 

@@ -3,8 +3,10 @@ import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 
-export const ADMIN_API_VERSION = "2026-07";
-const SCHEMA_PATH = fileURLToPath(new URL("../../app/shopify/schema/admin-2026-07.json.gz", import.meta.url));
+import { ADMIN_API_VERSION } from "../app/shopify/version.mjs";
+
+export { ADMIN_API_VERSION };
+const SCHEMA_PATH = fileURLToPath(new URL(`../app/shopify/schema/admin-${ADMIN_API_VERSION}.json.gz`, import.meta.url));
 
 let cached: GraphQLSchema | undefined;
 

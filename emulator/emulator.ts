@@ -1,6 +1,6 @@
 /** The emulator: shops, app installation, tokens, throttling, faults and the request handler they share. */
 import { parse, Kind } from "graphql";
-import { DEFAULT_SCOPES } from "../../app/env.server.js";
+import { DEFAULT_SCOPES } from "../app/env.server.js";
 import { systemClock, sleep as realSleep, type Clock } from "./clock.js";
 import { CallLog } from "./call-log.js";
 import { executeAdminGraphql, type GraphqlRequestBody } from "./admin-graphql.js";

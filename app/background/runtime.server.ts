@@ -1,0 +1,108 @@
+// The composition root of Holdfast's background work: it wires every job kind to the room that
+// does the work (screening, guarantee, compliance), builds the one Admin gateway, maps the
+// gateway's errors onto the job layer's, and runs a small scheduler for reconciliation and upkeep.
+// Nothing below it (jobs/, shopify/, screening/...) imports it; both the in-process worker
+// (process.server.ts, the embedded default) and `npm run worker` start background work through it.
+import type { Db } from "../db-client.server";
+import { pruneLocks } from "../db-lock.server";
+import { CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
+import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
+import { PermanentJobError, RetrySoon, enqueue, pruneDone } from "../jobs/queue.server";
+import { Worker, defineJob, type JobHandler, type WorkerOptions } from "../jobs/worker.server";
+import { pruneIdentities } from "../screening/history.server";
+import { SCREEN_ORDER, ScreenOrderPayload } from "../screening/intake.server";
+import { RECONCILE, ReconcileJobPayload, reconcileJob, reconcileShop } from "../screening/reconcile.server";
+import { OrderScreener } from "../screening/screen-order.server";
+import { AdminApiError, AdminGateway, AmbiguousMutationError } from "../shopify/gateway.server";
+import { originOverrideFetch } from "../shopify/origin-override.server";
+import { ipCountry, loadGeoip } from "./geoip.server";
+
+export interface RuntimeConfig {
+  db: Db;
+  apiKey: string;
+  apiSecret: string;
+  /** Where Shopify traffic goes instead of https://<shop>.myshopify.com (local emulator). */
+  originOverride?: string;
+  now?: () => number;
+  gateway?: AdminGateway;
+}
+
+/** Every job kind, with its payload schema and the room that runs it. */
+export function createHandlers(config: RuntimeConfig): JobHandler[] {
+  const { db } = config;
+  const now = config.now ?? Date.now;
+  const gateway =
+    config.gateway ??
+    new AdminGateway({
+      db, apiKey: config.apiKey, apiSecret: config.apiSecret, now,
+      fetch: config.originOverride ? originOverrideFetch(config.originOverride) : undefined,
+    });
+  const screener = new OrderScreener({ db, gateway, now, ipCountry });
+  return [
+    defineJob(SCREEN_ORDER, ScreenOrderPayload, (payload, job, ctx) => screener.run(job.shop, payload, ctx)),
+    defineJob(RECONCILE, ReconcileJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal)) })),
+    defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => {
+      await recordDispute(db, gateway, job.shop, payload, signal);
+      return undefined;
+    }),
+    defineJob(DATA_REQUEST, CustomerJobPayload, async (payload, job) => {
+      await exportCustomerData(db, job.shop, payload);
+      return undefined;
+    }),
+    defineJob(CUSTOMER_REDACT, CustomerJobPayload, async (payload, job) => {
+      await redactCustomer(db, job.shop, payload);
+      return undefined;
+    }),
+    defineJob(SHOP_REDACT, ShopRedactJobPayload, async (_payload, job) => {
+      await redactShop(db, job.shop);
+      return undefined;
+    }),
+  ];
+}
+
+/** The job layer's reading of another room's error (the Worker's `classify`). */
+export function classifyError(error: unknown): unknown {
+  if (error instanceof AmbiguousMutationError) return new RetrySoon(error.message, error.retryInMs);
+  if (error instanceof AdminApiError && error.permanent) return new PermanentJobError(error.message);
+  return error;
+}
+
+/** Enqueue this slot's reconciliation for every installed shop, and prune what has aged out. */
+export async function scheduleTick(db: Db, now: number): Promise<void> {
+  const shops = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
+  const uninstalled = new Set(
+    (await db.shop.findMany({ where: { shop: { in: shops.map((s) => s.shop) }, uninstalledAt: { not: null } }, select: { shop: true } })).map((s) => s.shop),
+  );
+  for (const { shop } of shops) if (!uninstalled.has(shop)) await enqueue(db, reconcileJob(shop, now));
+  await pruneDone(db, new Date(now - 7 * 24 * 3_600_000));
+  await pruneIdentities(db, now);
+  await pruneLocks(db, new Date(now - 3_600_000));
+}
+
+/** A worker wired with every job kind and the error classification. */
+export function createWorker(config: RuntimeConfig, options: WorkerOptions = {}): Worker {
+  return new Worker(config.db, createHandlers(config), { classify: classifyError, ...options });
+}
+
+export interface Background {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+export function startBackgroundWork(config: RuntimeConfig, options: WorkerOptions & { scheduleEveryMs?: number } = {}): Background {
+  loadGeoip();
+  const worker = createWorker(config, options).start();
+  const now = config.now ?? Date.now;
+  const tick = () =>
+    scheduleTick(config.db, now()).catch((error: unknown) => (options.log ?? console.warn)(`scheduler: ${String(error)}`));
+  const timer = setInterval(tick, options.scheduleEveryMs ?? 60_000);
+  timer.unref();
+  void tick();
+  return {
+    worker,
+    async stop() {
+      clearInterval(timer);
+      await worker.stop();
+    },
+  };
+}
