@@ -2,6 +2,7 @@
 // run the pure risk engine, persist the decision (with identity rows and an audit event, in one
 // transaction), then apply the store actions. A run after a crash reuses the persisted decision
 // for the same revision and only completes the store actions that are missing.
+import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { guaranteeFor } from "../guarantee/policy";
 import type { JobContext } from "../jobs/worker.server";
@@ -23,11 +24,18 @@ export interface ScreeningDeps {
 
 export const DEFAULT_AUTO_CANCEL_SCORE = 970;
 
+const ListKindSchema = z.enum(["email", "phone", "ip", "device", "card", "address", "customer"]) satisfies z.ZodType<ListKind>;
+/** The risk facts sent to Shopify, as stored with the decision (read back through a schema). */
+const StoredRiskFacts = z.array(z.object({ description: z.string(), sentiment: z.string() }));
+
 async function shopLists(db: Db, shop: string): Promise<ShopLists> {
   const rows = await db.listEntry.findMany({ where: { shop } });
   const lists: Required<ShopLists> = { allow: [], block: [] };
   for (const r of rows) {
-    const entry: ListEntry = { kind: r.kind as ListKind, value: r.value, note: r.note ?? undefined };
+    // A stored row of an unknown kind is skipped, never read as another kind.
+    const kind = ListKindSchema.safeParse(r.kind);
+    if (!kind.success) continue;
+    const entry: ListEntry = { kind: kind.data, value: r.value, note: r.note ?? undefined };
     (r.list === "allow" ? lists.allow : lists.block).push(entry);
   }
   return lists;
@@ -75,7 +83,7 @@ export class OrderScreener {
     const revision = screening.revision;
     await this.actions.apply(
       shop,
-      { ...screening, riskFacts: JSON.parse(screening.riskFacts) as { description: string; sentiment: string }[] },
+      { ...screening, riskFacts: StoredRiskFacts.parse(JSON.parse(screening.riskFacts)) },
       order,
       { autoCancel: shopRow?.autoCancel ?? false, autoCancelScore: shopRow?.autoCancelScore ?? DEFAULT_AUTO_CANCEL_SCORE },
       {
