@@ -2,6 +2,7 @@
 // SQLite (better-sqlite3) for file: URLs, PostgreSQL (pg) for postgres:// URLs.
 // See docs/decisions/003-two-databases.md. The app's own client is in db.server.ts.
 import { createRequire } from "node:module";
+import { z } from "zod";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -13,6 +14,15 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const require = createRequire(import.meta.url);
 
+/** What hand-written SQL needs to know about a client: its dialect and (PostgreSQL) schema. */
+export interface SqlTarget {
+  dialect: "sqlite" | "postgresql";
+  /** PostgreSQL schema from `?schema=`; Prisma qualifies its own queries with it, raw SQL must too. */
+  schema?: string;
+}
+
+const targets = new WeakMap<Db, SqlTarget>();
+
 export function createPrismaClient(url: string): Db {
   if (databaseKind(url) === "postgresql") {
     // `?schema=` selects a PostgreSQL schema (the tests give each file its own); pg itself must not see it.
@@ -21,15 +31,33 @@ export function createPrismaClient(url: string): Db {
     parsed.searchParams.delete("schema");
     const { PrismaClient: PgClient } = require(".prisma/client-pg") as { PrismaClient: new (o: object) => unknown };
     const adapter = new PrismaPg({ connectionString: parsed.toString(), max: 10 }, { schema: schemaName });
-    return new PgClient({ adapter }) as Db;
+    const client = new PgClient({ adapter }) as Db;
+    targets.set(client, { dialect: "postgresql", schema: schemaName });
+    return client;
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  targets.set(client, { dialect: "sqlite" });
+  return client;
 }
 
+/** The dialect and schema of a client made by createPrismaClient (undefined for any other). */
+export function sqlTarget(db: Db): SqlTarget | undefined {
+  return targets.get(db);
+}
+
+const PrismaErrorShape = z.object({
+  code: z.string(),
+  meta: z.object({ driverAdapterError: z.object({ cause: z.object({ kind: z.string() }).passthrough() }).passthrough().optional() }).passthrough().optional(),
+});
+
 /**
- * A unique-constraint violation (Prisma P2002). Checked by code, not `instanceof`: the SQLite and
- * PostgreSQL clients are generated separately and each has its own error classes.
+ * A unique-constraint violation: Prisma's P2002, or a raw query's failure (P2010) that the driver
+ * adapter reports as a UniqueConstraintViolation (PostgreSQL 23505, SQLite's UNIQUE/PRIMARY KEY).
+ * Checked by code, not `instanceof`: the SQLite and PostgreSQL clients are generated separately
+ * and each has its own error classes.
  */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  const e = PrismaErrorShape.safeParse(error);
+  if (!e.success) return false;
+  return e.data.code === "P2002" || (e.data.code === "P2010" && e.data.meta?.driverAdapterError?.cause.kind === "UniqueConstraintViolation");
 }
