@@ -265,6 +265,16 @@ describeEachDb("admin gateway", (get) => {
     expect(w.sent("ShopName")).toBe(3);
   });
 
+  it("a query still answered INTERNAL_SERVER_ERROR after maxRetries is retryable too, not dead-lettered", async () => {
+    const w = await world({ gateway: { maxRetries: 2 } });
+    w.emulator.faults.failNext(3, { kind: "status", status: 200, body: INTERNAL_ERROR }, { shop: w.shop, target: "graphql" });
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).not.toBeInstanceOf(AmbiguousMutationError);
+    expect(error).toMatchObject({ code: "INTERNAL_SERVER_ERROR", permanent: false });
+    expect(w.sent("ShopName")).toBe(3);
+  });
+
   it.each([
     ["a 5xx", { kind: "status", status: 503 }],
     ["a lost answer (carried out, then the connection dropped)", { kind: "drop_after" }],
