@@ -15,14 +15,15 @@
 //   - permanent (other GraphQL errors such as invalid field or ACCESS_DENIED, other HTTP
 //     statuses): a permanent AdminApiError, which the job layer dead-letters for staff (the gateway
 //     knows nothing of jobs; app/background/ maps it).
-// Errors from the limiter and the token store pass through unchanged (no offline session becomes
-// a permanent AdminApiError). Mutations' userErrors are the caller's business (store actions check
+// Errors from the limiter pass through unchanged; so do the token store's, except no offline
+// session (a permanent AdminApiError) and a token endpoint reply that is not a grant (an
+// AdminApiError, permanent when asking again cannot help). Mutations' userErrors are the caller's business (store actions check
 // every one).
 import { GraphQLClient } from "graphql-request";
 import type { Db } from "../db-client.server";
 import { classifyAttempt, costOf, type Attempt } from "./attempt";
 import { CostLimiter, sleep as defaultSleep } from "./limiter.server";
-import { NoOfflineSessionError, OfflineTokens } from "./tokens.server";
+import { NoOfflineSessionError, OfflineTokens, TokenEndpointError } from "./tokens.server";
 import { ADMIN_API_VERSION } from "./version.mjs";
 
 /**
@@ -129,12 +130,16 @@ export class AdminGateway {
     return Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random());
   }
 
-  /** No offline session is a permanent failure; the token store's other errors pass through. */
+  /**
+   * No offline session is a permanent failure; a token endpoint reply that is not a grant is
+   * permanent or retryable as the token store says; the token store's other errors pass through.
+   */
   private async session<R>(call: () => Promise<R>): Promise<R> {
     try {
       return await call();
     } catch (error) {
       if (error instanceof NoOfflineSessionError) throw new AdminApiError(error.message, "NO_SESSION", undefined, { permanent: true });
+      if (error instanceof TokenEndpointError) throw new AdminApiError(error.message, "TOKEN_REFRESH", undefined, { permanent: error.permanent });
       throw error;
     }
   }

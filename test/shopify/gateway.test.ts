@@ -11,7 +11,7 @@ import { ManualClock, OrderFactory, ShopifyEmulator, gid, type ThrottleConfig } 
 import { CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError, type GatewayOptions } from "../../app/shopify/gateway.server";
 import { AddTags } from "../../app/shopify/operations";
-import { OfflineTokens } from "../../app/shopify/tokens.server";
+import { OfflineTokens, TokenEndpointError } from "../../app/shopify/tokens.server";
 
 /** A clock and a sleep that advances it, so waits are measured, not slept. */
 function fakeTime(start = Date.parse("2026-11-24T10:00:00Z")) {
@@ -181,6 +181,54 @@ describeEachDb("offline tokens", (get) => {
     expect(rotated).not.toBe(old);
     expect(await a.refresh(shop, old)).toBe(rotated); // A's 401 on the old token
     expect(emulator.log.all({ kind: "oauth", shop }).filter((c) => c.operationName === "refresh_token")).toHaveLength(1);
+  });
+
+  /** The emulator, except that the token endpoint answers `status` and `body`. */
+  function tokenReply(emulator: ShopifyEmulator, status: number, body: string): typeof fetch {
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      if (url.pathname !== "/admin/oauth/access_token") return emulator.fetch(input, init);
+      return new Response(body, { status, headers: { "content-type": body.startsWith("<") ? "text/html" : "application/json" } });
+    };
+  }
+
+  it.each<[string, number, string, boolean, RegExp]>([
+    ["JSON without an access_token", 200, '{"scope":"read_orders"}', true, /without a usable grant \(access_token: Required\)/],
+    ["an access_token that is not a string", 200, '{"access_token":5,"expires_in":3600}', true, /access_token: Expected string, received number/],
+    ["JSON null", 200, "null", true, /\(body\): Expected object, received null/],
+    ["an unreadable expires_in", 200, '{"access_token":"shpat_new","expires_in":"soon"}', true, /expires_in: Expected number, received string/],
+    ["a 200 that is not JSON (a proxy's page): retryable", 200, "<html>Service Unavailable</html>", false, /answered 200 with a body that is not JSON/],
+    ["a 502 that is not JSON: retryable", 502, "<html>Bad Gateway</html>", false, /answered 502$/],
+  ])("a token endpoint reply with %s is a clear TokenEndpointError, and the stored session is kept", async (_what, status, body, permanent, message) => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-malformed.myshopify.com";
+    emulator.createShop(shop);
+    await installOffline(get().db, emulator, shop);
+    const before = await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } });
+    const tokens = new OfflineTokens(get().db, { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: tokenReply(emulator, status, body) });
+    const error = await tokens.refresh(shop, before.accessToken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ permanent, message: expect.stringMatching(message) });
+    expect(await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } })).toEqual(before);
+  });
+
+  it("through the gateway, a refresh answered without a grant is a permanent AdminApiError; a 5xx from the token endpoint is retryable", async () => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-malformed-gateway.myshopify.com";
+    emulator.createShop(shop);
+    const query = "query ShopName { shop { name } }";
+    const gateway = (status: number, body: string) =>
+      new AdminGateway({ db: get().db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: tokenReply(emulator, status, body) });
+
+    await installOffline(get().db, emulator, shop, { expiresInMs: 60_000 }); // due for a refresh
+    const malformed = await gateway(200, '{"token":"shpat_new"}').request(shop, query).catch((e: unknown) => e);
+    expect(malformed).toBeInstanceOf(AdminApiError);
+    expect(malformed).toMatchObject({ code: "TOKEN_REFRESH", permanent: true, message: expect.stringMatching(/access_token: Required/) });
+
+    const unavailable = await gateway(503, "<html>Service Unavailable</html>").request(shop, query).catch((e: unknown) => e);
+    expect(unavailable).toBeInstanceOf(AdminApiError);
+    expect(unavailable).toMatchObject({ code: "TOKEN_REFRESH", permanent: false });
+    expect(emulator.log.all({ kind: "graphql", shop })).toEqual([]);
   });
 });
 
