@@ -391,9 +391,10 @@ describeEachDb("admin gateway", (get) => {
       acquired.push(cost);
       return acquire.call(this, shop, cost, signal);
     });
-    const probe = `query Probe${n} { shop { name } }`;
-    await Promise.all([0, 1, 2].map(() => w.gateway.request(w.shop, probe)));
-    const requested = w.emulator.log.byOperationName(`Probe${n}`).map((c) => c.requestedCost);
+    // Known costs are per process: a name no other test in this process has sent.
+    const name = `Probe_${get().kind}`;
+    await Promise.all([0, 1, 2].map(() => w.gateway.request(w.shop, `query ${name} { shop { name } }`)));
+    const requested = w.emulator.log.byOperationName(name).map((c) => c.requestedCost);
     expect(requested).toHaveLength(3);
     expect(acquired).toEqual([1000, requested[0], requested[0]]);
   });
