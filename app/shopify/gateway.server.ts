@@ -1,21 +1,29 @@
 // The one gateway from background work to the Admin GraphQL API (graphql-request).
 //
 // Every call: reserve its expected cost with the shared limiter, send it with the shop's offline
-// token, record the reported throttle status, and then
-//   - THROTTLED (HTTP 200): wait until the bucket holds the requested cost, send again;
-//   - 429: wait Retry-After *seconds* (Shopify's unit), send again;
-//   - 5xx and network errors on a query: retry with exponential backoff and jitter, then fail (the job
-//     retries later). On a mutation they are ambiguous (Shopify may have carried it out and the
-//     answer got lost), so the gateway does not send it again: it throws AmbiguousMutationError,
-//     the job retries, re-reads the order and sees whether the action is there;
-//   - 401: refresh the token once and send again;
-//   - other GraphQL errors (invalid field, ACCESS_DENIED...): a permanent AdminApiError, which the
-//     job layer dead-letters for staff (the gateway knows nothing of jobs; app/background/ maps it).
-// Mutations' userErrors are the caller's business (store actions check every one).
-import { ClientError, GraphQLClient } from "graphql-request";
+// token, record the reported throttle status, classify the attempt (attempt.ts, pure) and apply
+// one retry policy to the classification:
+//   - throttled (THROTTLED, HTTP 200): wait until the bucket holds the requested cost, send again;
+//   - rate_limited (429): wait Retry-After *seconds* (Shopify's unit), send again;
+//     both at most maxThrottleWaits times per call;
+//   - unavailable (5xx, network errors, INTERNAL_SERVER_ERROR on a query): retry with exponential
+//     backoff and jitter, at most maxRetries times, then fail (the job retries later);
+//   - ambiguous_mutation (the same on a mutation): Shopify may have carried it out and the answer
+//     got lost, so the gateway does not send it again: it throws AmbiguousMutationError, the job
+//     retries, re-reads the order and sees whether the action is there;
+//   - unauthorized (401): refresh the token once and send again;
+//   - permanent (other GraphQL errors such as invalid field or ACCESS_DENIED, other HTTP
+//     statuses): a permanent AdminApiError, which the job layer dead-letters for staff (the gateway
+//     knows nothing of jobs; app/background/ maps it).
+// Errors from the limiter pass through unchanged; so do the token store's, except no offline
+// session (a permanent AdminApiError) and a token endpoint reply that is not a grant (an
+// AdminApiError, permanent when asking again cannot help). Mutations' userErrors are the caller's business (store actions check
+// every one).
+import { GraphQLClient } from "graphql-request";
 import type { Db } from "../db-client.server";
-import { CostLimiter, sleep as defaultSleep, type ThrottleStatus } from "./limiter.server";
-import { NoOfflineSessionError, OfflineTokens } from "./tokens.server";
+import { classifyAttempt, costOf, type Attempt } from "./attempt";
+import { CostLimiter, sleep as defaultSleep } from "./limiter.server";
+import { NoOfflineSessionError, OfflineTokens, TokenEndpointError } from "./tokens.server";
 import { ADMIN_API_VERSION } from "./version.mjs";
 
 /**
@@ -54,10 +62,6 @@ export interface GatewayOptions {
   tokens?: OfflineTokens;
 }
 
-interface CostExtension {
-  cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
-}
-
 const OPERATION_NAME = /\b(query|mutation)\s+([A-Za-z0-9_]+)/;
 
 /** Cost a named operation requested last time (Shopify reports it on every answer). */
@@ -81,10 +85,6 @@ function estimateCost(op: Operation): number {
   // Mutations cost 10. A query's first call in this process reserves the single-query maximum, so
   // an unknown cost never runs into THROTTLED; its answer tells the real figure for every later call.
   return op.mutation ? 10 : 1000;
-}
-
-function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof Error && /fetch failed|ECONNRESET|ECONNREFUSED|socket|network/i.test(error.message));
 }
 
 export class AdminGateway {
@@ -130,92 +130,85 @@ export class AdminGateway {
     return Math.min(8000, 200 * 2 ** (failures - 1)) * (0.5 + this.random());
   }
 
+  /**
+   * No offline session is a permanent failure; a token endpoint reply that is not a grant is
+   * permanent or retryable as the token store says; the token store's other errors pass through.
+   */
+  private async session<R>(call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof NoOfflineSessionError) throw new AdminApiError(error.message, "NO_SESSION", undefined, { permanent: true });
+      if (error instanceof TokenEndpointError) throw new AdminApiError(error.message, "TOKEN_REFRESH", undefined, { permanent: error.permanent });
+      throw error;
+    }
+  }
+
+  /** Send once, with the limiter's reservation around it. Never throws for Shopify's or the network's sake: the outcome is data. */
+  private async attempt<T>(shop: string, token: string, document: string, op: Operation, variables: Record<string, unknown>, signal?: AbortSignal): Promise<Attempt<T>> {
+    const client = new GraphQLClient(`https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
+      fetch: this.opts.fetch,
+      errorPolicy: "all",
+      headers: { "X-Shopify-Access-Token": token },
+      signal,
+    });
+    const reserved = await this.limiter.acquire(shop, estimateCost(op), signal); // its errors pass through unchanged
+    const attempt = await client.rawRequest<T>(document, variables).then(
+      (answer): Attempt<T> => ({ answer }),
+      (error: unknown): Attempt<T> => ({ error }),
+    );
+    this.limiter.release(shop, reserved); // answered: Shopify's own figures take over
+    return attempt;
+  }
+
+  /** Shopify's figures from an answer: the bucket's state for the limiter, the operation's cost for next time. */
+  private async learn(shop: string, op: Operation, extensions: unknown): Promise<void> {
+    const cost = costOf(extensions);
+    if (cost?.throttleStatus) await this.limiter.report(shop, cost.throttleStatus);
+    if (op.name && cost?.requestedQueryCost !== undefined) knownCosts.set(op.name, cost.requestedQueryCost);
+  }
+
+  /** Send until the answer is data or the retry policy gives up. */
   private async send<T>(shop: string, document: string, op: Operation, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
-    const url = `https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
     const { name, mutation } = op;
     let failures = 0;
     let throttleWaits = 0;
     let refreshed = false;
     for (;;) {
       signal?.throwIfAborted();
-      let token: string;
-      try {
-        token = await this.tokens.get(shop);
-      } catch (error) {
-        if (error instanceof NoOfflineSessionError) throw new AdminApiError(error.message, "NO_SESSION", undefined, { permanent: true });
-        throw error;
-      }
-      const client = new GraphQLClient(url, {
-        fetch: this.opts.fetch,
-        errorPolicy: "all",
-        headers: { "X-Shopify-Access-Token": token },
-        signal,
-      });
-      const reserved = await this.limiter.acquire(shop, estimateCost(op), signal);
-      const answer = await client.rawRequest<T>(document, variables).then(
-        (response) => ({ response }),
-        (error: unknown) => ({ error }),
-      );
-      this.limiter.release(shop, reserved); // answered: Shopify's own figures take over
-      if ("error" in answer) {
-        const { error } = answer;
-        signal?.throwIfAborted();
-        const status = error instanceof ClientError ? error.response.status : undefined;
-        if (status === 429) {
-          if (++throttleWaits > this.maxThrottleWaits) throw new AdminApiError(`${name}: still rate limited (429)`, "THROTTLED", 429);
-          const seconds = Number(error instanceof ClientError ? error.response.headers.get("retry-after") : NaN);
-          await this.sleep((Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000, signal);
-          continue;
-        }
-        if (status === 401 && !refreshed) {
-          refreshed = true;
-          try {
-            await this.tokens.refresh(shop, token);
-          } catch (refreshError) {
-            if (refreshError instanceof NoOfflineSessionError) throw new AdminApiError(refreshError.message, "NO_SESSION", undefined, { permanent: true });
-            throw refreshError;
+      const token = await this.session(() => this.tokens.get(shop));
+      const attempt = await this.attempt<T>(shop, token, document, op, variables, signal);
+      if ("error" in attempt) signal?.throwIfAborted();
+      else await this.learn(shop, op, attempt.answer.extensions);
+      const outcome = classifyAttempt(attempt, { name, mutation, expectedCost: estimateCost(op) });
+      switch (outcome.kind) {
+        case "ok":
+          return outcome.data;
+        case "throttled":
+        case "rate_limited":
+          if (++throttleWaits > this.maxThrottleWaits) {
+            throw outcome.kind === "throttled"
+              ? new AdminApiError(`${name}: still THROTTLED`, "THROTTLED")
+              : new AdminApiError(`${name}: still rate limited (429)`, "THROTTLED", 429);
           }
-          continue;
-        }
-        if ((status !== undefined && status >= 500) || (status === undefined && isNetworkError(error))) {
-          if (mutation) throw new AmbiguousMutationError(`${name}: ${status ?? "connection lost"}; not sent again (it may have been carried out)`, "UNAVAILABLE", status);
-          if (++failures > this.maxRetries) throw new AdminApiError(`${name}: ${status ?? "network error"} after ${failures} tries`, "UNAVAILABLE", status);
+          await this.sleep(outcome.waitMs, signal);
+          break;
+        case "unauthorized":
+          if (refreshed) throw new AdminApiError(`${name}: Shopify answered HTTP 401`, "HTTP", 401, { permanent: true });
+          refreshed = true;
+          await this.session(() => this.tokens.refresh(shop, token));
+          break;
+        case "unavailable":
+          if (++failures > this.maxRetries) throw new AdminApiError(`${outcome.message} after ${failures} tries`, outcome.code, outcome.status);
           await this.sleep(this.retryDelay(failures), signal);
-          continue;
-        }
-        if (status !== undefined) {
-          throw new AdminApiError(`${name}: Shopify answered HTTP ${status}`, "HTTP", status, { permanent: true });
-        }
-        throw error;
+          break;
+        case "ambiguous_mutation":
+          throw new AmbiguousMutationError(outcome.message, outcome.code, outcome.status);
+        case "permanent":
+          throw new AdminApiError(outcome.message, outcome.code, outcome.status, { permanent: true });
+        case "unexpected":
+          throw outcome.error;
       }
-
-      const { response } = answer;
-      const cost = (response.extensions as CostExtension | undefined)?.cost;
-      if (cost?.throttleStatus) await this.limiter.report(shop, cost.throttleStatus);
-      if (name && typeof cost?.requestedQueryCost === "number") knownCosts.set(name, cost.requestedQueryCost);
-
-      const errors = response.errors ?? [];
-      const throttled = errors.find((e) => (e.extensions as { code?: string } | undefined)?.code === "THROTTLED");
-      if (throttled) {
-        if (++throttleWaits > this.maxThrottleWaits) throw new AdminApiError(`${name}: still THROTTLED`, "THROTTLED");
-        const requested = cost?.requestedQueryCost ?? estimateCost(op);
-        const wait = cost?.throttleStatus ? CostLimiter.waitMs(requested, cost.throttleStatus) : 1000;
-        await this.sleep(Math.max(50, wait), signal);
-        continue;
-      }
-      if (errors.length > 0) {
-        const first = errors[0]!;
-        const code = (first.extensions as { code?: string } | undefined)?.code;
-        const message = `${name}: ${errors.map((e) => e.message).join("; ")}`;
-        if (code === "INTERNAL_SERVER_ERROR" && mutation) throw new AmbiguousMutationError(`${message}; not sent again (it may have been carried out)`, code);
-        if (code === "INTERNAL_SERVER_ERROR" && ++failures <= this.maxRetries) {
-          await this.sleep(this.retryDelay(failures), signal);
-          continue;
-        }
-        // Validation, access and other GraphQL errors do not go away by retrying.
-        throw new AdminApiError(code ? `${message} (${code})` : message, code, undefined, { permanent: true });
-      }
-      return response.data;
     }
   }
 }

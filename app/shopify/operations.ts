@@ -114,21 +114,3 @@ export const DisputesSince = `#graphql
     }
   }
 `;
-
-export const CurrentAppInstallation = `#graphql
-  query CurrentAppInstallation {
-    currentAppInstallation {
-      id
-      activeSubscriptions { id name status lineItems { id plan { pricingDetails { __typename } } } }
-    }
-  }
-`;
-
-export const AppUsageRecordCreate = `#graphql
-  mutation AppUsageRecordCreate($lineItemId: ID!, $price: MoneyInput!, $desc: String!, $key: String) {
-    appUsageRecordCreate(subscriptionLineItemId: $lineItemId, price: $price, description: $desc, idempotencyKey: $key) {
-      appUsageRecord { id idempotencyKey }
-      userErrors { field message }
-    }
-  }
-`;

@@ -4,7 +4,10 @@
 // a time across all processes (a DB lease), and whoever waits re-reads the refreshed session.
 // A process reuses a session it read for up to CACHE_MS (no query per Admin call); a token that
 // another process rotated meanwhile answers 401, and the gateway's refresh then finds the new one.
+// The token endpoint's reply is parsed with a schema: a reply that is not a grant is a clear
+// TokenEndpointError, retryable unless it is well-formed JSON that lacks what a grant must hold.
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { tryLock, unlock } from "../db-lock.server";
 import { sleep } from "./limiter.server";
@@ -25,12 +28,42 @@ export interface TokenDeps {
   now?: () => number;
 }
 
-interface TokenResponse {
-  access_token?: string;
-  expires_in?: number;
-  refresh_token?: string;
-  refresh_token_expires_in?: number;
-  scope?: string;
+/**
+ * The token endpoint answered something other than a grant. `permanent`: asking again cannot help
+ * (JSON that is not a grant); otherwise it looks like a passing server trouble (a 5xx, a body
+ * that is not JSON) and the call is retried later.
+ */
+export class TokenEndpointError extends Error {
+  override name = "TokenEndpointError";
+  constructor(message: string, readonly permanent: boolean) {
+    super(message);
+  }
+}
+
+/** What /admin/oauth/access_token answers to a refresh (expiring offline tokens). */
+const TokenGrant = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive().optional(),
+  refresh_token: z.string().min(1).optional(),
+  refresh_token_expires_in: z.number().positive().optional(),
+  scope: z.string().optional(),
+});
+type TokenGrant = z.infer<typeof TokenGrant>;
+
+/** The grant in a 2xx reply's body, or a TokenEndpointError saying what is wrong with it. */
+function parseTokenGrant(shop: string, status: number, body: string): TokenGrant {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new TokenEndpointError(`token refresh for ${shop} answered ${status} with a body that is not JSON: ${JSON.stringify(body.slice(0, 100))}`, false);
+  }
+  const parsed = TokenGrant.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+    throw new TokenEndpointError(`token refresh for ${shop} answered ${status} without a usable grant (${issues})`, true);
+  }
+  return parsed.data;
 }
 
 export class OfflineTokens {
@@ -106,9 +139,8 @@ export class OfflineTokens {
       if (res.status === 400 || res.status === 401) {
         throw new NoOfflineSessionError(`${shop} refused the token refresh (${res.status}): ${(await res.text()).slice(0, 200)}`);
       }
-      if (!res.ok) throw new Error(`token refresh for ${shop} answered ${res.status}`);
-      const body = (await res.json()) as TokenResponse;
-      if (!body.access_token) throw new Error(`token refresh for ${shop} returned no access_token`);
+      if (!res.ok) throw new TokenEndpointError(`token refresh for ${shop} answered ${res.status}`, false);
+      const body = parseTokenGrant(shop, res.status, await res.text());
       const now = this.now();
       this.cache.delete(shop);
       await this.db.session.update({

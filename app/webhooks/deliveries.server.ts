@@ -1,7 +1,8 @@
 // Webhook deliveries: every accepted delivery is recorded once per (shop, webhookId).
 // Shopify redelivers the same X-Shopify-Webhook-Id on retries and sometimes duplicates
-// deliveries, so a unique-key violation simply means "seen before" (still answered 200).
-import { isUniqueViolation, type Db, type Tx } from "../db-client.server";
+// deliveries, so a unique-key violation simply means "seen before" (still answered 200). The rows
+// are written by intake-writer.server.ts, with the jobs they plan, in one transaction.
+import type { Db } from "../db-client.server";
 
 export interface DeliveryHeaders {
   shop: string;
@@ -13,7 +14,6 @@ export interface DeliveryHeaders {
 }
 
 export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";
-export type RecordOutcome = "recorded" | "duplicate";
 
 function parseTriggeredAt(value: string | undefined): Date | null {
   if (!value) return null;
@@ -40,17 +40,6 @@ export function deliveryRow(headers: DeliveryHeaders, outcome: DeliveryOutcome) 
     error: outcome.error ?? null,
     rawBody: outcome.rawBody ?? null,
   };
-}
-
-/** Record a delivery on its own; "duplicate" when (shop, webhookId) was seen before. */
-export async function recordDelivery(db: Db | Tx, headers: DeliveryHeaders, outcome: DeliveryOutcome): Promise<RecordOutcome> {
-  try {
-    await db.webhookDelivery.create({ data: deliveryRow(headers, outcome) });
-    return "recorded";
-  } catch (error) {
-    if (isUniqueViolation(error)) return "duplicate";
-    throw error;
-  }
 }
 
 /** Delivery counts per topic for one shop (dashboard). */

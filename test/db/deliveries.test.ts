@@ -1,12 +1,17 @@
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { expect, it } from "vitest";
-import { recordDelivery } from "../../app/webhooks/deliveries.server";
+import type { Db } from "../../app/db-client.server";
+import { deliveryRow, type DeliveryHeaders, type DeliveryOutcome } from "../../app/webhooks/deliveries.server";
+import { intakeWriter } from "../../app/webhooks/intake-writer.server";
 import { markUninstalled, updateScopes } from "../../app/webhooks/shop-lifecycle.server";
 import { describeEachDb } from "../support/db";
 
 const SHOP = "dedupe-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
+
+/** The path acceptWebhook takes: the delivery's row, written by the intake writer (here without jobs). */
+const recordDelivery = (db: Db, headers: DeliveryHeaders, outcome: DeliveryOutcome) => intakeWriter(db).write(deliveryRow(headers, outcome), []);
 
 describeEachDb("webhook deliveries", (get) => {
   it("records a delivery once per (shop, webhookId); a redelivery is a duplicate", async () => {

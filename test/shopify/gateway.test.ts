@@ -1,15 +1,17 @@
-// The Admin API gateway's shared parts, on both databases: the per-shop cost limiter (shared by
-// processes through ApiBudget) and offline tokens (one refresh per shop at a time, across
-// processes). "Processes" here are separate limiter / token / gateway instances on one database,
-// which share nothing in memory.
-import { expect, it } from "vitest";
+// The Admin API gateway, on both databases: its retry policy against the emulator (each kind of
+// failure the classifier names, see attempt.test.ts for the classifier's table), and its shared
+// parts: the per-shop cost limiter (shared by processes through ApiBudget) and offline tokens (one
+// refresh per shop at a time, across processes). "Processes" here are separate limiter / token /
+// gateway instances on one database, which share nothing in memory.
+import { expect, it, vi } from "vitest";
 import { describeEachDb } from "../support/db";
 import { installOffline } from "../support/pipeline";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
-import { ShopifyEmulator } from "../../emulator/index";
+import { ManualClock, OrderFactory, ShopifyEmulator, gid, type ThrottleConfig } from "../../emulator/index";
 import { CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
-import { AdminGateway } from "../../app/shopify/gateway.server";
-import { OfflineTokens } from "../../app/shopify/tokens.server";
+import { AdminApiError, AdminGateway, AmbiguousMutationError, type GatewayOptions } from "../../app/shopify/gateway.server";
+import { AddTags } from "../../app/shopify/operations";
+import { OfflineTokens, TokenEndpointError } from "../../app/shopify/tokens.server";
 
 /** A clock and a sleep that advances it, so waits are measured, not slept. */
 function fakeTime(start = Date.parse("2026-11-24T10:00:00Z")) {
@@ -179,5 +181,229 @@ describeEachDb("offline tokens", (get) => {
     expect(rotated).not.toBe(old);
     expect(await a.refresh(shop, old)).toBe(rotated); // A's 401 on the old token
     expect(emulator.log.all({ kind: "oauth", shop }).filter((c) => c.operationName === "refresh_token")).toHaveLength(1);
+  });
+
+  /** The emulator, except that the token endpoint answers `status` and `body`. */
+  function tokenReply(emulator: ShopifyEmulator, status: number, body: string): typeof fetch {
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      if (url.pathname !== "/admin/oauth/access_token") return emulator.fetch(input, init);
+      return new Response(body, { status, headers: { "content-type": body.startsWith("<") ? "text/html" : "application/json" } });
+    };
+  }
+
+  it.each<[string, number, string, boolean, RegExp]>([
+    ["JSON without an access_token", 200, '{"scope":"read_orders"}', true, /without a usable grant \(access_token: Required\)/],
+    ["an access_token that is not a string", 200, '{"access_token":5,"expires_in":3600}', true, /access_token: Expected string, received number/],
+    ["JSON null", 200, "null", true, /\(body\): Expected object, received null/],
+    ["an unreadable expires_in", 200, '{"access_token":"shpat_new","expires_in":"soon"}', true, /expires_in: Expected number, received string/],
+    ["a 200 that is not JSON (a proxy's page): retryable", 200, "<html>Service Unavailable</html>", false, /answered 200 with a body that is not JSON/],
+    ["a 502 that is not JSON: retryable", 502, "<html>Bad Gateway</html>", false, /answered 502$/],
+  ])("a token endpoint reply with %s is a clear TokenEndpointError, and the stored session is kept", async (_what, status, body, permanent, message) => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-malformed.myshopify.com";
+    emulator.createShop(shop);
+    await installOffline(get().db, emulator, shop);
+    const before = await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } });
+    const tokens = new OfflineTokens(get().db, { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: tokenReply(emulator, status, body) });
+    const error = await tokens.refresh(shop, before.accessToken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ permanent, message: expect.stringMatching(message) });
+    expect(await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } })).toEqual(before);
+  });
+
+  it("through the gateway, a refresh answered without a grant is a permanent AdminApiError; a 5xx from the token endpoint is retryable", async () => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-malformed-gateway.myshopify.com";
+    emulator.createShop(shop);
+    const query = "query ShopName { shop { name } }";
+    const gateway = (status: number, body: string) =>
+      new AdminGateway({ db: get().db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: tokenReply(emulator, status, body) });
+
+    await installOffline(get().db, emulator, shop, { expiresInMs: 60_000 }); // due for a refresh
+    const malformed = await gateway(200, '{"token":"shpat_new"}').request(shop, query).catch((e: unknown) => e);
+    expect(malformed).toBeInstanceOf(AdminApiError);
+    expect(malformed).toMatchObject({ code: "TOKEN_REFRESH", permanent: true, message: expect.stringMatching(/access_token: Required/) });
+
+    const unavailable = await gateway(503, "<html>Service Unavailable</html>").request(shop, query).catch((e: unknown) => e);
+    expect(unavailable).toBeInstanceOf(AdminApiError);
+    expect(unavailable).toMatchObject({ code: "TOKEN_REFRESH", permanent: false });
+    expect(emulator.log.all({ kind: "graphql", shop })).toEqual([]);
+  });
+});
+
+describeEachDb("admin gateway", (get) => {
+  let n = 0;
+  const SHOP_NAME = "query ShopName { shop { name } }";
+  const INTERNAL_ERROR = JSON.stringify({ errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+
+  /** An installed shop on the emulator and a gateway whose waits are measured: they advance both the gateway's and the emulator's clock. */
+  async function world(opts: { throttle?: Partial<ThrottleConfig>; gateway?: Partial<GatewayOptions>; frozenEmulator?: boolean } = {}) {
+    const clock = new ManualClock(Date.now());
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, clock, throttle: opts.throttle });
+    const shop = `gateway-${n++}.myshopify.com`;
+    emulator.createShop(shop);
+    await installOffline(get().db, emulator, shop);
+    const t = fakeTime(Date.now());
+    const sleep = async (ms: number) => {
+      await t.sleep(ms);
+      if (!opts.frozenEmulator) clock.advance(ms);
+    };
+    const gateway = new AdminGateway({ db: get().db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, now: t.now, sleep, random: () => 0.25, ...opts.gateway });
+    const sent = (operation: string) => emulator.log.byOperationName(operation).length;
+    return { emulator, shop, gateway, slept: t.slept, sent };
+  }
+
+  const shopName = (g: AdminGateway, shop: string) => g.request<{ shop: { name: string } }>(shop, SHOP_NAME);
+
+  it("429: waits Retry-After in seconds and sends again", async () => {
+    const w = await world();
+    w.emulator.faults.failNext(1, { kind: "status", status: 429, retryAfterSeconds: 2 }, { shop: w.shop, target: "graphql" });
+    expect((await shopName(w.gateway, w.shop)).shop.name).toBeTypeOf("string");
+    expect(w.slept).toEqual([2000]);
+    expect(w.sent("ShopName")).toBe(2);
+  });
+
+  it("still 429 after maxThrottleWaits: a retryable AdminApiError", async () => {
+    const w = await world({ gateway: { maxThrottleWaits: 2 } });
+    w.emulator.faults.failNext(5, { kind: "status", status: 429, retryAfterSeconds: 1 }, { shop: w.shop, target: "graphql" });
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).toMatchObject({ code: "THROTTLED", status: 429, permanent: false });
+    expect(w.sent("ShopName")).toBe(3);
+  });
+
+  it("THROTTLED: waits (requested - available) / restoreRate from Shopify's throttleStatus, and sends again", async () => {
+    const w = await world({ throttle: { restoreRate: 2 } });
+    w.emulator.throttle.bucket(w.shop).drain(0);
+    expect((await shopName(w.gateway, w.shop)).shop.name).toBeTypeOf("string");
+    const throttled = w.emulator.log.all({ shop: w.shop, outcome: "throttled" });
+    expect(throttled).toHaveLength(1);
+    // At 2 points a second, well above the 50 ms floor and unlike the 1 s used without a status.
+    expect(w.slept[0]).toBe(Math.ceil(((throttled[0]?.requestedCost ?? NaN) / 2) * 1000));
+    expect(w.slept[0]).toBeGreaterThan(50);
+  });
+
+  it("still THROTTLED after maxThrottleWaits: a retryable AdminApiError", async () => {
+    const w = await world({ throttle: { restoreRate: 1 }, gateway: { maxThrottleWaits: 2 }, frozenEmulator: true });
+    w.emulator.throttle.bucket(w.shop).drain(0);
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).toMatchObject({ code: "THROTTLED", permanent: false });
+    expect(w.emulator.log.all({ shop: w.shop, outcome: "throttled" })).toHaveLength(3);
+  });
+
+  it("a query is sent again after a 5xx, a lost connection and INTERNAL_SERVER_ERROR, with jittered exponential backoff", async () => {
+    const w = await world();
+    w.emulator.faults.failNext(1, { kind: "status", status: 503 }, { shop: w.shop, target: "graphql" });
+    w.emulator.faults.failNext(1, { kind: "drop" }, { shop: w.shop, target: "graphql" });
+    w.emulator.faults.failNext(1, { kind: "status", status: 200, body: INTERNAL_ERROR }, { shop: w.shop, target: "graphql" });
+    expect((await shopName(w.gateway, w.shop)).shop.name).toBeTypeOf("string");
+    // 200 ms, 400 ms, 800 ms, each times (0.5 + random) = 0.75.
+    expect(w.slept).toEqual([150, 300, 600]);
+    expect(w.sent("ShopName")).toBe(4);
+  });
+
+  it("a query still failing after maxRetries is a retryable AdminApiError: the job retries later", async () => {
+    const w = await world({ gateway: { maxRetries: 2 } });
+    w.emulator.faults.failNext(3, { kind: "status", status: 502 }, { shop: w.shop, target: "graphql" });
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", status: 502, permanent: false, message: "ShopName: 502 after 3 tries" });
+    expect(w.sent("ShopName")).toBe(3);
+  });
+
+  it("a query still answered INTERNAL_SERVER_ERROR after maxRetries is retryable too, not dead-lettered", async () => {
+    const w = await world({ gateway: { maxRetries: 2 } });
+    w.emulator.faults.failNext(3, { kind: "status", status: 200, body: INTERNAL_ERROR }, { shop: w.shop, target: "graphql" });
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).not.toBeInstanceOf(AmbiguousMutationError);
+    expect(error).toMatchObject({ code: "INTERNAL_SERVER_ERROR", permanent: false });
+    expect(w.sent("ShopName")).toBe(3);
+  });
+
+  it.each([
+    ["a 5xx", { kind: "status", status: 503 }],
+    ["a lost answer (carried out, then the connection dropped)", { kind: "drop_after" }],
+    ["INTERNAL_SERVER_ERROR", { kind: "status", status: 200, body: INTERNAL_ERROR }],
+  ] as const)("a mutation is never sent again after %s: AmbiguousMutationError", async (_what, fault) => {
+    const w = await world();
+    const order = w.emulator.shop(w.shop).addOrder(new OrderFactory({ seed: 3 }).legit().draft);
+    w.emulator.faults.failNext(1, fault, { shop: w.shop, target: "graphql" });
+    const error = await w.gateway.request(w.shop, AddTags, { id: gid("Order", order.id), tags: ["holdfast:test"] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousMutationError);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).toMatchObject({ permanent: false, retryInMs: 1000 });
+    expect(w.sent("AddTags")).toBe(1);
+    expect(w.emulator.log.count("tagsAdd", w.shop)).toBe(fault.kind === "drop_after" ? 1 : 0);
+    expect(w.slept).toEqual([]);
+  });
+
+  it("401: refreshes the token once and sends again", async () => {
+    const w = await world();
+    // Another process rotated the token and this one's is gone: Shopify refuses it.
+    await get().db.session.update({ where: { id: `offline_${w.shop}` }, data: { accessToken: "shpat_revoked" } });
+    expect((await shopName(w.gateway, w.shop)).shop.name).toBeTypeOf("string");
+    expect(w.emulator.log.all({ kind: "oauth", shop: w.shop }).filter((c) => c.operationName === "refresh_token")).toHaveLength(1);
+    expect(w.emulator.log.all({ shop: w.shop, outcome: "unauthorized" })).toHaveLength(1);
+  });
+
+  it("a 401 again after the refresh is permanent", async () => {
+    const w = await world();
+    w.emulator.faults.failNext(2, { kind: "status", status: 401 }, { shop: w.shop, target: "graphql" });
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).toMatchObject({ code: "HTTP", status: 401, permanent: true });
+    expect(w.emulator.log.all({ kind: "oauth", shop: w.shop }).filter((c) => c.operationName === "refresh_token")).toHaveLength(1);
+    expect(w.sent("ShopName")).toBe(2);
+  });
+
+  it("no offline session, GraphQL validation errors and unexpected HTTP statuses are permanent, and sent only once", async () => {
+    const w = await world();
+    const noSession = await shopName(w.gateway, "not-installed.myshopify.com").catch((e: unknown) => e);
+    expect(noSession).toMatchObject({ name: "AdminApiError", code: "NO_SESSION", permanent: true });
+
+    const invalid = await w.gateway.request(w.shop, "query Invalid { shop { noSuchField } }").catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(AdminApiError);
+    expect(invalid).toMatchObject({ permanent: true, message: expect.stringMatching(/^Invalid: .*noSuchField/) });
+    expect(w.sent("Invalid")).toBe(1);
+
+    w.emulator.faults.failNext(1, { kind: "status", status: 403 }, { shop: w.shop, target: "graphql" });
+    const forbidden = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(forbidden).toMatchObject({ code: "HTTP", status: 403, permanent: true });
+    expect(w.slept).toEqual([]);
+  });
+
+  it("reports Shopify's throttle status to the limiter, shared through the database", async () => {
+    const w = await world();
+    await shopName(w.gateway, w.shop);
+    const reported = w.emulator.throttle.bucket(w.shop).status();
+    const row = await get().db.apiBudget.findUniqueOrThrow({ where: { shop: w.shop } });
+    expect([row.available, row.maximum, row.restoreRate]).toEqual([reported.currentlyAvailable, reported.maximumAvailable, reported.restoreRate]);
+  });
+
+  it("the first call of a query with an unknown cost reserves the maximum; calls meanwhile wait for its answer and reserve the real cost", async () => {
+    const w = await world();
+    const acquired: number[] = [];
+    const acquire = CostLimiter.prototype.acquire;
+    vi.spyOn(CostLimiter.prototype, "acquire").mockImplementation(function (this: CostLimiter, shop, cost, signal) {
+      acquired.push(cost);
+      return acquire.call(this, shop, cost, signal);
+    });
+    // Known costs are per process: a name no other test in this process has sent.
+    const name = `Probe_${get().kind}`;
+    await Promise.all([0, 1, 2].map(() => w.gateway.request(w.shop, `query ${name} { shop { name } }`)));
+    const requested = w.emulator.log.byOperationName(name).map((c) => c.requestedCost);
+    expect(requested).toHaveLength(3);
+    expect(acquired).toEqual([1000, requested[0], requested[0]]);
+  });
+
+  it("errors from the limiter pass through unchanged", async () => {
+    const w = await world();
+    const wait = new Error("wait for budget");
+    vi.spyOn(CostLimiter.prototype, "acquire").mockRejectedValue(wait);
+    await expect(shopName(w.gateway, w.shop)).rejects.toBe(wait);
+    expect(w.sent("ShopName")).toBe(0);
   });
 });
