@@ -1,7 +1,12 @@
 /** Executes one Admin GraphQL request against the real 2026-07 schema: validate, cost, throttle, resolve. */
 import {
   execute,
+  getNamedType,
+  getNullableType,
   GraphQLError,
+  GraphQLList,
+  GraphQLObjectType,
+  type GraphQLOutputType,
   parse,
   validate,
   type DocumentNode,
@@ -13,6 +18,7 @@ import {
 import { accessDenied, hasScope, REQUIRED_SCOPES } from "./access-scopes.js";
 import { adminSchema } from "./admin-schema.js";
 import type { CallLog, CallOutcome } from "./call-log.js";
+import type { InjectedUserError } from "./faults.js";
 import { InvalidCursorError } from "./graphql-view.js";
 import { actualQueryCost, findOperation, requestedQueryCost } from "./query-cost.js";
 import { rootResolvers, type ResolverContext } from "./resolvers.js";
@@ -41,11 +47,33 @@ const notEmulated = (what: string) =>
     extensions: { code: "NOT_EMULATED" },
   });
 
-const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
+/** The context of one execution: the resolvers' context, and userErrors every mutation must answer (fault injection). */
+interface ExecutionContext extends ResolverContext {
+  refusal?: InjectedUserError[];
+}
+
+/**
+ * A mutation payload that refuses: every error list (`userErrors`, `orderCancelUserErrors`...) holds the errors, every
+ * other field is null, and nothing in the store changes.
+ */
+function refusedPayload(type: GraphQLOutputType, errors: InjectedUserError[]): Record<string, unknown> | null {
+  const payload = getNamedType(type);
+  if (!(payload instanceof GraphQLObjectType)) return null;
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(payload.getFields())) {
+    const list = getNullableType(field.type);
+    const isErrorList = list instanceof GraphQLList && /UserError$/.test(getNamedType(list).name);
+    out[name] = isErrorList ? errors.map((e) => ({ field: e.field ?? null, message: e.message, code: e.code ?? null })) : null;
+  }
+  return out;
+}
+
+const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, ctx, info) => {
   const schema = info.schema;
   const scope = REQUIRED_SCOPES[`${info.parentType.name}.${info.fieldName}`];
   if (scope && !hasScope(ctx.scopes, scope)) throw accessDenied(info.fieldName, scope);
   const isRoot = info.parentType === schema.getQueryType() || info.parentType === schema.getMutationType();
+  if (isRoot && ctx.refusal && info.parentType === schema.getMutationType()) return refusedPayload(info.returnType, ctx.refusal);
   if (isRoot) {
     const table: Record<string, (a: Record<string, unknown>, c: ResolverContext) => unknown> =
       info.parentType === schema.getMutationType() ? rootResolvers.Mutation : rootResolvers.Query;
@@ -70,6 +98,8 @@ export interface ExecuteOptions {
   maxQueryCost: number;
   log: CallLog;
   at: number;
+  /** Injected fault: every mutation field answers these userErrors and changes nothing (logged as `fault`). */
+  refusal?: InjectedUserError[];
 }
 
 // Parsing and validating against the full Admin schema is most of the emulator's work per call,
@@ -155,14 +185,15 @@ export async function executeAdminGraphql(opts: ExecuteOptions): Promise<Graphql
     schema,
     document: doc,
     rootValue: {},
-    contextValue: ctx,
+    contextValue: { ...ctx, refusal: op.operation === "mutation" ? opts.refusal : undefined } satisfies ExecutionContext,
     variableValues: variables,
     operationName,
     fieldResolver,
   })) as ExecutionResult;
   const actual = actualQueryCost(result.data, op.operation === "mutation", requested);
   bucket.refund(requested - actual);
-  record(result.errors?.length && !result.data ? "error" : "ok", op, requested, actual);
+  const refused = op.operation === "mutation" && opts.refusal !== undefined;
+  record(result.errors?.length && !result.data ? "error" : refused ? "fault" : "ok", op, requested, actual);
   const response: GraphqlResponseBody = {};
   if (result.errors?.length) response.errors = result.errors.map((e) => e.toJSON());
   if (result.data !== undefined) response.data = result.data;

@@ -4,7 +4,7 @@ import { DEFAULT_SCOPES } from "../app/env.server.js";
 import { systemClock, sleep as realSleep, type Clock } from "./clock.js";
 import { CallLog } from "./call-log.js";
 import { executeAdminGraphql, type GraphqlRequestBody } from "./admin-graphql.js";
-import { FaultInjector, type Fault, type RequestFacts } from "./faults.js";
+import { FaultInjector, type Fault, type InjectedUserError, type RequestFacts } from "./faults.js";
 import type { AppIdentity } from "./graphql-view.js";
 import { IdAllocator } from "./ids.js";
 import { mintSessionToken, verifySessionToken, type MintOptions } from "./session-token.js";
@@ -172,10 +172,12 @@ export class ShopifyEmulator {
     }
 
     let dropAfter = false;
+    let refusal: InjectedUserError[] | undefined;
     if (graphqlMatch || isOauth) {
       const faults = this.faults.take(facts);
       dropAfter = faults.some((f) => f.kind === "drop_after");
-      const outcome = await this.applyFaults(faults.filter((f) => f.kind !== "drop_after"), facts);
+      for (const f of faults) if (f.kind === "user_errors") refusal = f.userErrors;
+      const outcome = await this.applyFaults(faults.filter((f) => f.kind !== "drop_after" && f.kind !== "user_errors"), facts);
       if (outcome) return outcome;
     }
     if (!domain || !this.shops.has(domain)) return json(404, { errors: "Not Found" });
@@ -185,7 +187,7 @@ export class ShopifyEmulator {
       if (typeof graphqlBody.query !== "string" || graphqlBody.query.trim() === "") {
         return json(400, { errors: { query: "Required parameter missing or invalid" } });
       }
-      const answer = await this.handleGraphql(shop, request, graphqlBody);
+      const answer = await this.handleGraphql(shop, request, graphqlBody, refusal);
       return dropAfter ? DROP_CONNECTION : answer;
     }
     if (isOauth && request.method === "POST") {
@@ -231,7 +233,7 @@ export class ShopifyEmulator {
     return null;
   }
 
-  private async handleGraphql(shop: ShopState, request: Request, body: GraphqlRequestBody): Promise<Response> {
+  private async handleGraphql(shop: ShopState, request: Request, body: GraphqlRequestBody, refusal?: InjectedUserError[]): Promise<Response> {
     const token = this.tokens.validate(request.headers.get("x-shopify-access-token"));
     if (!token || token.shop !== shop.domain || !shop.installation.installed) {
       this.log.add({ at: this.clock.now(), shop: shop.domain, kind: "graphql", operationName: null, operationType: null, rootFields: [], variables: {}, query: typeof body.query === "string" ? body.query : "", outcome: "unauthorized", requestedCost: null });
@@ -244,6 +246,7 @@ export class ShopifyEmulator {
       maxQueryCost: this.throttle.config.maxQueryCost,
       log: this.log,
       at: this.clock.now(),
+      refusal,
     });
     if (this.autoApproveSubscriptions) {
       for (const sub of shop.installation.subscriptions) if (sub.status === "PENDING") this.approveSubscription(shop.domain, sub.id);

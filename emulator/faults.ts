@@ -1,4 +1,7 @@
-/** Per-test fault injection: latency, HTTP errors (429/5xx with Retry-After), dropped connections, "fail the next N". */
+/**
+ * Per-test fault injection: latency, HTTP errors (429/5xx with Retry-After), dropped connections, mutations refused
+ * with userErrors, "fail the next N".
+ */
 
 export type FaultTarget = "graphql" | "oauth" | "any";
 
@@ -7,7 +10,19 @@ export type Fault =
   | { kind: "drop" }
   /** The request is carried out, then the connection drops before the answer: the caller cannot tell whether it happened. */
   | { kind: "drop_after" }
-  | { kind: "latency"; ms: number };
+  | { kind: "latency"; ms: number }
+  /**
+   * A mutation is refused with these userErrors and changes nothing, as Shopify answers a mutation it will not carry
+   * out (HTTP 200, the payload's other fields null). `code` must be a value of the payload's error-code enum where the
+   * error type has one. Applies to GraphQL mutations only.
+   */
+  | { kind: "user_errors"; userErrors: InjectedUserError[] };
+
+export interface InjectedUserError {
+  field?: string[] | null;
+  message: string;
+  code?: string | null;
+}
 
 export interface FaultRule {
   fault: Fault;

@@ -10,7 +10,7 @@ export { adminGraphql, SCREENING_QUERY } from "./helpers.js";
 export { adminSchema, ADMIN_API_VERSION } from "./admin-schema.js";
 export { STANDARD_PLAN, type ThrottleConfig } from "./throttle.js";
 export type { CallRecord, CallLog } from "./call-log.js";
-export type { Fault, FaultRule } from "./faults.js";
+export type { Fault, FaultRule, InjectedUserError } from "./faults.js";
 export type { ShopState, OrderDraft, DisputeDraft } from "./store.js";
 export { gid, parseGid } from "./ids.js";
 export { orderPayload, disputePayload } from "./rest-payloads.js";

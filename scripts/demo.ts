@@ -116,6 +116,8 @@ row("  holds released", calls.fulfillmentOrderReleaseHold, "(fulfillmentOrderRel
 const failed = Object.entries(summary.storeActionsRecorded).filter(([, o]) => (o.failed ?? 0) > 0);
 if (failed.length) console.log(`  ! failed store actions: ${failed.map(([a, o]) => `${a} ${o.failed}`).join(", ")}`);
 row("dead jobs", summary.jobs.dead);
+const deadList = summary.jobs.deadJobs.map((j) => `${j.kind} ${j.order ? `order ${j.order}` : j.dedupeKey}: ${j.lastError ?? "(no error recorded)"}`);
+console.log(`  dead-lettered: ${deadList.length ? deadList.join("\n                 ") : "none"}`);
 row("disputes recorded", summary.disputesRecorded);
 console.log(`  claims: ${CLAIMS}`);
 if (summary.heldExamples.length) {
@@ -183,13 +185,14 @@ async function waitForWorker(progress?: (s: WorkerState) => void): Promise<Worke
 
 async function summarise() {
   const mine = { shop: SHOP, orderId: { in: delivered } };
-  const [byTopic, screenings, actions, jobs, disputes, held] = await Promise.all([
+  const [byTopic, screenings, actions, jobs, disputes, held, dead] = await Promise.all([
     db.webhookDelivery.groupBy({ by: ["topic"], where: { shop: SHOP, receivedAt: { gte: startedAt } }, _count: { _all: true } }),
     db.orderScreening.findMany({ where: mine, select: { verdict: true, status: true, guarantee: true } }),
     db.storeAction.groupBy({ by: ["action", "outcome"], where: mine, _count: { _all: true } }),
     db.job.groupBy({ by: ["state"], where: { shop: SHOP }, _count: { _all: true } }),
     db.dispute.count({ where: { shop: SHOP } }),
     db.orderScreening.findMany({ where: { ...mine, verdict: "hold" }, orderBy: [{ score: "desc" }, { orderId: "asc" }], take: 3 }),
+    db.job.findMany({ where: { shop: SHOP, state: "dead" }, orderBy: { updatedAt: "asc" }, select: { kind: true, dedupeKey: true, payload: true, lastError: true } }),
   ]);
   const heldActions = await db.storeAction.findMany({
     where: { shop: SHOP, orderId: { in: held.map((h) => h.orderId) }, outcome: { in: ["applied", "already"] } },
@@ -223,7 +226,11 @@ async function summarise() {
       fulfillmentOrderReleaseHold: emulator.log.count("fulfillmentOrderReleaseHold", SHOP),
     },
     storeActionsRecorded,
-    jobs: { dead: jobsByState.dead ?? 0, byState: jobsByState },
+    jobs: {
+      dead: jobsByState.dead ?? 0,
+      byState: jobsByState,
+      deadJobs: dead.map((j) => ({ kind: j.kind, order: orderOf(j.payload), dedupeKey: j.dedupeKey, lastError: j.lastError })),
+    },
     disputesRecorded: disputes,
     claims: CLAIMS,
     heldExamples: held.map((h) => ({
@@ -236,6 +243,16 @@ async function summarise() {
     })),
     notBuiltYet: [`guarantee claims from disputes: ${CLAIMS}`],
   };
+}
+
+/** The order a job's stored payload names, if any. */
+function orderOf(payload: string): string | undefined {
+  try {
+    const orderId = (JSON.parse(payload) as { orderId?: unknown } | null)?.orderId;
+    return typeof orderId === "string" ? orderId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first (largest) English reasons of a screening's reasons JSON ({en, ja}). */

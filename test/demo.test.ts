@@ -57,6 +57,7 @@ it("streams orders and disputes through the real webhook endpoints, screens and 
   if (hold > 0) expect(figure(stdout, "fulfillment holds")).toBeGreaterThan(0);
   expect(figure(stdout, "holds released")).toBe(0);
   expect(figure(stdout, "dead jobs")).toBe(0);
+  expect(stdout).toMatch(/^ {2}dead-lettered: none$/m);
   expect(figure(stdout, "disputes recorded")).toBe(5);
 
   const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;

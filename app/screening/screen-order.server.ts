@@ -1,7 +1,9 @@
 // The screen_order job: read the order through the Admin API, load this shop's history and lists,
 // run the pure risk engine, persist the decision (with identity rows and an audit event, in one
-// transaction), then apply the store actions. A run after a crash reuses the persisted decision
-// for the same revision and only completes the store actions that are missing.
+// transaction), then apply the store actions. A run after a crash or a failed store action reuses
+// the persisted decision for the same revision and only completes the store actions that are
+// missing or failed; a store action Shopify refuses fails the run (StoreActionFailedError), so the
+// job is retried and, after its last attempt, dead-lettered naming what failed.
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { guaranteeFor } from "../guarantee/policy";
@@ -89,7 +91,7 @@ export class OrderScreener {
       {
         signal,
         fresh,
-        // Marked acted, and the job done, in the same transaction as the actions' records.
+        // Marked acted, and the job done, in the same transaction as the actions' records (only when none failed).
         finish: () => [
           db.orderScreening.updateMany({ where: { shop, orderId: payload.orderId, revision }, data: { status: "acted", actedAt: new Date(this.now()) } }),
           ...(ctx.completion ? [ctx.completion(compact)] : []),

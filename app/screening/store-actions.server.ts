@@ -1,14 +1,22 @@
-// Store actions for a screened order, each applied at most once per (order, revision, action,
-// target) and recorded in StoreAction:
-//   tags:  tagsAdd holdfast:ship | holdfast:hold, tagsRemove of the other (only if present);
-//   risk:  orderRiskAssessmentCreate with the level and facts (Shopify's Fraud analysis card);
-//   hold:  fulfillmentOrderHold (HIGH_RISK_OF_FRAUD, handle holdfast-review) on each fulfillment
-//          order that supports HOLD; on a later ship, release of *our* hold ids only;
-//   cancel (opt-in per shop): orderCancel of the highest-risk held orders.
-// Before each mutation the order as just read is checked, so a run that crashed between a
-// mutation and its record finds the effect in the store and records it instead of repeating it.
-// A hold a merchant released is not put back (recorded as an override). Every mutation's
-// userErrors are checked; an error that retrying cannot fix is recorded as `failed` and audited.
+// Store actions for a screened order, one small function each, every one applied at most once per
+// (order, revision, action, target) and recorded in StoreAction:
+//   tag:             tagsAdd holdfast:ship | holdfast:hold;
+//   untag:           tagsRemove of the other one (only if present);
+//   risk_assessment: orderRiskAssessmentCreate with the level and facts (Shopify's Fraud analysis card);
+//   hold:            fulfillmentOrderHold (HIGH_RISK_OF_FRAUD, handle holdfast-review) on each fulfillment
+//                    order that supports HOLD; on a later ship, release of *our* hold ids only;
+//   override:        a hold of ours that is gone was released by a merchant: not put back, recorded;
+//   cancel:          (opt-in per shop) orderCancel of the highest-risk held orders.
+// Each function decides from the order as just read and returns an outcome (applied, already,
+// skipped or failed); `apply` runs them and records the outcomes. Reading first means a run that
+// crashed between a mutation and its record finds the effect in the store and records it as
+// `already` instead of repeating it.
+// Every mutation's userErrors are checked (a few known ones are benign: a duplicate hold handle is
+// `already`, a risk assessment on a fulfilled order `skipped`). Any other userErrors make the action
+// `failed`: the outcomes are recorded and audited, the screening is *not* marked acted, and
+// StoreActionFailedError (retryable) names what failed, so the job is retried with backoff and
+// dead-lettered after its last attempt. A failed record does not count as done: the next attempt
+// retries exactly the failed actions and repeats none that succeeded.
 import type { Prisma, PrismaPromise } from "@prisma/client";
 import type { Db } from "../db-client.server";
 import { isUniqueViolation } from "../db-client.server";
@@ -24,7 +32,18 @@ export const HOLD_TAG = "holdfast:hold";
 export const HOLD_HANDLE = "holdfast-review";
 
 export type AdminOrder = NonNullable<OrderForScreeningQuery["order"]>;
+type FulfillmentOrder = AdminOrder["fulfillmentOrders"]["nodes"][number];
+
+export type ActionName = "tag" | "untag" | "risk_assessment" | "hold" | "release" | "override" | "cancel";
 export type ActionOutcome = "applied" | "already" | "skipped" | "failed";
+
+/** What one store action did. `target` is a tag or a fulfillment order id, or "" for the order itself. */
+export interface ActionResult {
+  action: ActionName;
+  target: string;
+  outcome: ActionOutcome;
+  detail?: string;
+}
 
 export interface ScreenedOrder {
   orderId: string;
@@ -40,21 +59,135 @@ export interface ActionSettings {
   autoCancelScore: number;
 }
 
-type StoreActionRow = Prisma.StoreActionCreateManyInput & { detail: string | null };
+/**
+ * Shopify refused one or more store actions (userErrors). An ordinary, retryable error: the job
+ * runs again with backoff, and its message (the job's lastError) names each action, its target
+ * and Shopify's errors.
+ */
+export class StoreActionFailedError extends Error {
+  override name = "StoreActionFailedError";
+  constructor(readonly failed: ActionResult[]) {
+    super(`store action failed: ${failed.map(describeResult).join("; ")}`);
+  }
+}
+
+/** "hold gid://shopify/FulfillmentOrder/12: CODE: message" */
+function describeResult(r: ActionResult): string {
+  return `${r.action}${r.target ? ` ${r.target}` : ""}: ${r.detail ?? r.outcome}`;
+}
+
+/** What every action reads: the screened revision, the order just read, and what earlier runs of this revision did. */
+interface ActionContext {
+  s: ScreenedOrder;
+  order: AdminOrder;
+  ship: boolean;
+  /** Done by an earlier run of this revision (applied, already or skipped; a failed one is to be tried again). */
+  done(action: ActionName, target: string): boolean;
+  call<T>(document: string, variables: Record<string, unknown>): Promise<T>;
+}
 
 interface UserError {
   message: string;
   code?: string | null;
 }
 
+const orderGid = (ctx: ActionContext) => `gid://shopify/Order/${ctx.s.orderId}`;
+const hasTag = (order: AdminOrder, tag: string) => order.tags.some((t) => t.toLowerCase() === tag);
+const ourHolds = (fo: FulfillmentOrder) => fo.fulfillmentHolds.filter((h) => h.handle === HOLD_HANDLE && h.heldByRequestingApp);
+
+/** The outcome of a mutation from its userErrors: applied, or failed with Shopify's errors as the detail. */
+function mutated(action: ActionName, target: string, errors: UserError[] | null | undefined): ActionResult {
+  if (!errors?.length) return { action, target, outcome: "applied" };
+  return { action, target, outcome: "failed", detail: errors.map((e) => (e.code ? `${e.code}: ${e.message}` : e.message)).join("; ") };
+}
+
+/** Tag the order with its verdict's tag. */
+async function tag(ctx: ActionContext): Promise<ActionResult | undefined> {
+  const want = ctx.ship ? SHIP_TAG : HOLD_TAG;
+  if (ctx.done("tag", want)) return undefined;
+  if (hasTag(ctx.order, want)) return { action: "tag", target: want, outcome: "already" };
+  const r = await ctx.call<AddTagsMutation>(AddTags, { id: orderGid(ctx), tags: [want] });
+  return mutated("tag", want, r.tagsAdd?.userErrors);
+}
+
+/** Remove the other verdict's tag, if the order carries it. */
+async function untag(ctx: ActionContext): Promise<ActionResult | undefined> {
+  const other = ctx.ship ? HOLD_TAG : SHIP_TAG;
+  if (!hasTag(ctx.order, other) || ctx.done("untag", other)) return undefined;
+  const r = await ctx.call<RemoveTagsMutation>(RemoveTags, { id: orderGid(ctx), tags: [other] });
+  return mutated("untag", other, r.tagsRemove?.userErrors);
+}
+
+/** Post the risk assessment (the Fraud analysis card); a fulfilled order takes none, which is not a failure. */
+async function riskAssessment(ctx: ActionContext): Promise<ActionResult | undefined> {
+  if (ctx.done("risk_assessment", "")) return undefined;
+  const facts = ctx.s.riskFacts.map((f) => ({ description: f.description, sentiment: f.sentiment }));
+  if (hasAssessment(ctx.order, ctx.s.riskLevel, facts)) return { action: "risk_assessment", target: "", outcome: "already" };
+  const r = await ctx.call<RiskAssessmentCreateMutation>(RiskAssessmentCreate, { input: { orderId: orderGid(ctx), riskLevel: ctx.s.riskLevel, facts } });
+  const errors: UserError[] = r.orderRiskAssessmentCreate?.userErrors ?? [];
+  if (errors.some((e) => e.code === "ORDER_ALREADY_FULFILLED")) return { action: "risk_assessment", target: "", outcome: "skipped", detail: "order already fulfilled" };
+  return mutated("risk_assessment", "", errors);
+}
+
+/** Hold a fulfillment order that supports it, unless our hold is on it. */
+async function hold(ctx: ActionContext, fo: FulfillmentOrder): Promise<ActionResult | undefined> {
+  if (ctx.done("hold", fo.id)) return undefined;
+  if (ourHolds(fo).length > 0) return { action: "hold", target: fo.id, outcome: "already" };
+  if (!fo.supportedActions.some((a) => a.action === "HOLD")) return undefined;
+  const r = await ctx.call<FulfillmentOrderHoldMutation>(FulfillmentOrderHold, {
+    id: fo.id,
+    hold: { reason: "HIGH_RISK_OF_FRAUD", handle: HOLD_HANDLE, reasonNotes: `Held by Holdfast: risk score ${ctx.s.score}/1000`, notifyMerchant: false },
+  });
+  const errors: UserError[] = r.fulfillmentOrderHold?.userErrors ?? [];
+  if (errors.some((e) => e.code === "DUPLICATE_FULFILLMENT_HOLD_HANDLE")) return { action: "hold", target: fo.id, outcome: "already" };
+  return mutated("hold", fo.id, errors);
+}
+
+/** We held it and it is no longer held: a merchant released it. Respected, recorded once (no call). */
+function override(ctx: ActionContext, fo: FulfillmentOrder): ActionResult | undefined {
+  if (!ctx.done("hold", fo.id) || ourHolds(fo).length > 0 || ctx.done("override", fo.id)) return undefined;
+  return { action: "override", target: fo.id, outcome: "skipped", detail: "hold released by staff; not held again" };
+}
+
+/** On a ship verdict, release our own holds on a fulfillment order (never the merchant's). */
+async function release(ctx: ActionContext, fo: FulfillmentOrder): Promise<ActionResult | undefined> {
+  const ours = ourHolds(fo);
+  if (ours.length === 0 || ctx.done("release", fo.id)) return undefined;
+  const r = await ctx.call<FulfillmentOrderReleaseHoldMutation>(FulfillmentOrderReleaseHold, { id: fo.id, holdIds: ours.map((h) => h.id) });
+  return mutated("release", fo.id, r.fulfillmentOrderReleaseHold?.userErrors);
+}
+
+/** Cancel a held order at or above the shop's auto-cancel score, when the shop turned it on (off by default). */
+async function cancel(ctx: ActionContext, settings: ActionSettings): Promise<ActionResult | undefined> {
+  if (ctx.ship || !settings.autoCancel || ctx.s.score < settings.autoCancelScore || ctx.done("cancel", "")) return undefined;
+  if (ctx.order.cancelledAt) return { action: "cancel", target: "", outcome: "already" };
+  const r = await ctx.call<OrderCancelMutation>(OrderCancel, { orderId: orderGid(ctx), staffNote: `Cancelled by Holdfast: risk score ${ctx.s.score}/1000` });
+  return mutated("cancel", "", r.orderCancel?.orderCancelUserErrors);
+}
+
+/** The actions for this order, in the order they are applied. */
+function steps(ctx: ActionContext, settings: ActionSettings): (() => Promise<ActionResult | undefined>)[] {
+  const fos = ctx.order.fulfillmentOrders.nodes;
+  return [
+    () => tag(ctx),
+    () => untag(ctx),
+    () => riskAssessment(ctx),
+    ...fos.map((fo) => (ctx.ship ? () => release(ctx, fo) : async () => override(ctx, fo) ?? hold(ctx, fo))),
+    () => cancel(ctx, settings),
+  ];
+}
+
+type StoreActionRow = Prisma.StoreActionCreateManyInput & { detail: string | null };
+
 export class StoreActions {
   constructor(private readonly db: Db, private readonly gateway: AdminGateway) {}
 
   /**
-   * Apply what is missing for this revision. The outcomes are recorded together at the end, in one
-   * transaction with `finish` (e.g. marking the screening acted); on an error, what was done so far
-   * is recorded before the error goes on. `fresh`: the revision was decided in this run, so nothing
-   * can have been recorded for it yet.
+   * Apply what is missing for this revision and record the outcomes together, in one transaction
+   * with `finish` (marking the screening acted, completing the job). If an action failed, the
+   * outcomes are recorded without `finish` and StoreActionFailedError is thrown; on any other
+   * error, what was done so far is recorded before the error goes on. `fresh`: the revision was
+   * decided in this run, so nothing can have been recorded for it yet. Returns this run's outcomes.
    */
   async apply(
     shop: string,
@@ -62,143 +195,88 @@ export class StoreActions {
     order: AdminOrder,
     settings: ActionSettings,
     opts: { signal?: AbortSignal; fresh?: boolean; finish?: () => PrismaPromise<unknown>[] } = {},
-  ): Promise<Map<string, ActionOutcome>> {
-    const db = this.db;
-    const { signal } = opts;
-    const existing = opts.fresh
+  ): Promise<ActionResult[]> {
+    const earlier = opts.fresh
       ? []
-      : await db.storeAction.findMany({ where: { shop, orderId: s.orderId, revision: s.revision }, select: { action: true, target: true, outcome: true } });
-    const done = new Map(existing.map((a) => [`${a.action}|${a.target}`, a.outcome as ActionOutcome]));
-    const result = new Map<string, ActionOutcome>(done);
-    const rows: StoreActionRow[] = [];
-    const record = (action: string, target: string, outcome: ActionOutcome, detail?: string) => {
-      result.set(`${action}|${target}`, outcome);
-      rows.push({ shop, orderId: s.orderId, revision: s.revision, action, target, outcome, detail: detail?.slice(0, 1000) ?? null });
+      : await this.db.storeAction.findMany({ where: { shop, orderId: s.orderId, revision: s.revision }, select: { action: true, target: true, outcome: true } });
+    const done = new Set(earlier.filter((a) => a.outcome !== "failed").map((a) => `${a.action}|${a.target}`));
+    const retried = new Set(earlier.filter((a) => a.outcome === "failed").map((a) => `${a.action}|${a.target}`));
+    const ctx: ActionContext = {
+      s, order, ship: s.verdict === "ship",
+      done: (action, target) => done.has(`${action}|${target}`),
+      call: (document, variables) => this.gateway.request(shop, document, variables, opts.signal),
     };
+    const results: ActionResult[] = [];
+    const rows = () => results.map((r) => toRow(shop, s, r));
     try {
-      await this.act(shop, s, order, settings, done, result, record, signal);
+      for (const step of steps(ctx, settings)) {
+        const result = await step();
+        if (result) results.push(result);
+      }
     } catch (error) {
-      await this.persist(rows).catch(() => {}); // the error matters more; a retry re-reads the order anyway
+      // Keep what was done, but never at the cost of the error itself (a retry re-reads the order anyway).
+      await this.persist(rows(), retried).catch((persistError: unknown) =>
+        console.warn(`store actions for order ${s.orderId} (${shop}): could not record what was done: ${String(persistError)}`),
+      );
       throw error;
     }
-    await this.persist(rows, opts.finish);
-    return result;
+    const failed = results.filter((r) => r.outcome === "failed");
+    if (failed.length > 0) {
+      await this.persist(rows(), retried);
+      throw new StoreActionFailedError(failed);
+    }
+    await this.persist(rows(), retried, opts.finish);
+    return results;
   }
 
-  /** Record outcomes (and audit the failed ones) in one transaction, with `finish` if given. */
-  private async persist(rows: StoreActionRow[], finish?: () => PrismaPromise<unknown>[]): Promise<void> {
+  /**
+   * Record outcomes (and audit the failed ones) in one transaction, with `finish` if given. A key
+   * whose earlier record failed (`retried`) has its row updated to the new outcome.
+   */
+  private async persist(rows: StoreActionRow[], retried: Set<string>, finish?: () => PrismaPromise<unknown>[]): Promise<void> {
     const db = this.db;
+    if (rows.length === 0 && !finish) return;
     const audits = rows
       .filter((r) => r.outcome === "failed")
       .map((r) => ({ shop: r.shop, orderId: r.orderId, kind: "store_action_failed", message: `${r.action} ${r.target}: ${r.detail ?? ""}`.trim().slice(0, 1000) }));
+    const isRetry = (r: StoreActionRow) => retried.has(`${r.action}|${r.target}`);
+    const added = rows.filter((r) => !isRetry(r));
     // Fresh operations each time: a batch that failed cannot be sent again.
     const extra = () => [...(audits.length ? [db.auditEvent.createMany({ data: audits })] : []), ...(finish ? finish() : [])];
-    if (rows.length === 0 && audits.length === 0 && !finish) return;
     try {
-      await db.$transaction([...(rows.length ? [db.storeAction.createMany({ data: rows })] : []), ...extra()]);
+      await db.$transaction([
+        ...(added.length ? [db.storeAction.createMany({ data: added })] : []),
+        ...rows.filter(isRetry).map(replaceFailed(db)),
+        ...extra(),
+      ]);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // A concurrent run (whose lease had expired) recorded some of them: same effects, keep theirs.
+      // A concurrent run (whose lease had expired) recorded some of them: same effects, keep theirs,
+      // except a failed record, which an outcome of ours replaces.
       for (const row of rows) {
         try {
           await db.storeAction.create({ data: row });
         } catch (e) {
           if (!isUniqueViolation(e)) throw e;
+          await replaceFailed(db)(row);
         }
       }
       await db.$transaction(extra());
     }
   }
-
-  private async act(
-    shop: string,
-    s: ScreenedOrder,
-    order: AdminOrder,
-    settings: ActionSettings,
-    done: Map<string, ActionOutcome>,
-    result: Map<string, ActionOutcome>,
-    record: (action: string, target: string, outcome: ActionOutcome, detail?: string) => void,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const call = <T>(doc: string, vars: Record<string, unknown>) => this.gateway.request<T>(shop, doc, vars, signal);
-    const gid = `gid://shopify/Order/${s.orderId}`;
-    const ship = s.verdict === "ship";
-    const want = ship ? SHIP_TAG : HOLD_TAG;
-    const other = ship ? HOLD_TAG : SHIP_TAG;
-    const tags = new Set(order.tags.map((t) => t.toLowerCase()));
-
-    // 1. Tags.
-    if (!done.has(`tag|${want}`)) {
-      if (tags.has(want)) record("tag", want, "already");
-      else {
-        const r = await call<AddTagsMutation>(AddTags, { id: gid, tags: [want] });
-        const errors = r.tagsAdd?.userErrors ?? [];
-        record("tag", want, errors.length ? "failed" : "applied", messages(errors));
-      }
-    }
-    if (tags.has(other) && !done.has(`untag|${other}`)) {
-      const r = await call<RemoveTagsMutation>(RemoveTags, { id: gid, tags: [other] });
-      const errors = r.tagsRemove?.userErrors ?? [];
-      record("untag", other, errors.length ? "failed" : "applied", messages(errors));
-    }
-
-    // 2. Risk assessment (the Fraud analysis card).
-    if (!done.has("risk_assessment|")) {
-      const facts = s.riskFacts.map((f) => ({ description: f.description, sentiment: f.sentiment }));
-      if (hasAssessment(order, s.riskLevel, facts)) record("risk_assessment", "", "already");
-      else {
-        const r = await call<RiskAssessmentCreateMutation>(RiskAssessmentCreate, { input: { orderId: gid, riskLevel: s.riskLevel, facts } });
-        const errors: UserError[] = r.orderRiskAssessmentCreate?.userErrors ?? [];
-        if (errors.some((e) => e.code === "ORDER_ALREADY_FULFILLED")) record("risk_assessment", "", "skipped", "order already fulfilled");
-        else record("risk_assessment", "", errors.length ? "failed" : "applied", messages(errors));
-      }
-    }
-
-    // 3. Fulfillment holds.
-    for (const fo of order.fulfillmentOrders.nodes) {
-      const ours = fo.fulfillmentHolds.filter((h) => h.handle === HOLD_HANDLE && h.heldByRequestingApp);
-      if (!ship) {
-        const key = `hold|${fo.id}`;
-        if (done.has(key)) {
-          if (ours.length === 0 && done.get(key) !== "failed" && !result.has(`override|${fo.id}`)) {
-            // We held it, and it is no longer held: a merchant released it. Respect that.
-            record("override", fo.id, "skipped", "hold released by staff; not held again");
-          }
-          continue;
-        }
-        if (ours.length > 0) {
-          record("hold", fo.id, "already");
-          continue;
-        }
-        if (!fo.supportedActions.some((a) => a.action === "HOLD")) continue;
-        const r = await call<FulfillmentOrderHoldMutation>(FulfillmentOrderHold, {
-          id: fo.id,
-          hold: { reason: "HIGH_RISK_OF_FRAUD", handle: HOLD_HANDLE, reasonNotes: `Held by Holdfast: risk score ${s.score}/1000`, notifyMerchant: false },
-        });
-        const errors: UserError[] = r.fulfillmentOrderHold?.userErrors ?? [];
-        if (errors.some((e) => e.code === "DUPLICATE_FULFILLMENT_HOLD_HANDLE")) record("hold", fo.id, "already");
-        else record("hold", fo.id, errors.length ? "failed" : "applied", messages(errors));
-      } else if (ours.length > 0 && !done.has(`release|${fo.id}`)) {
-        const r = await call<FulfillmentOrderReleaseHoldMutation>(FulfillmentOrderReleaseHold, { id: fo.id, holdIds: ours.map((h) => h.id) });
-        const errors: UserError[] = r.fulfillmentOrderReleaseHold?.userErrors ?? [];
-        record("release", fo.id, errors.length ? "failed" : "applied", messages(errors));
-      }
-    }
-
-    // 4. Optional auto-cancel of the highest-risk orders (off by default).
-    if (!ship && settings.autoCancel && s.score >= settings.autoCancelScore && !done.has("cancel|")) {
-      if (order.cancelledAt) record("cancel", "", "already");
-      else {
-        const r = await call<OrderCancelMutation>(OrderCancel, { orderId: gid, staffNote: `Cancelled by Holdfast: risk score ${s.score}/1000` });
-        const errors: UserError[] = r.orderCancel?.orderCancelUserErrors ?? [];
-        record("cancel", "", errors.length ? "failed" : "applied", messages(errors));
-      }
-    }
-  }
 }
 
-function messages(errors: UserError[]): string | undefined {
-  return errors.length ? errors.map((e) => (e.code ? `${e.code}: ${e.message}` : e.message)).join("; ") : undefined;
+/** Update the row of an action whose recorded outcome is `failed` to this outcome (a no-op on any other). */
+function replaceFailed(db: Db) {
+  return (row: StoreActionRow) =>
+    db.storeAction.updateMany({
+      where: { shop: row.shop, orderId: row.orderId, revision: row.revision, action: row.action, target: row.target, outcome: "failed" },
+      data: { outcome: row.outcome, detail: row.detail },
+    });
+}
+
+function toRow(shop: string, s: ScreenedOrder, r: ActionResult): StoreActionRow {
+  return { shop, orderId: s.orderId, revision: s.revision, action: r.action, target: r.target, outcome: r.outcome, detail: r.detail?.slice(0, 1000) ?? null };
 }
 
 /** The order already carries an assessment with exactly these facts (ours, from a run that crashed). */

@@ -45,6 +45,22 @@ describe("fulfillment holds", () => {
     expect(fo.holds).toHaveLength(10);
   });
 
+  it("refuses a mutation with injected userErrors: nothing changes, the call is logged as a fault, the next one works", async () => {
+    const { call, foId, fo, emulator } = setup();
+    const userErrors = [{ field: ["id"], message: "The maximum number of fulfillment holds has been reached.", code: "FULFILLMENT_ORDER_HOLD_LIMIT_REACHED" }];
+    emulator.faults.inject({ fault: { kind: "user_errors", userErrors }, operation: "fulfillmentOrderHold", times: 1 });
+    const hold = () => call(HOLD, { id: foId, hold: { reason: "HIGH_RISK_OF_FRAUD", handle: "holdfast-review" } });
+    const refused = await hold();
+    expect(refused.status).toBe(200);
+    expect((refused.body.data as HoldResult).fulfillmentOrderHold).toEqual({ fulfillmentHold: null, fulfillmentOrder: null, remainingFulfillmentOrder: null, userErrors });
+    expect(fo.holds).toEqual([]);
+    expect(emulator.log.count("fulfillmentOrderHold")).toBe(0);
+    expect(emulator.log.all({ outcome: "fault" })).toHaveLength(1);
+    expect(((await hold()).body.data as HoldResult).fulfillmentOrderHold.userErrors).toEqual([]);
+    expect(fo.holds.map((h) => h.handle)).toEqual(["holdfast-review"]);
+    expect(emulator.log.count("fulfillmentOrderHold")).toBe(1);
+  });
+
   it("releases only the given holdIds, or every hold without them", async () => {
     const { call, foId, fo, shop } = setup();
     shop.hold(fo, { reason: "OTHER", handle: "merchant" }, null); // a merchant's own hold
@@ -107,6 +123,21 @@ describe("tags, risk assessments and cancel", () => {
     expect(order.fulfillmentOrders.every((f) => f.status === "CANCELLED")).toBe(true);
     const again = (await call(CANCEL, { orderId: gid("Order", order.id) })).body.data as C;
     expect(again.orderCancel.orderCancelUserErrors.map((e) => e.code)).toEqual(["INVALID"]);
+  });
+
+  it("an injected refusal fills every error list of the payload (orderCancelUserErrors too) and cancels nothing", async () => {
+    const { call, order, emulator } = setup();
+    emulator.faults.inject({ fault: { kind: "user_errors", userErrors: [{ field: ["orderId"], message: "Refunds are not permitted.", code: "NO_REFUND_PERMISSION" }] }, operation: "orderCancel" });
+    const CANCEL = `mutation Cancel($orderId: ID!) { orderCancel(orderId: $orderId, reason: FRAUD, restock: true) { job { id } orderCancelUserErrors { field message code } userErrors { field message } } }`;
+    const refused = await call(CANCEL, { orderId: gid("Order", order.id) });
+    expect(refused.body.data).toEqual({
+      orderCancel: {
+        job: null,
+        orderCancelUserErrors: [{ field: ["orderId"], message: "Refunds are not permitted.", code: "NO_REFUND_PERMISSION" }],
+        userErrors: [{ field: ["orderId"], message: "Refunds are not permitted." }],
+      },
+    });
+    expect(order.cancelledAt).toBeNull();
   });
 });
 
