@@ -2,13 +2,14 @@
 // For both process kinds (`npm start`: web + in-process worker; `npm run worker`) on both
 // databases: with a job in flight whose Shopify call hangs (and, for the web process, an idle
 // keep-alive connection), the process exits 0 within a few seconds, and the job it was running is
-// back in the queue at once, its attempt not used, for another process to claim.
-import { spawn, type ChildProcess } from "node:child_process";
+// back in the queue at once, its attempt not used, for another process to claim. And `npm start`
+// itself passes the signal on to the server.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDb } from "../support/db";
+import { createTestDb, describeEachDb } from "../support/db";
 import { PLANNERS, installOffline } from "../support/pipeline";
-import { TEST_API_KEY, TEST_API_SECRET, appEnv, startApp } from "../../scripts/lib/app-process";
+import { TEST_API_KEY, TEST_API_SECRET, appEnv, freePort, startApp } from "../../scripts/lib/app-process";
 import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, type RunningEmulator } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
 import { claim, complete } from "../../app/jobs/queue.server";
@@ -150,3 +151,46 @@ describeEachDb("shutdown on SIGTERM", (get) => {
     }
   }, 60_000);
 });
+
+/** The process and all its descendants, e.g. npm -> sh -> node. */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map(Number).filter(Boolean);
+  } catch {
+    // no children: ps exits 1
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+it("npm start: a SIGTERM sent to npm reaches the server, and every process of it exits", async () => {
+  const t = await createTestDb("sqlite");
+  const port = await freePort();
+  const npm = spawn("npm", ["start"], { env: appEnv({ DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1" }), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  npm.stdout.on("data", (chunk) => (out += String(chunk)));
+  npm.stderr.on("data", (chunk) => (out += String(chunk)));
+  let tree: number[] = [];
+  try {
+    await waitFor("the server to answer", () => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false), () => out, 40_000);
+    tree = processTree(npm.pid!);
+    const { code, ms } = await terminate(npm);
+    expect(code, out).toBe(0);
+    expect(ms, out).toBeLessThanOrEqual(EXIT_WITHIN_MS);
+    // No server left behind (as when npm's shell died and its child kept running).
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tree.filter(alive), out).toEqual([]);
+  } finally {
+    for (const pid of tree.filter(alive)) process.kill(pid, "SIGKILL");
+    await t.drop();
+  }
+}, 60_000);
