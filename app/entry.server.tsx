@@ -9,6 +9,9 @@ import { ensureBackgroundWork } from "./background/process.server";
 // The worker starts with the server (the embedded default: one process, SQLite).
 ensureBackgroundWork();
 
+/** How the server (scripts/serve.mjs) stops the app on SIGTERM/SIGINT: background work, then the database. */
+export { shutdownProcess as shutdown } from "./background/process.server";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

@@ -49,6 +49,12 @@ const schema = z.object({
    * by each webhook; a separate `npm run worker` process finds new jobs at its next look.
    */
   HOLDFAST_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  /**
+   * On SIGTERM/SIGINT, how long running jobs and open requests get to finish before jobs are
+   * aborted and released to another process and connections closed. Keep it well under the host's
+   * kill timeout: the process exits about a second after it.
+   */
+  HOLDFAST_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SCOPES"> & { SCOPES: string[] };

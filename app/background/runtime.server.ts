@@ -8,7 +8,7 @@ import { pruneLocks } from "../db-lock.server";
 import { CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
 import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
 import { PermanentJobError, RetrySoon, enqueue, pruneDone } from "../jobs/queue.server";
-import { Worker, defineJob, type JobHandler, type WorkerOptions } from "../jobs/worker.server";
+import { Worker, defineJob, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, reconcileJob, reconcileShop } from "../screening/reconcile.server";
@@ -86,23 +86,28 @@ export function createWorker(config: RuntimeConfig, options: WorkerOptions = {})
 
 export interface Background {
   worker: Worker;
-  stop(): Promise<void>;
+  /** Stop the scheduler and the worker (see the Worker's StopOptions for `graceMs`). */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 export function startBackgroundWork(config: RuntimeConfig, options: WorkerOptions & { scheduleEveryMs?: number } = {}): Background {
   loadGeoip();
   const worker = createWorker(config, options).start();
   const now = config.now ?? Date.now;
-  const tick = () =>
-    scheduleTick(config.db, now()).catch((error: unknown) => (options.log ?? console.warn)(`scheduler: ${String(error)}`));
+  let ticking: Promise<void> | undefined;
+  const tick = () => {
+    ticking ??= scheduleTick(config.db, now())
+      .catch((error: unknown) => (options.log ?? console.warn)(`scheduler: ${String(error)}`))
+      .finally(() => (ticking = undefined));
+  };
   const timer = setInterval(tick, options.scheduleEveryMs ?? 60_000);
   timer.unref();
-  void tick();
+  tick();
   return {
     worker,
-    async stop() {
+    async stop(stopOptions) {
       clearInterval(timer);
-      await worker.stop();
+      await Promise.all([ticking, worker.stop(stopOptions)]);
     },
   };
 }

@@ -5,7 +5,7 @@
 // Claiming is a compare-and-set `UPDATE ... WHERE id = ? AND <still claimable>`: on PostgreSQL the
 // row lock makes a second claimer re-check the condition and update nothing, on SQLite writes are
 // serialised, so a job is never leased to two workers at once. A worker that dies leaves its lease
-// to expire, and the job becomes claimable again.
+// to expire, and the job becomes claimable again; a worker that stops releases its leases at once.
 import { z } from "zod";
 import type { Db, Tx } from "../db-client.server";
 
@@ -218,6 +218,20 @@ export async function fail(db: Db, job: ClaimedJob, error: unknown, now = new Da
   }
   const r = await db.job.updateMany({ where: leased(job), data: { ...data, leaseOwner: null, leaseExpiresAt: null } });
   return r.count === 1 ? outcome : "lost";
+}
+
+/**
+ * Give a running job back to the queue, due now, without using up the attempt (a worker that is
+ * stopping). Compare-and-set like every other update: it changes nothing when the lease is no
+ * longer ours, e.g. the handler's own transaction has just committed the job as done. Returns
+ * whether it was released.
+ */
+export async function release(db: Db, job: ClaimedJob, now = new Date()): Promise<boolean> {
+  const r = await db.job.updateMany({
+    where: leased(job),
+    data: { state: "queued", runAt: now, attempts: { decrement: 1 }, leaseOwner: null, leaseExpiresAt: null },
+  });
+  return r.count === 1;
 }
 
 /** Staff retry of a dead-lettered job: a fresh set of attempts, due now. Scoped by shop. */

@@ -6,10 +6,10 @@ import { hostname } from "node:os";
 import type { Db } from "../db-client.server";
 import type { PrismaPromise } from "@prisma/client";
 import type { z } from "zod";
-import { PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, type ClaimedJob } from "./queue.server";
+import { PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, release, type ClaimedJob } from "./queue.server";
 
 export interface JobContext {
-  /** Aborted when the lease is lost or the worker stops: stop before the next store action. */
+  /** Aborted when the lease is lost or the worker stops (after its grace): stop before the next store action. */
   signal: AbortSignal;
   /**
    * The job's "done" update, for a handler to commit in its own last transaction together with
@@ -70,6 +70,34 @@ export interface WorkerOptions {
   classify?: (error: unknown) => unknown;
 }
 
+export interface StopOptions {
+  /**
+   * How long running jobs may take to finish. Those still running then are aborted (their
+   * signal's reason is a WorkerStopping) and released: queued again, due now, the attempt not
+   * used, so another process can claim them at once. Without it, stop waits for them however long.
+   */
+  graceMs?: number;
+}
+
+/** The abort reason of a job whose worker is stopping: the job is released, not failed. */
+export class WorkerStopping extends Error {
+  override name = "WorkerStopping";
+}
+
+/** After releasing, how long aborted handlers get to unwind before stop returns anyway. */
+const UNWIND_MS = 1_000;
+
+/** Resolves true when `promise` settles within `ms`, false otherwise. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 type Listener = (ids: string[]) => void;
 const listeners = new Set<Listener>();
 
@@ -126,14 +154,28 @@ export class Worker {
     return this;
   }
 
-  /** Stop claiming, abort nothing, wait for running jobs to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stop claiming and let running jobs finish; with `graceMs`, abort and release those still
+   * running after it (see StopOptions). Leases are renewed until their jobs end or are released.
+   */
+  async stop({ graceMs }: StopOptions = {}): Promise<void> {
     this.stopped = true;
     listeners.delete(this.onWork);
     clearTimeout(this.timer);
+    await this.polling; // a claim in flight: its jobs are running now
+    const finished = Promise.all([...this.running.values()].map((r) => r.done));
+    if (graceMs === undefined || (await settlesWithin(finished, graceMs))) {
+      await finished;
+      clearInterval(this.heartbeatTimer);
+      return;
+    }
+    const left = [...this.running.values()];
+    this.log(`worker ${this.owner}: stopping; aborting and releasing ${left.length} job(s) still running after ${graceMs} ms`);
+    for (const r of left) r.abort.abort(new WorkerStopping(`worker ${this.owner} is stopping`));
+    await Promise.all(left.map((r) => this.release(r.job)));
     clearInterval(this.heartbeatTimer);
-    await this.polling;
-    await Promise.all([...this.running.values()].map((r) => r.done));
+    // The handlers' own late updates find the lease gone and change nothing.
+    await settlesWithin(finished, UNWIND_MS);
   }
 
   /** Claim and start what fits now; resolves when those jobs have finished (tests, scripts). */
@@ -211,6 +253,10 @@ export class Worker {
       const compact = await handler.handle(job, { signal, completion: completionOp });
       if (!completedByHandler) await complete(this.db, job, compact === undefined || compact === REDACTED ? undefined : compact);
     } catch (raw) {
+      if (signal.reason instanceof WorkerStopping) {
+        await this.release(job); // not a failure: the job was cut short
+        return;
+      }
       const error = this.opts.classify?.(raw) ?? raw;
       try {
         const outcome = await fail(this.db, job, error);
@@ -219,6 +265,17 @@ export class Worker {
         // The lease will expire and the job will run again.
         this.log(`worker ${this.owner}: could not record failure of ${job.id}: ${String(recordError)}`);
       }
+    }
+  }
+
+  /** Hand a job back to the queue (compare-and-set: only while the lease is still ours). */
+  private async release(job: ClaimedJob): Promise<boolean> {
+    try {
+      return await release(this.db, job);
+    } catch (error) {
+      // The lease will expire and the job will run again.
+      this.log(`worker ${this.owner}: could not release ${job.id}: ${String(error)}`);
+      return false;
     }
   }
 

@@ -74,8 +74,11 @@ async function setup(throttle: ThrottleConfig): Promise<Setup> {
     emulator, app, workers, db, sender,
     stop: async () => {
       await db.$disconnect();
+      // Bounded: a process that does not exit within 15 s of SIGTERM is killed.
       for (const w of workers) w.kill("SIGTERM");
-      await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))));
+      const kill = setTimeout(() => workers.forEach((w) => w.kill("SIGKILL")), 15_000);
+      await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null || w.signalCode !== null ? r(null) : w.once("exit", r)))));
+      clearTimeout(kill);
       await app.stop();
       await server.stop();
     },
@@ -161,7 +164,6 @@ async function e2e() {
   const calls = s.emulator.log.all({ kind: "graphql", shop: SHOP });
   const dupTags = calls.filter((c) => c.rootFields.includes("tagsAdd") && c.outcome === "ok").length - rows.length;
   const warmPct = (p: number) => percentile(warmLatencies, p);
-  await s.stop();
   const topology = s.workers.length > 0 ? `web process (worker off) + ${s.workers.length} worker process(es)` : "one process (web + in-process worker)";
   console.log(`pipeline e2e (${dbLabel}, production build, ${topology}, emulator unthrottled, no latency)`);
   console.log(`  sent          ${total} orders/create at ${rate}/s over ${sendSeconds.toFixed(1)} s (${failedSends} not answered 200)`);
@@ -172,6 +174,7 @@ async function e2e() {
   console.log(`  Admin API calls ${calls.length} (${(calls.length / rows.length).toFixed(2)} per order); tagsAdd beyond one per order: ${dupTags}`);
   const perOrder = (cpu: number) => `${cpu.toFixed(1)} s (${((cpu * 1000) / total).toFixed(1)} ms per order)`;
   console.log(`  app peak RSS  ${(peak / 1024 / 1024).toFixed(0)} MB; CPU: app ${perOrder(appCpu)}${workerCpu.map((c, i) => `, worker ${i + 1} ${perOrder(c)}`).join("")}, emulator and load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s`);
+  await s.stop(); // after the figures are out
 }
 
 async function throttled() {
@@ -200,13 +203,13 @@ async function throttled() {
   const elapsed = (end - t0) / 1000;
   const restoredCap = plan.bucketSize + plan.restoreRate * elapsed;
   const spent = ok.reduce((n, c) => n + (c.actualCost ?? 0), 0);
-  await s.stop();
   const perOrder = spent / total;
   console.log(`pipeline under throttling (Standard plan: ${plan.restoreRate} points/s, bucket ${plan.bucketSize})`);
   console.log(`  ${rows.length}/${total} orders acted on in ${elapsed.toFixed(1)} s${settled ? "" : " (NOT all)"}; ${dead} dead jobs`);
   console.log(`  Admin API calls ${calls.length}: ${ok.length} ok, ${throttledCalls} answered THROTTLED${throttledCalls ? `: ${throttledOps}` : ""}`);
   console.log(`  points per order ~${perOrder.toFixed(1)}; throughput ${(total / elapsed).toFixed(2)} orders/s vs ${(restoredCap / perOrder / elapsed).toFixed(2)} the rate allows`);
   console.log(`  use of the rate: ${((spent / restoredCap) * 100).toFixed(1)}%`);
+  await s.stop(); // after the figures are out
 }
 
 if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });

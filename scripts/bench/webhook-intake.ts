@@ -106,8 +106,6 @@ const db = createPrismaClient(url);
 const deliveries = await db.webhookDelivery.count({ where: { shop: SHOP, topic: "orders/create", status: "received" } });
 const jobs = await db.job.count({ where: { shop: SHOP, kind: "screen_order" } });
 await db.$disconnect();
-await app.stop();
-await agent.close();
 
 console.log(`webhook intake (SQLite WAL, production build, worker off, orders/create with real payloads ~${(templates.reduce((n, t) => n + JSON.stringify(t).length, 0) / templates.length / 1024).toFixed(1)} KB)`);
 for (const [label, r, rate] of [["sustained", sustained, SUSTAINED_RATE], ["latency", latency, LATENCY_RATE]] as const) {
@@ -115,3 +113,6 @@ for (const [label, r, rate] of [["sustained", sustained, SUSTAINED_RATE], ["late
 }
 console.log(`  persisted   ${deliveries} deliveries and ${jobs} screening jobs for ${sent} sent (each exactly once: ${deliveries === sent && jobs === sent ? "yes" : "NO"})`);
 console.log(`  app peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (${(startRss / 1024 / 1024).toFixed(0)} MB after start-up)`);
+// After the figures are out (stop is bounded: SIGKILL if the app does not exit).
+await agent.close();
+await app.stop();

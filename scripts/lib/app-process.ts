@@ -1,5 +1,7 @@
-// Starts the production build (`remix-serve build/server/index.js`, what `npm start` runs) as a
-// child process, so tests exercise the real HTTP stack, routes and start-up validation.
+// Starts the production build (`node scripts/serve.mjs build/server/index.js`, what `npm start`
+// runs after the migrations) as a child process, so tests exercise the real HTTP stack, routes,
+// start-up validation and shutdown. The child is the server itself (no npm or shell in between),
+// so signals sent to it reach the app.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { createHmac, randomUUID } from "node:crypto";
@@ -21,7 +23,8 @@ export interface RunningApp {
   baseUrl: string;
   child: ChildProcess;
   output: () => string;
-  stop: () => Promise<void>;
+  /** SIGTERM, then wait for the exit; SIGKILL after `timeoutMs` (default 15 s) so a caller is never stuck. */
+  stop: (timeoutMs?: number) => Promise<void>;
 }
 
 export function appEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -38,12 +41,12 @@ export function appEnv(overrides: Record<string, string | undefined>): NodeJS.Pr
   return env;
 }
 
-/** Spawn `remix-serve build/server/index.js` on a free port, collecting its output. */
+/** Spawn `node scripts/serve.mjs build/server/index.js` on a free port, collecting its output. */
 async function spawnApp(overrides: Record<string, string | undefined>) {
   const port = await freePort();
   // HOLDFAST_APP_NODE_ARGS: extra node flags for the app process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench.
   const nodeArgs = process.env.HOLDFAST_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
+  const child = spawn(process.execPath, [...nodeArgs, "scripts/serve.mjs", "build/server/index.js"], {
     env: appEnv({ PORT: String(port), HOST: "127.0.0.1", ...overrides }),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -72,9 +75,11 @@ export async function startApp(overrides: Record<string, string | undefined>): P
     baseUrl,
     child,
     output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
+    stop: async (timeoutMs = 15_000) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

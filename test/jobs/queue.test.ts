@@ -4,9 +4,9 @@ import { expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import type { Db } from "../../app/db-client.server";
 import {
-  DeferJob, PermanentJobError, REDACTED_PAYLOAD, RetrySoon, backoffMs, claim, complete, deadJobs, enqueue, fail, heartbeat, jobCounts, retryDead,
+  DeferJob, PermanentJobError, REDACTED_PAYLOAD, RetrySoon, backoffMs, claim, complete, completion, deadJobs, enqueue, fail, heartbeat, jobCounts, release, retryDead,
 } from "../../app/jobs/queue.server";
-import { Worker, defineJob } from "../../app/jobs/worker.server";
+import { Worker, WorkerStopping, defineJob } from "../../app/jobs/worker.server";
 import { z } from "zod";
 
 it("backs off exponentially with jitter, capped at 30 minutes", () => {
@@ -215,5 +215,103 @@ describeEachDb("job queue", (get) => {
     await runUntilSettled(db, worker, s, 1);
     const row = await db.job.findFirstOrThrow({ where: { shop: s } });
     expect([row.state, row.attempts, row.lastError]).toEqual(["dead", 1, "PermanentJobError: vendor says no"]);
+  });
+
+  it("releases a running job to the queue, due now, without using its attempt, and only while the lease is its own", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "rel", dedupeKey: "r", payload: null, runAt: new Date(Date.now() - 60_000) });
+    const [first] = await claim(db, { owner: "stopping", limit: 1, leaseMs: 60_000, kinds: ["rel"] });
+    const before = Date.now();
+    expect(await release(db, first!)).toBe(true);
+    const row = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect([row.state, row.attempts, row.leaseOwner, row.leaseExpiresAt]).toEqual(["queued", 0, null, null]);
+    expect(row.runAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(row.runAt.getTime()).toBeLessThanOrEqual(Date.now());
+    // Claimable at once, as a first attempt; the old lease can no longer release or complete it.
+    const [second] = await claim(db, { owner: "next", limit: 1, leaseMs: 60_000, kinds: ["rel"] });
+    expect(second!.attempt).toBe(1);
+    expect(await release(db, first!)).toBe(false);
+    expect(await complete(db, first!)).toBe(false);
+    // Once the job is done, releasing changes nothing.
+    expect(await complete(db, second!)).toBe(true);
+    expect(await release(db, second!)).toBe(false);
+    expect((await db.job.findFirstOrThrow({ where: { shop: s } })).state).toBe("done");
+  });
+
+  it("a release racing the handler's last transaction: whichever commits first wins, the other changes nothing", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "tx", dedupeKey: "a", payload: null });
+    await enqueue(db, { shop: s, kind: "tx", dedupeKey: "b", payload: null });
+    const jobs = await claim(db, { owner: "w", limit: 2, leaseMs: 60_000, kinds: ["tx"] });
+    const byKey = Object.fromEntries(jobs.map((j) => [j.dedupeKey, j]));
+    // a: the release comes while the handler's transaction (its results and the job's "done") is open:
+    // it waits for the commit, then finds the lease gone.
+    let releasing: Promise<boolean> | undefined;
+    await db.$transaction(async (tx) => {
+      await tx.listEntry.create({ data: { shop: s, list: "block", kind: "email", value: "a@example.com" } });
+      await completion(tx as Db, byKey.a!);
+      releasing = release(db, byKey.a!);
+      await new Promise((r) => setTimeout(r, 200));
+    });
+    expect(await releasing).toBe(false);
+    // b: released first; the handler's transaction still commits its results, but not the job's "done".
+    expect(await release(db, byKey.b!)).toBe(true);
+    const [, done] = await db.$transaction([db.listEntry.create({ data: { shop: s, list: "block", kind: "email", value: "b@example.com" } }), completion(db, byKey.b!)]);
+    expect(done).toEqual({ count: 0 });
+    const rows = Object.fromEntries((await db.job.findMany({ where: { shop: s } })).map((r) => [r.dedupeKey, [r.state, r.attempts]]));
+    expect(rows).toEqual({ a: ["done", 1], b: ["queued", 0] });
+  });
+
+  it("stopping with a grace: a job that ends in time completes; one still running is aborted and released, its late outcome ignored", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "quick", dedupeKey: "q", payload: null });
+    await enqueue(db, { shop: s, kind: "stuck", dedupeKey: "s", payload: null });
+    let reason: unknown;
+    let finishStuck = () => {};
+    const stuckReturned = new Promise<void>((resolve) => (finishStuck = resolve));
+    const worker = new Worker(db, [
+      defineJob("quick", z.null(), () => new Promise((r) => setTimeout(r, 200))),
+      // Ignores its signal (noting why it was aborted) and ends only when the test says so.
+      defineJob("stuck", z.null(), async (_p, _job, { signal }) => {
+        signal.addEventListener("abort", () => (reason = signal.reason));
+        await stuckReturned;
+      }),
+    ], { concurrency: 2, pollMs: 10, kinds: ["quick", "stuck"], log: () => {} });
+    worker.start();
+    const deadline = Date.now() + 10_000;
+    while ((await jobCounts(db, s)).running < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const t0 = Date.now();
+    await worker.stop({ graceMs: 600 });
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(550);
+    expect(took).toBeLessThan(600 + 1_000 + 500); // the grace, plus at most a second for the aborted handler to unwind
+    expect(reason).toBeInstanceOf(WorkerStopping);
+    const rows = () => db.job.findMany({ where: { shop: s }, orderBy: { dedupeKey: "asc" } }).then((r) => r.map((j) => [j.dedupeKey, j.state, j.attempts]));
+    expect(await rows()).toEqual([["q", "done", 1], ["s", "queued", 0]]);
+    // The stuck handler returns after all: its "done" finds the lease gone and changes nothing.
+    finishStuck();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await rows()).toEqual([["q", "done", 1], ["s", "queued", 0]]);
+    const [again] = await claim(db, { owner: "next", limit: 1, leaseMs: 60_000, kinds: ["stuck"] });
+    expect(again?.attempt).toBe(1);
+  });
+
+  it("a job that gives up on its worker's abort is released, not failed", async () => {
+    const { db } = get();
+    const s = shop();
+    await enqueue(db, { shop: s, kind: "polite", dedupeKey: "p", payload: null, maxAttempts: 1 });
+    const worker = new Worker(db, [
+      defineJob("polite", z.null(), (_p, _job, { signal }) => new Promise((_r, reject) => signal.addEventListener("abort", () => reject(new Error("aborted by signal"))))),
+    ], { concurrency: 1, pollMs: 10, kinds: ["polite"], log: () => {} });
+    worker.start();
+    const deadline = Date.now() + 10_000;
+    while ((await jobCounts(db, s)).running < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await worker.stop({ graceMs: 100 });
+    // Its only attempt was not used up: not dead, no error recorded, due now.
+    const row = await db.job.findFirstOrThrow({ where: { shop: s } });
+    expect([row.state, row.attempts, row.lastError]).toEqual(["queued", 0, null]);
   });
 });

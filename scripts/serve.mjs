@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm start`'s web server (after the migrations): `node scripts/serve.mjs [build/server/index.js]`.
+// It serves the Remix build as remix-serve did (compression; build/client cached for a year as
+// immutable, public/ for an hour; a one-line log per request; Remix's globals; PORT, HOST) and owns
+// the process's shutdown, which remix-serve did not (docs/decisions/006-shutdown.md). On SIGTERM or
+// SIGINT: stop accepting connections and close idle keep-alive ones; open requests and running jobs
+// get HOLDFAST_SHUTDOWN_GRACE_MS; then the remaining connections are closed, unfinished jobs are
+// released to the queue, the database is closed, and the process exits 0.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+
+process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
+
+const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
+// Importing the build validates the environment and starts the in-process worker (app/entry.server.tsx).
+const build = await import(pathToFileURL(buildPath).href);
+/** @type {(drain: (graceMs: number) => Promise<void>) => Promise<void>} */
+const shutdownApp = build.entry.module.shutdown;
+if (typeof shutdownApp !== "function") throw new Error(`${buildPath}: the server entry exports no shutdown()`);
+installGlobals({ nativeFetch: build.future.v3_singleFetch });
+
+let closing = false;
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(morgan("tiny"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const port = Number(process.env.PORT ?? 3000);
+const onListen = () => console.log(`[holdfast] listening on http://${process.env.HOST ?? "localhost"}:${port}`);
+const server = process.env.HOST ? app.listen(port, process.env.HOST, onListen) : app.listen(port, onListen);
+
+// While closing, no connection is kept alive after its response: a request that arrives on a
+// keep-alive connection is answered with `Connection: close`, and one that was being answered
+// when closing began leaves its connection idle, which is then closed.
+server.on("request", (_req, res) => {
+  if (closing) res.setHeader("Connection", "close");
+  else res.once("finish", () => closing && server.closeIdleConnections());
+});
+
+/** Stop accepting, close idle connections, and the rest once their requests end or the grace is over. */
+function drainHttp(graceMs) {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+async function shutdown(signal) {
+  if (closing) return;
+  closing = true;
+  const started = Date.now();
+  console.log(`[holdfast] ${signal}: shutting down`);
+  await shutdownApp(drainHttp);
+  console.log(`[holdfast] stopped in ${Date.now() - started} ms`);
+  process.exit(0);
+}
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () =>
+    shutdown(signal).catch((error) => {
+      console.error("[holdfast] shutdown failed:", error);
+      process.exit(1);
+    }),
+  );
+}
