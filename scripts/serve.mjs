@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`'s web server (after the migrations): `node scripts/serve.mjs [build/server/index.js]`.
 // It serves the Remix build as remix-serve did (compression; build/client cached for a year as
-// immutable, public/ for an hour; a one-line log per request; Remix's globals; PORT, HOST) and owns
-// the process's shutdown, which remix-serve did not (docs/decisions/006-shutdown.md). On SIGTERM or
+// immutable, public/ for an hour; a one-line log per request, except webhook deliveries answered 2xx, which the database records; Remix's globals; PORT, HOST) and owns
+// the process's shutdown, which remix-serve did not (docs/decisions/009-shutdown.md). On SIGTERM or
 // SIGINT: stop accepting connections and close idle keep-alive ones; open requests and running jobs
 // get HOLDFAST_SHUTDOWN_GRACE_MS; then the remaining connections are closed, unfinished jobs are
 // released to the queue, the database is closed, and the process exits 0.
@@ -30,7 +30,8 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.use(morgan("tiny"));
+// Every webhook delivery is recorded in WebhookDelivery; the log names only those that failed.
+app.use(morgan("tiny", { skip: (req, res) => req.path.startsWith("/webhooks/") && res.statusCode < 400 }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT ?? 3000);

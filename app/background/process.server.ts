@@ -2,7 +2,7 @@
 // and the process's one way to stop. The web process starts the work once on import of the server
 // entry, unless HOLDFAST_WORKER=off; `npm run worker` (scripts/worker.ts) starts the same thing in
 // a process of its own. On SIGTERM/SIGINT both call `shutdownProcess` (the web process through
-// the server entry's `shutdown` export, from scripts/serve.mjs); see docs/decisions/006-shutdown.md.
+// the server entry's `shutdown` export, from scripts/serve.mjs); see docs/decisions/009-shutdown.md.
 import type { Db } from "../db-client.server";
 import { db } from "../db.server";
 import { env, type Env } from "../env.server";
