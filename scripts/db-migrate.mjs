@@ -94,8 +94,13 @@ function enableSqliteWal(url) {
 async function main() {
   const url = process.env.DATABASE_URL || defaultSqliteUrl;
   if (databaseKind(url) === "postgresql") {
-    const done = await applyPostgresMigrations({ connectionString: url, log: (m) => console.log(`[db] ${m}`) });
-    console.log(`[db] PostgreSQL up to date (${done.length} migration(s) applied now)`);
+    // `?schema=` names the schema the app reads (app/db-client.server.ts); migrate that one, and
+    // keep the parameter away from pg, as the app does.
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get("schema") ?? undefined;
+    parsed.searchParams.delete("schema");
+    const done = await applyPostgresMigrations({ connectionString: parsed.toString(), schema, log: (m) => console.log(`[db] ${m}`) });
+    console.log(`[db] PostgreSQL${schema ? ` schema ${schema}` : ""} up to date (${done.length} migration(s) applied now)`);
   } else {
     execFileSync("npx", ["prisma", "migrate", "deploy"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: url } });
     enableSqliteWal(url);

@@ -113,4 +113,20 @@ describe("SQLite migrations", () => {
       await client.end();
     }
   });
+
+  it("npm run setup / npm start migrate the schema that DATABASE_URL names with ?schema=, which the app reads", async () => {
+    const schema = `u_${Math.random().toString(36).slice(2, 10)}`;
+    const url = new URL(pgUrl!);
+    url.searchParams.set("schema", schema);
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      execFileSync(process.execPath, ["scripts/db-migrate.mjs"], { env: { ...process.env, DATABASE_URL: url.toString() }, stdio: "ignore" });
+      const tables = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'Job'`, [schema]);
+      expect(tables.rows[0].n).toBe(1);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
 });
