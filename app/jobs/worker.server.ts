@@ -1,12 +1,14 @@
 // The worker loop: claims due jobs, runs each with its kind's handler, renews leases while a job
 // runs, and records the outcome (done, retry with backoff, dead). Several workers, in one process
-// or many, can share a database (see queue.server.ts for why no job runs twice at once).
+// or many, can share a database (see queue.server.ts for why no job runs twice at once). Slots are
+// shared between shops (`maxPerShop`), and a shop whose jobs all wait for the same thing (its Admin
+// API budget) is left alone until then, its jobs deferred rather than sleeping in slots.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db-client.server";
 import type { PrismaPromise } from "@prisma/client";
 import type { z } from "zod";
-import { PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, type ClaimedJob } from "./queue.server";
+import { DeferJob, PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, shareSlots, type ClaimedJob } from "./queue.server";
 
 export interface JobContext {
   /** Aborted when the lease is lost or the worker stops: stop before the next store action. */
@@ -59,6 +61,11 @@ export function defineJob<P>(
 export interface WorkerOptions {
   owner?: string;
   concurrency?: number;
+  /**
+   * Jobs of one shop running at once while other shops' jobs are waiting (default: half the
+   * concurrency, at least 1). A shop alone in the queue still gets every slot.
+   */
+  maxPerShop?: number;
   leaseMs?: number;
   pollMs?: number;
   kinds?: string[];
@@ -70,21 +77,29 @@ export interface WorkerOptions {
   classify?: (error: unknown) => unknown;
 }
 
-type Listener = (ids: string[]) => void;
+/** A job just committed, as announced to in-process workers. */
+export interface WorkHint {
+  id: string;
+  shop: string;
+}
+
+type Listener = (hints: WorkHint[]) => void;
 const listeners = new Set<Listener>();
 
 /**
  * Tell in-process workers that new work was committed (they would find it at the next poll
- * anyway). With the new jobs' ids, a worker claims exactly those, without searching the queue.
+ * anyway). With the new jobs' ids and shops, a worker claims exactly those, without searching the
+ * queue, as far as its share for each shop goes.
  */
-export function notifyWork(ids: string[] = []): void {
-  for (const l of listeners) l(ids);
+export function notifyWork(hints: WorkHint[] = []): void {
+  for (const l of listeners) l(hints);
 }
 
 export class Worker {
   readonly owner: string;
   private readonly handlers: Map<string, JobHandler>;
   private readonly concurrency: number;
+  private readonly maxPerShop: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly log: (line: string) => void;
@@ -95,11 +110,13 @@ export class Worker {
   private polling: Promise<void> | undefined;
   private again = false;
   /** Jobs just enqueued in this process, to claim by id. */
-  private hinted: string[] = [];
-  /** The last search filled every free slot, so more jobs may be due. */
+  private hinted: WorkHint[] = [];
+  /** The last search filled every free slot, or hints were left to a search, so more jobs may be due. */
   private backlog = true;
-  private readonly onWork: Listener = (ids) => {
-    if (this.hinted.length < 1000) this.hinted.push(...ids);
+  /** Shops whose jobs all wait for the same thing (a deferral for the whole shop), until when (ms). */
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly onWork: Listener = (hints) => {
+    if (this.hinted.length < 1000) this.hinted.push(...hints);
     this.poke();
   };
 
@@ -111,6 +128,7 @@ export class Worker {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = opts.concurrency ?? 4;
+    this.maxPerShop = opts.maxPerShop ?? Math.max(1, Math.floor(this.concurrency / 2));
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.pollMs = opts.pollMs ?? 500;
     this.log = opts.log ?? ((line) => console.warn(line));
@@ -183,9 +201,16 @@ export class Worker {
   private async claimFree(): Promise<ClaimedJob[]> {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return [];
-    const ids = this.hinted.splice(0, free);
-    const jobs = await claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ...(ids.length ? { ids } : {}) });
-    if (ids.length === 0) this.backlog = jobs.length === free; // a full batch: more may be waiting
+    const paused = this.pausedShops();
+    let jobs: ClaimedJob[];
+    if (this.hinted.length > 0) {
+      jobs = await this.claimHinted(free, paused);
+    } else {
+      jobs = await claim(this.db, {
+        owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, maxPerShop: this.maxPerShop, excludeShops: [...paused],
+      });
+      this.backlog = jobs.length === free; // a full batch: more may be waiting
+    }
     for (const job of jobs) {
       const abort = new AbortController();
       const entry = { job, abort, done: Promise.resolve() };
@@ -197,6 +222,31 @@ export class Worker {
       this.running.set(job.id, entry);
     }
     return jobs;
+  }
+
+  /**
+   * Claim by id among the jobs this process just enqueued, the shops taking turns, each up to its
+   * share counting this worker's running jobs. Hints of a shop at its share, or paused, are left
+   * to a search, which shares the slots across every worker (queue.server.ts, `claim`).
+   */
+  private async claimHinted(free: number, paused: Set<string>): Promise<ClaimedJob[]> {
+    const mine = new Map<string, number>();
+    for (const { job } of this.running.values()) mine.set(job.shop, (mine.get(job.shop) ?? 0) + 1);
+    const room = (shop: string) => (paused.has(shop) ? 0 : this.maxPerShop - (mine.get(shop) ?? 0));
+    const chosen = shareSlots(this.hinted, free, room);
+    for (const h of chosen) mine.set(h.shop, (mine.get(h.shop) ?? 0) + 1);
+    const ids = new Set(chosen.map((h) => h.id));
+    const rest = this.hinted.filter((h) => !ids.has(h.id));
+    this.hinted = rest.filter((h) => room(h.shop) > 0); // claimed by id next time
+    if (this.hinted.length < rest.length) this.backlog = true;
+    if (ids.size === 0) return [];
+    return claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ids: [...ids] });
+  }
+
+  /** Shops paused by a deferral for the whole shop that has not run out yet. */
+  private pausedShops(now = Date.now()): Set<string> {
+    for (const [shop, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(shop);
+    return new Set(this.pausedUntil.keys());
   }
 
   private async run(job: ClaimedJob, signal: AbortSignal): Promise<void> {
@@ -212,6 +262,11 @@ export class Worker {
       if (!completedByHandler) await complete(this.db, job, compact === undefined || compact === REDACTED ? undefined : compact);
     } catch (raw) {
       const error = this.opts.classify?.(raw) ?? raw;
+      if (error instanceof DeferJob && error.wholeShop) {
+        // Every job of this shop would wait for the same thing: claim none of them meanwhile.
+        const until = Date.now() + error.delayMs;
+        this.pausedUntil.set(job.shop, Math.max(until, this.pausedUntil.get(job.shop) ?? 0));
+      }
       try {
         const outcome = await fail(this.db, job, error);
         if (outcome === "dead") this.log(`job ${job.kind} ${job.dedupeKey} (${job.shop}) dead-lettered: ${String(error)}`);
