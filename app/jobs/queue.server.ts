@@ -126,6 +126,11 @@ export interface ClaimOptions {
   maxPerShop?: number;
   /** Searches only: leave these shops' jobs alone (e.g. shops waiting for their Admin API budget). */
   excludeShops?: string[];
+  /**
+   * Searches only, with `maxPerShop`: slots to leave free rather than give to a shop beyond its
+   * cap, so that another shop's next job finds one at once.
+   */
+  keepFree?: number;
 }
 
 let claimSeq = 0;
@@ -192,7 +197,7 @@ async function searchDue(db: Db, claimable: Prisma.JobWhereInput, now: Date, opt
   const excluded = opts.excludeShops ?? [];
   const oldest = await due(excluded, [], opts.limit + 1);
   if (opts.maxPerShop === undefined || oldest.length <= opts.limit) return oldest.slice(0, opts.limit).map((c) => c.id);
-  return (await shareDue(db, due, oldest, now, { limit: opts.limit, maxPerShop: opts.maxPerShop, excluded })).map((c) => c.id);
+  return (await shareDue(db, due, oldest, now, { limit: opts.limit, maxPerShop: opts.maxPerShop, excluded, keepFree: opts.keepFree ?? 0 })).map((c) => c.id);
 }
 
 /**
@@ -202,7 +207,7 @@ async function searchDue(db: Db, claimable: Prisma.JobWhereInput, now: Date, opt
  *      picked yet): the shops that have waited longest for service go first;
  *   2. more jobs for the shops with fewer than `maxPerShop` running (and picked), taking turns;
  *   3. only when no shop under its cap has due work left: more jobs of the shops at their cap, so
- *      that a shop alone in the queue still gets every slot.
+ *      that a shop alone in the queue still gets the slots (all but `keepFree`).
  * The running jobs are counted from the table at the search, so two workers claiming at the same
  * moment can overshoot a cap by their batch: the cap is a share, not a lock (the UPDATE's
  * condition alone makes sure that no job is leased twice).
@@ -212,9 +217,9 @@ async function shareDue(
   due: (skipShops: string[], skipIds: string[], take: number) => Promise<Candidate[]>,
   oldest: Candidate[],
   now: Date,
-  opts: { limit: number; maxPerShop: number; excluded: string[] },
+  opts: { limit: number; maxPerShop: number; excluded: string[]; keepFree: number },
 ): Promise<Candidate[]> {
-  const { limit, maxPerShop, excluded } = opts;
+  const { limit, maxPerShop, excluded, keepFree } = opts;
   const counts = await db.job.groupBy({ by: ["shop"], where: { state: "running", leaseExpiresAt: { gte: now } }, _count: { _all: true } });
   const running = new Map(counts.map((c) => [c.shop, c._count._all]));
   const picked: Candidate[] = [];
@@ -247,7 +252,7 @@ async function shareDue(
     if (rows.length === wanted) continue; // more may be due under a cap
     // 3. Nothing left under a cap: the free slots go to the shops at their cap.
     const chosen = new Set(picked.map((c) => c.id));
-    for (const c of oldest) if (picked.length < limit && !chosen.has(c.id)) pick(c);
+    for (const c of oldest) if (picked.length < limit - keepFree && !chosen.has(c.id)) pick(c);
     break;
   }
   return picked;

@@ -63,7 +63,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /**
    * Jobs of one shop running at once while other shops' jobs are waiting (default: half the
-   * concurrency, at least 1). A shop alone in the queue still gets every slot.
+   * concurrency, at least 1). A shop alone in the queue gets more, all slots but one (kept free
+   * for another shop's next job) when the concurrency is over 2.
    */
   maxPerShop?: number;
   leaseMs?: number;
@@ -113,6 +114,8 @@ export class Worker {
   private hinted: WorkHint[] = [];
   /** The last search filled every free slot, or hints were left to a search, so more jobs may be due. */
   private backlog = true;
+  /** When this worker last searched the queue (ms). */
+  private searchedAt = 0;
   /** Shops whose jobs all wait for the same thing (a deferral for the whole shop), until when (ms). */
   private readonly pausedUntil = new Map<string, number>();
   private readonly onWork: Listener = (hints) => {
@@ -202,14 +205,18 @@ export class Worker {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return [];
     const paused = this.pausedShops();
-    let jobs: ClaimedJob[];
-    if (this.hinted.length > 0) {
-      jobs = await this.claimHinted(free, paused);
-    } else {
-      jobs = await claim(this.db, {
-        owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, maxPerShop: this.maxPerShop, excludeShops: [...paused],
+    const jobs = this.hinted.length > 0 ? await this.claimHinted(free, paused) : [];
+    // Search when more may be due, and at least once a poll interval while slots are free: a steady
+    // stream of hints must not keep other due jobs (retries, deferrals, a backlog) waiting.
+    const left = free - jobs.length;
+    if (left > 0 && (this.backlog || Date.now() - this.searchedAt >= this.pollMs)) {
+      this.searchedAt = Date.now();
+      const found = await claim(this.db, {
+        owner: this.owner, limit: left, leaseMs: this.leaseMs, kinds: this.opts.kinds,
+        maxPerShop: this.maxPerShop, excludeShops: [...paused], keepFree: this.concurrency > 2 ? 1 : 0,
       });
-      this.backlog = jobs.length === free; // a full batch: more may be waiting
+      this.backlog = found.length === left; // a full batch: more may be waiting
+      jobs.push(...found);
     }
     for (const job of jobs) {
       const abort = new AbortController();
@@ -238,7 +245,9 @@ export class Worker {
     const ids = new Set(chosen.map((h) => h.id));
     const rest = this.hinted.filter((h) => !ids.has(h.id));
     this.hinted = rest.filter((h) => room(h.shop) > 0); // claimed by id next time
-    if (this.hinted.length < rest.length) this.backlog = true;
+    // A shop at its share may still get a slot that no other shop wants: a search decides. A paused
+    // shop's jobs wait for the pause to end (the next poll).
+    if (rest.some((h) => room(h.shop) <= 0 && !paused.has(h.shop))) this.backlog = true;
     if (ids.size === 0) return [];
     return claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ids: [...ids] });
   }

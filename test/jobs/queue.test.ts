@@ -166,8 +166,9 @@ describeEachDb("job queue", (get) => {
     expect(shopsOf(await claim(db, { owner: "w1", limit: 2, leaseMs: 60_000, kinds: ["cap"] }))).toEqual([a, a]); // the oldest, unshared
     // Another worker: a is at its cap (w1's two), b and c are waiting.
     expect(shopsOf(await claim(db, { owner: "w2", limit: 2, ...opts }))).toEqual([b, c].sort());
-    // Only a's jobs are due now: the slots are not left idle.
+    // Only a's jobs are due now: the slots are not left idle (all but `keepFree`, when asked).
     expect(shopsOf(await claim(db, { owner: "w3", limit: 3, ...opts }))).toEqual([a, a, a]);
+    expect(shopsOf(await claim(db, { owner: "w4", limit: 3, keepFree: 1, ...opts }))).toEqual([a, a]);
   });
 
   it("serves a shop with nothing running before the older jobs of a shop already served, then the oldest under the cap", async () => {
@@ -259,6 +260,26 @@ describeEachDb("job queue", (get) => {
     release();
     await runUntilSettled(db, worker, a, 6);
     expect(await jobCounts(db, a)).toMatchObject({ done: 6 });
+  });
+
+  it("searches at least once a poll interval while announced jobs keep coming, so due jobs nobody announced still run", async () => {
+    const { db } = get();
+    const [a, b] = [shop(), shop()];
+    const ran: string[] = [];
+    const worker = new Worker(db, [defineJob("stream", z.number(), async (_n, job) => void ran.push(job.shop))], {
+      concurrency: 2, pollMs: 200, kinds: ["stream"], log: () => {},
+    }).start();
+    await new Promise((r) => setTimeout(r, 100)); // the first look: nothing due yet
+    // Due, but not announced to this worker (a retry, a deferral, another process's enqueue).
+    await enqueue(db, { shop: a, kind: "stream", dedupeKey: "unannounced", payload: 0 });
+    // Announced jobs every 50 ms, more often than the poll interval.
+    for (let i = 0; i < 30 && !ran.includes(a); i++) {
+      const job = await enqueue(db, { shop: b, kind: "stream", dedupeKey: `s${i}`, payload: i });
+      notifyWork([{ id: job.id, shop: b }]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await worker.stop();
+    expect(ran).toContain(a);
   });
 
   it("the worker runs jobs, retries failures and records outcomes", async () => {
