@@ -150,7 +150,7 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
     ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
   };
   for (let tries = 0; tries < 3; tries++) {
-    const ids = opts.ids ? opts.ids.slice(0, opts.limit) : await searchDue(db, claimable, now, opts);
+    const ids = opts.ids ? opts.ids.slice(0, opts.limit) : await searchDue(db, now, opts);
     if (ids.length === 0) return [];
     const leaseOwner = `${opts.owner}#${++claimSeq}`;
     const rows = await db.job.updateManyAndReturn({
@@ -180,22 +180,33 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
 interface Candidate {
   id: string;
   shop: string;
+  runAt: Date;
 }
 
 /**
- * The ids of the due jobs to claim. While there is a slot for every due job, the oldest (one
- * query). When more are due, `shareDue` decides.
+ * The ids of the due jobs to claim. While there is a slot for every due job, the oldest. When
+ * more are due, `shareDue` decides.
+ *
+ * Queued jobs and expired leases are read by two queries, not one with an OR: the queued ones then
+ * come in `runAt` order straight from the (state, runAt) index and the read stops at `take`,
+ * however long the backlog (with the OR, SQLite read and sorted every due row); running jobs are
+ * few. Shops to skip are still filtered row by row.
  */
-async function searchDue(db: Db, claimable: Prisma.JobWhereInput, now: Date, opts: ClaimOptions): Promise<string[]> {
+async function searchDue(db: Db, now: Date, opts: ClaimOptions): Promise<string[]> {
+  const filter = (skipShops: string[], skipIds: string[]): Prisma.JobWhereInput => ({
+    ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
+    ...(skipShops.length ? { shop: { notIn: skipShops } } : {}),
+    ...(skipIds.length ? { id: { notIn: skipIds } } : {}),
+  });
+  const select = { id: true, shop: true, runAt: true } as const;
   const due = (skipShops: string[], skipIds: string[], take: number): Promise<Candidate[]> =>
-    db.job.findMany({
-      where: { ...claimable, ...(skipShops.length ? { shop: { notIn: skipShops } } : {}), ...(skipIds.length ? { id: { notIn: skipIds } } : {}) },
-      orderBy: { runAt: "asc" },
-      take,
-      select: { id: true, shop: true },
-    });
+    db.job.findMany({ where: { state: "queued", runAt: { lte: now }, ...filter(skipShops, skipIds) }, orderBy: { runAt: "asc" }, take, select });
   const excluded = opts.excludeShops ?? [];
-  const oldest = await due(excluded, [], opts.limit + 1);
+  const expired = await db.job.findMany({
+    where: { state: "running", leaseExpiresAt: { lt: now }, ...filter(excluded, []) }, orderBy: { runAt: "asc" }, take: opts.limit + 1, select,
+  });
+  const queued = await due(excluded, [], opts.limit + 1);
+  const oldest = [...expired, ...queued].sort((a, b) => a.runAt.getTime() - b.runAt.getTime()).slice(0, opts.limit + 1);
   if (opts.maxPerShop === undefined || oldest.length <= opts.limit) return oldest.slice(0, opts.limit).map((c) => c.id);
   return (await shareDue(db, due, oldest, now, { limit: opts.limit, maxPerShop: opts.maxPerShop, excluded, keepFree: opts.keepFree ?? 0 })).map((c) => c.id);
 }

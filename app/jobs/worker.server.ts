@@ -101,6 +101,8 @@ export class Worker {
   private readonly handlers: Map<string, JobHandler>;
   private readonly concurrency: number;
   private readonly maxPerShop: number;
+  /** Slots a shop beyond its share leaves free for another shop's next job. */
+  private readonly keepFree: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly log: (line: string) => void;
@@ -112,7 +114,7 @@ export class Worker {
   private again = false;
   /** Jobs just enqueued in this process, to claim by id. */
   private hinted: WorkHint[] = [];
-  /** The last search filled every free slot, or hints were left to a search, so more jobs may be due. */
+  /** The last search filled every free slot, so more jobs may be due. */
   private backlog = true;
   /** When this worker last searched the queue (ms). */
   private searchedAt = 0;
@@ -132,6 +134,7 @@ export class Worker {
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = opts.concurrency ?? 4;
     this.maxPerShop = opts.maxPerShop ?? Math.max(1, Math.floor(this.concurrency / 2));
+    this.keepFree = this.concurrency > 2 ? 1 : 0;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.pollMs = opts.pollMs ?? 500;
     this.log = opts.log ?? ((line) => console.warn(line));
@@ -185,11 +188,13 @@ export class Worker {
     });
   }
 
-  /** Returns true when more work may be waiting and there is room for it. */
+  /** Returns true when this look claimed jobs, and more work may be waiting with room for it. */
   private async poll(): Promise<boolean> {
     try {
-      await this.claimFree();
-      return this.running.size < this.concurrency && this.workWaiting();
+      // Without progress, wait for the next notification, finished job or poll: hints beyond a
+      // shop's share can stay unclaimed while slots are free.
+      const claimed = await this.claimFree();
+      return claimed.length > 0 && this.running.size < this.concurrency && this.workWaiting();
     } catch (error) {
       this.log(`worker ${this.owner}: claim failed: ${String(error)}`);
       return false;
@@ -213,7 +218,7 @@ export class Worker {
       this.searchedAt = Date.now();
       const found = await claim(this.db, {
         owner: this.owner, limit: left, leaseMs: this.leaseMs, kinds: this.opts.kinds,
-        maxPerShop: this.maxPerShop, excludeShops: [...paused], keepFree: this.concurrency > 2 ? 1 : 0,
+        maxPerShop: this.maxPerShop, excludeShops: [...paused], keepFree: this.keepFree,
       });
       this.backlog = found.length === left; // a full batch: more may be waiting
       jobs.push(...found);
@@ -232,22 +237,20 @@ export class Worker {
   }
 
   /**
-   * Claim by id among the jobs this process just enqueued, the shops taking turns, each up to its
-   * share counting this worker's running jobs. Hints of a shop at its share, or paused, are left
-   * to a search, which shares the slots across every worker (queue.server.ts, `claim`).
+   * Claim by id among the jobs this process just enqueued: the shops take turns, each up to its
+   * share counting this worker's running jobs; when no other work is known to be waiting, a shop
+   * also gets free slots beyond its share, all but `keepFree`. The rest wait for the next claim;
+   * a paused shop's are dropped (a search finds them when the pause is over).
    */
   private async claimHinted(free: number, paused: Set<string>): Promise<ClaimedJob[]> {
+    const usable = this.hinted.filter((h) => !paused.has(h.shop));
     const mine = new Map<string, number>();
     for (const { job } of this.running.values()) mine.set(job.shop, (mine.get(job.shop) ?? 0) + 1);
-    const room = (shop: string) => (paused.has(shop) ? 0 : this.maxPerShop - (mine.get(shop) ?? 0));
-    const chosen = shareSlots(this.hinted, free, room);
-    for (const h of chosen) mine.set(h.shop, (mine.get(h.shop) ?? 0) + 1);
+    const chosen = shareSlots(usable, free, (shop) => this.maxPerShop - (mine.get(shop) ?? 0));
     const ids = new Set(chosen.map((h) => h.id));
-    const rest = this.hinted.filter((h) => !ids.has(h.id));
-    this.hinted = rest.filter((h) => room(h.shop) > 0); // claimed by id next time
-    // A shop at its share may still get a slot that no other shop wants: a search decides. A paused
-    // shop's jobs wait for the pause to end (the next poll).
-    if (rest.some((h) => room(h.shop) <= 0 && !paused.has(h.shop))) this.backlog = true;
+    const beyond = this.backlog ? 0 : Math.max(0, free - this.keepFree - chosen.length);
+    for (const h of usable.filter((h) => !ids.has(h.id)).slice(0, beyond)) ids.add(h.id);
+    this.hinted = usable.filter((h) => !ids.has(h.id));
     if (ids.size === 0) return [];
     return claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ids: [...ids] });
   }
