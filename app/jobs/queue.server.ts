@@ -150,7 +150,7 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
     ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
   };
   for (let tries = 0; tries < 3; tries++) {
-    const ids = opts.ids ? opts.ids.slice(0, opts.limit) : await searchDue(db, now, opts);
+    const ids = opts.ids ? opts.ids.slice(0, opts.limit) : await searchDue(db, claimable, now, opts);
     if (ids.length === 0) return [];
     const leaseOwner = `${opts.owner}#${++claimSeq}`;
     const rows = await db.job.updateManyAndReturn({
@@ -184,48 +184,47 @@ interface Candidate {
 }
 
 /**
- * The ids of the due jobs to claim. While there is a slot for every due job, the oldest. When
- * more are due, `shareDue` decides.
- *
- * Queued jobs and expired leases are read by two queries, not one with an OR: the queued ones then
- * come in `runAt` order straight from the (state, runAt) index and the read stops at `take`,
- * however long the backlog (with the OR, SQLite read and sorted every due row); running jobs are
- * few. Shops to skip are still filtered row by row.
+ * The ids of the due jobs to claim: the oldest, in one query, while there is a slot for every due
+ * job; when more are due, `shareDue` decides.
  */
-async function searchDue(db: Db, now: Date, opts: ClaimOptions): Promise<string[]> {
-  const filter = (skipShops: string[], skipIds: string[]): Prisma.JobWhereInput => ({
-    ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
-    ...(skipShops.length ? { shop: { notIn: skipShops } } : {}),
-    ...(skipIds.length ? { id: { notIn: skipIds } } : {}),
+async function searchDue(db: Db, claimable: Prisma.JobWhereInput, now: Date, opts: ClaimOptions): Promise<string[]> {
+  const skip = (shops: string[], ids: string[] = []): Prisma.JobWhereInput => ({
+    ...(shops.length ? { shop: { notIn: shops } } : {}),
+    ...(ids.length ? { id: { notIn: ids } } : {}),
   });
   const select = { id: true, shop: true, runAt: true } as const;
-  const due = (skipShops: string[], skipIds: string[], take: number): Promise<Candidate[]> =>
-    db.job.findMany({ where: { state: "queued", runAt: { lte: now }, ...filter(skipShops, skipIds) }, orderBy: { runAt: "asc" }, take, select });
   const excluded = opts.excludeShops ?? [];
-  const expired = await db.job.findMany({
-    where: { state: "running", leaseExpiresAt: { lt: now }, ...filter(excluded, []) }, orderBy: { runAt: "asc" }, take: opts.limit + 1, select,
-  });
-  const queued = await due(excluded, [], opts.limit + 1);
-  const oldest = [...expired, ...queued].sort((a, b) => a.runAt.getTime() - b.runAt.getTime()).slice(0, opts.limit + 1);
+  const oldest = await db.job.findMany({ where: { ...claimable, ...skip(excluded) }, orderBy: { runAt: "asc" }, take: opts.limit + 1, select });
   if (opts.maxPerShop === undefined || oldest.length <= opts.limit) return oldest.slice(0, opts.limit).map((c) => c.id);
-  return (await shareDue(db, due, oldest, now, { limit: opts.limit, maxPerShop: opts.maxPerShop, excluded, keepFree: opts.keepFree ?? 0 })).map((c) => c.id);
+  // Further looks need queued jobs only (expired leases are few, and in `oldest` if they are old):
+  // read in runAt order from the (state, runAt) index, they stop at `take`.
+  const queued = (skipShops: string[], skipIds: string[], take: number): Promise<Candidate[]> =>
+    db.job.findMany({
+      where: { state: "queued", runAt: { lte: now }, ...(opts.kinds ? { kind: { in: opts.kinds } } : {}), ...skip(skipShops, skipIds) },
+      orderBy: { runAt: "asc" },
+      take,
+      select,
+    });
+  const { limit, maxPerShop, keepFree = 0 } = opts;
+  return (await shareDue(db, queued, oldest, now, { limit, maxPerShop, excluded, keepFree })).map((c) => c.id);
 }
 
 /**
  * More jobs are due than there are slots: share them between shops, so that one shop's backlog
- * cannot take them all (the noisy neighbour). In three passes, each oldest job first:
- *   1. one job each for the shops being served nowhere (nothing running in any worker, nothing
- *      picked yet): the shops that have waited longest for service go first;
- *   2. more jobs for the shops with fewer than `maxPerShop` running (and picked), taking turns;
- *   3. only when no shop under its cap has due work left: more jobs of the shops at their cap, so
- *      that a shop alone in the queue still gets the slots (all but `keepFree`).
+ * cannot take them all (the noisy neighbour). Candidates are the oldest due jobs and the oldest
+ * of the shops with nothing running (in any worker), which a busy shop's backlog can hide from
+ * the first; then, oldest first:
+ *   1. one job each for the shops with nothing running: the least recently served go first;
+ *   2. more for the shops with fewer than `maxPerShop` running (and picked), taking turns;
+ *   3. only when no shop under its cap has more due work: more of the shops at their cap (all
+ *      slots but `keepFree`), so that a shop alone in the queue is not held back.
  * The running jobs are counted from the table at the search, so two workers claiming at the same
  * moment can overshoot a cap by their batch: the cap is a share, not a lock (the UPDATE's
  * condition alone makes sure that no job is leased twice).
  */
 async function shareDue(
   db: Db,
-  due: (skipShops: string[], skipIds: string[], take: number) => Promise<Candidate[]>,
+  queued: (skipShops: string[], skipIds: string[], take: number) => Promise<Candidate[]>,
   oldest: Candidate[],
   now: Date,
   opts: { limit: number; maxPerShop: number; excluded: string[]; keepFree: number },
@@ -240,32 +239,30 @@ async function shareDue(
     picked.push(c);
     taken.set(c.shop, (taken.get(c.shop) ?? 0) + 1);
   };
-  const served = () => [...new Set([...running.keys(), ...taken.keys()])];
+  const notPicked = (rows: Candidate[]) => {
+    const ids = new Set(picked.map((c) => c.id));
+    return rows.filter((c) => !ids.has(c.id));
+  };
 
-  // 1. Shops served nowhere.
-  let othersWaiting = true;
-  let rows = running.size === 0 ? oldest.slice(0, limit) : await due([...excluded, ...running.keys()], [], limit);
-  for (let queries = 1; ; queries++) {
-    const wanted = limit - picked.length;
-    for (const c of rows) if (picked.length < limit && !taken.has(c.shop)) pick(c);
-    if (rows.length < wanted) othersWaiting = false; // every such shop had its turn
-    if (picked.length === limit || !othersWaiting || queries === 3) break;
-    rows = await due([...excluded, ...served()], [], limit - picked.length);
+  /** Steps 1 and 2 over some candidates (oldest first). */
+  const serve = (rows: Candidate[]) => {
+    for (const c of rows) if (picked.length < limit && !running.has(c.shop) && !taken.has(c.shop)) pick(c);
+    for (const c of shareSlots(notPicked(rows), limit - picked.length, room)) pick(c);
+  };
+
+  const idle = running.size === 0 ? [] : await queued([...excluded, ...running.keys()], [], limit);
+  const pool = [...new Map([...oldest, ...idle].map((c) => [c.id, c])).values()].sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  serve(pool);
+  if (picked.length === limit) return picked;
+  // Beyond the candidates: more due jobs of shops under their cap?
+  const full = [...new Set([...running.keys(), ...taken.keys()])].filter((shop) => room(shop) <= 0);
+  const more = await queued([...excluded, ...full], picked.map((c) => c.id), limit);
+  if (more.length > 0) {
+    serve(more);
+    return picked;
   }
-  // 2. Shops under their cap. When nobody else waits and every shop served is at its cap, there
-  // is nothing to look for.
-  for (let queries = 0; picked.length < limit && queries < 2; queries++) {
-    const wanted = limit - picked.length;
-    const full = served().filter((shop) => room(shop) <= 0);
-    if (!othersWaiting && full.length === served().length) rows = [];
-    else rows = await due([...excluded, ...full], picked.map((c) => c.id), wanted);
-    for (const c of shareSlots(rows, wanted, room)) pick(c);
-    if (rows.length === wanted) continue; // more may be due under a cap
-    // 3. Nothing left under a cap: the free slots go to the shops at their cap.
-    const chosen = new Set(picked.map((c) => c.id));
-    for (const c of oldest) if (picked.length < limit - keepFree && !chosen.has(c.id)) pick(c);
-    break;
-  }
+  // 3.
+  for (const c of notPicked(pool)) if (picked.length < limit - keepFree) pick(c);
   return picked;
 }
 
