@@ -7,13 +7,14 @@ import type { Db } from "../db-client.server";
 import { pruneLocks } from "../db-lock.server";
 import { CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
 import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
-import { PermanentJobError, RetrySoon, enqueue, pruneDone } from "../jobs/queue.server";
+import { DeferJob, PermanentJobError, RetrySoon, enqueue, pruneDone } from "../jobs/queue.server";
 import { Worker, defineJob, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, reconcileJob, reconcileShop } from "../screening/reconcile.server";
 import { OrderScreener } from "../screening/screen-order.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError } from "../shopify/gateway.server";
+import { BudgetWaitError } from "../shopify/limiter.server";
 import { originOverrideFetch } from "../shopify/origin-override.server";
 import { ipCountry, loadGeoip } from "./geoip.server";
 
@@ -27,6 +28,13 @@ export interface RuntimeConfig {
   gateway?: AdminGateway;
 }
 
+/**
+ * The longest a job's Admin API call waits for its shop's budget in a worker slot. Beyond it the
+ * job is deferred (BudgetWaitError -> DeferJob) and the slot goes to another shop's job: a shop
+ * on a low plan or with a backlog does not hold up the others (docs/decisions/004-job-queue.md).
+ */
+export const JOB_BUDGET_WAIT_MS = 1000;
+
 /** Every job kind, with its payload schema and the room that runs it. */
 export function createHandlers(config: RuntimeConfig): JobHandler[] {
   const { db } = config;
@@ -34,7 +42,7 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
   const gateway =
     config.gateway ??
     new AdminGateway({
-      db, apiKey: config.apiKey, apiSecret: config.apiSecret, now,
+      db, apiKey: config.apiKey, apiSecret: config.apiSecret, now, maxBudgetWaitMs: JOB_BUDGET_WAIT_MS,
       fetch: config.originOverride ? originOverrideFetch(config.originOverride) : undefined,
     });
   const screener = new OrderScreener({ db, gateway, now, ipCountry });
@@ -62,6 +70,10 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
 
 /** The job layer's reading of another room's error (the Worker's `classify`). */
 export function classifyError(error: unknown): unknown {
+  // Waiting for the shop's budget: run again when it is there, without using an attempt, and
+  // leave the shop's other jobs alone meanwhile. Store actions already applied are found again
+  // by the re-run (they are checked against the order as re-read).
+  if (error instanceof BudgetWaitError) return new DeferJob(error.message, error.waitMs, { wholeShop: true });
   if (error instanceof AmbiguousMutationError) return new RetrySoon(error.message, error.retryInMs);
   if (error instanceof AdminApiError && error.permanent) return new PermanentJobError(error.message);
   return error;

@@ -6,7 +6,10 @@
 // row lock makes a second claimer re-check the condition and update nothing, on SQLite writes are
 // serialised, so a job is never leased to two workers at once. A worker that dies leaves its lease
 // to expire, and the job becomes claimable again; a worker that stops releases its leases at once.
+// When more jobs are due than a worker has free slots, the slots are shared between shops
+// (`shareDue`), so that one shop's backlog does not hold up the others.
 import { z } from "zod";
+import type { Prisma } from "@prisma/client";
 import type { Db, Tx } from "../db-client.server";
 
 export type JobState = "queued" | "running" | "done" | "dead";
@@ -46,8 +49,11 @@ export class PermanentJobError extends Error {
 /** Ask the queue to run the job again later without counting an attempt (e.g. waiting for Shopify). */
 export class DeferJob extends Error {
   override name = "DeferJob";
-  constructor(message: string, readonly delayMs: number) {
+  /** What the job waits for holds up every job of its shop (its Admin API budget): the worker leaves the shop alone meanwhile. */
+  readonly wholeShop: boolean;
+  constructor(message: string, readonly delayMs: number, opts: { wholeShop?: boolean } = {}) {
     super(message);
+    this.wholeShop = opts.wholeShop ?? false;
   }
 }
 
@@ -112,18 +118,31 @@ export interface ClaimOptions {
   kinds?: string[];
   /** Only these jobs (just enqueued in this process): one query, no search. */
   ids?: string[];
+  /**
+   * Searches only: when more jobs are due than `limit`, share the slots between shops, a shop
+   * getting at most this many running jobs (every worker's, counted in the table) while other
+   * shops' jobs wait. See `shareDue`.
+   */
+  maxPerShop?: number;
+  /** Searches only: leave these shops' jobs alone (e.g. shops waiting for their Admin API budget). */
+  excludeShops?: string[];
+  /**
+   * Searches only, with `maxPerShop`: slots to leave free rather than give to a shop beyond its
+   * cap, so that another shop's next job finds one at once.
+   */
+  keepFree?: number;
 }
 
 let claimSeq = 0;
 
 /**
- * Lease up to `limit` due jobs to `owner`, in two queries whatever the number: read candidates,
- * then lease those still claimable in one UPDATE ... RETURNING under a lease id unique to this
- * claim. Candidates another worker won in between fail the UPDATE's condition and are not ours.
+ * Lease up to `limit` due jobs to `owner`: choose candidates (the given ids, or a search), then
+ * lease those still claimable in one UPDATE ... RETURNING under a lease id unique to this claim.
+ * Candidates another worker won in between fail the UPDATE's condition and are not ours.
  */
 export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
   const now = opts.now ?? new Date();
-  const claimable = {
+  const claimable: Prisma.JobWhereInput = {
     OR: [
       { state: "queued", runAt: { lte: now } },
       { state: "running", leaseExpiresAt: { lt: now } },
@@ -131,9 +150,7 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
     ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
   };
   for (let tries = 0; tries < 3; tries++) {
-    const ids = opts.ids
-      ? opts.ids.slice(0, opts.limit)
-      : (await db.job.findMany({ where: claimable, orderBy: { runAt: "asc" }, take: opts.limit, select: { id: true } })).map((c) => c.id);
+    const ids = opts.ids ? opts.ids.slice(0, opts.limit) : await searchDue(db, claimable, now, opts);
     if (ids.length === 0) return [];
     const leaseOwner = `${opts.owner}#${++claimSeq}`;
     const rows = await db.job.updateManyAndReturn({
@@ -158,6 +175,117 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
       }));
   }
   return [];
+}
+
+interface Candidate {
+  id: string;
+  shop: string;
+  runAt: Date;
+}
+
+/**
+ * The ids of the due jobs to claim: the oldest, in one query, while there is a slot for every due
+ * job; when more are due, `shareDue` decides.
+ */
+async function searchDue(db: Db, claimable: Prisma.JobWhereInput, now: Date, opts: ClaimOptions): Promise<string[]> {
+  const skip = (shops: string[], ids: string[] = []): Prisma.JobWhereInput => ({
+    ...(shops.length ? { shop: { notIn: shops } } : {}),
+    ...(ids.length ? { id: { notIn: ids } } : {}),
+  });
+  const select = { id: true, shop: true, runAt: true } as const;
+  const excluded = opts.excludeShops ?? [];
+  const oldest = await db.job.findMany({ where: { ...claimable, ...skip(excluded) }, orderBy: { runAt: "asc" }, take: opts.limit + 1, select });
+  if (opts.maxPerShop === undefined || oldest.length <= opts.limit) return oldest.slice(0, opts.limit).map((c) => c.id);
+  // Further looks need queued jobs only (expired leases are few, and in `oldest` if they are old):
+  // read in runAt order from the (state, runAt) index, they stop at `take`.
+  const queued = (skipShops: string[], skipIds: string[], take: number): Promise<Candidate[]> =>
+    db.job.findMany({
+      where: { state: "queued", runAt: { lte: now }, ...(opts.kinds ? { kind: { in: opts.kinds } } : {}), ...skip(skipShops, skipIds) },
+      orderBy: { runAt: "asc" },
+      take,
+      select,
+    });
+  const { limit, maxPerShop, keepFree = 0 } = opts;
+  return (await shareDue(db, queued, oldest, now, { limit, maxPerShop, excluded, keepFree })).map((c) => c.id);
+}
+
+/**
+ * More jobs are due than there are slots: share them between shops, so that one shop's backlog
+ * cannot take them all (the noisy neighbour). Candidates are the oldest due jobs and the oldest
+ * of the shops with nothing running (in any worker), which a busy shop's backlog can hide from
+ * the first; then, oldest first:
+ *   1. one job each for the shops with nothing running: the least recently served go first;
+ *   2. more for the shops with fewer than `maxPerShop` running (and picked), taking turns;
+ *   3. only when no shop under its cap has more due work: more of the shops at their cap (all
+ *      slots but `keepFree`), so that a shop alone in the queue is not held back.
+ * The running jobs are counted from the table at the search, so two workers claiming at the same
+ * moment can overshoot a cap by their batch: the cap is a share, not a lock (the UPDATE's
+ * condition alone makes sure that no job is leased twice).
+ */
+async function shareDue(
+  db: Db,
+  queued: (skipShops: string[], skipIds: string[], take: number) => Promise<Candidate[]>,
+  oldest: Candidate[],
+  now: Date,
+  opts: { limit: number; maxPerShop: number; excluded: string[]; keepFree: number },
+): Promise<Candidate[]> {
+  const { limit, maxPerShop, excluded, keepFree } = opts;
+  const counts = await db.job.groupBy({ by: ["shop"], where: { state: "running", leaseExpiresAt: { gte: now } }, _count: { _all: true } });
+  const running = new Map(counts.map((c) => [c.shop, c._count._all]));
+  const picked: Candidate[] = [];
+  const taken = new Map<string, number>();
+  const room = (shop: string) => maxPerShop - (running.get(shop) ?? 0) - (taken.get(shop) ?? 0);
+  const pick = (c: Candidate) => {
+    picked.push(c);
+    taken.set(c.shop, (taken.get(c.shop) ?? 0) + 1);
+  };
+  const notPicked = (rows: Candidate[]) => {
+    const ids = new Set(picked.map((c) => c.id));
+    return rows.filter((c) => !ids.has(c.id));
+  };
+
+  /** Steps 1 and 2 over some candidates (oldest first). */
+  const serve = (rows: Candidate[]) => {
+    for (const c of rows) if (picked.length < limit && !running.has(c.shop) && !taken.has(c.shop)) pick(c);
+    for (const c of shareSlots(notPicked(rows), limit - picked.length, room)) pick(c);
+  };
+
+  const idle = running.size === 0 ? [] : await queued([...excluded, ...running.keys()], [], limit);
+  const pool = [...new Map([...oldest, ...idle].map((c) => [c.id, c])).values()].sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  serve(pool);
+  if (picked.length === limit) return picked;
+  // Beyond the candidates: more due jobs of shops under their cap?
+  const full = [...new Set([...running.keys(), ...taken.keys()])].filter((shop) => room(shop) <= 0);
+  const more = await queued([...excluded, ...full], picked.map((c) => c.id), limit);
+  if (more.length > 0) {
+    serve(more);
+    return picked;
+  }
+  // 3.
+  for (const c of notPicked(pool)) if (picked.length < limit - keepFree) pick(c);
+  return picked;
+}
+
+/**
+ * Up to `slots` of `candidates` (oldest first), the shops taking turns: each round gives every
+ * shop its next candidate, shops in the order of their oldest, and a shop takes at most
+ * `room(shop)` in all. Pure; shared by searches and by workers choosing among hinted jobs.
+ */
+export function shareSlots<T extends { shop: string }>(candidates: readonly T[], slots: number, room: (shop: string) => number): T[] {
+  const byShop = new Map<string, T[]>();
+  for (const c of candidates) {
+    const list = byShop.get(c.shop);
+    if (list) list.push(c);
+    else byShop.set(c.shop, [c]);
+  }
+  const turns = [...byShop].map(([shop, jobs]) => jobs.slice(0, Math.max(0, room(shop))));
+  const out: T[] = [];
+  for (let round = 0; out.length < slots; round++) {
+    const before = out.length;
+    for (const jobs of turns) if (round < jobs.length && out.length < slots) out.push(jobs[round]!);
+    if (out.length === before) break;
+  }
+  return out;
 }
 
 /** The lease still belongs to this run (same owner, same attempt). */

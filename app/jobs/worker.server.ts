@@ -1,12 +1,14 @@
 // The worker loop: claims due jobs, runs each with its kind's handler, renews leases while a job
 // runs, and records the outcome (done, retry with backoff, dead). Several workers, in one process
-// or many, can share a database (see queue.server.ts for why no job runs twice at once).
+// or many, can share a database (see queue.server.ts for why no job runs twice at once). Slots are
+// shared between shops (`maxPerShop`), and a shop whose jobs all wait for the same thing (its Admin
+// API budget) is left alone until then, its jobs deferred rather than sleeping in slots.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db-client.server";
 import type { PrismaPromise } from "@prisma/client";
 import type { z } from "zod";
-import { PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, release, type ClaimedJob } from "./queue.server";
+import { DeferJob, PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, release, shareSlots, type ClaimedJob } from "./queue.server";
 
 export interface JobContext {
   /** Aborted when the lease is lost or the worker stops (after its grace): stop before the next store action. */
@@ -59,6 +61,12 @@ export function defineJob<P>(
 export interface WorkerOptions {
   owner?: string;
   concurrency?: number;
+  /**
+   * Jobs of one shop running at once while other shops' jobs are waiting (default: half the
+   * concurrency, at least 1). A shop alone in the queue gets more, all slots but one (kept free
+   * for another shop's next job) when the concurrency is over 2.
+   */
+  maxPerShop?: number;
   leaseMs?: number;
   pollMs?: number;
   kinds?: string[];
@@ -98,21 +106,31 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   }
 }
 
-type Listener = (ids: string[]) => void;
+/** A job just committed, as announced to in-process workers. */
+export interface WorkHint {
+  id: string;
+  shop: string;
+}
+
+type Listener = (hints: WorkHint[]) => void;
 const listeners = new Set<Listener>();
 
 /**
  * Tell in-process workers that new work was committed (they would find it at the next poll
- * anyway). With the new jobs' ids, a worker claims exactly those, without searching the queue.
+ * anyway). With the new jobs' ids and shops, a worker claims exactly those, without searching the
+ * queue, as far as its share for each shop goes.
  */
-export function notifyWork(ids: string[] = []): void {
-  for (const l of listeners) l(ids);
+export function notifyWork(hints: WorkHint[] = []): void {
+  for (const l of listeners) l(hints);
 }
 
 export class Worker {
   readonly owner: string;
   private readonly handlers: Map<string, JobHandler>;
   private readonly concurrency: number;
+  private readonly maxPerShop: number;
+  /** Slots a shop beyond its share leaves free for another shop's next job. */
+  private readonly keepFree: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly log: (line: string) => void;
@@ -123,11 +141,15 @@ export class Worker {
   private polling: Promise<void> | undefined;
   private again = false;
   /** Jobs just enqueued in this process, to claim by id. */
-  private hinted: string[] = [];
+  private hinted: WorkHint[] = [];
   /** The last search filled every free slot, so more jobs may be due. */
   private backlog = true;
-  private readonly onWork: Listener = (ids) => {
-    if (this.hinted.length < 1000) this.hinted.push(...ids);
+  /** When this worker last searched the queue (ms). */
+  private searchedAt = 0;
+  /** Shops whose jobs all wait for the same thing (a deferral for the whole shop), until when (ms). */
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly onWork: Listener = (hints) => {
+    if (this.hinted.length < 1000) this.hinted.push(...hints);
     this.poke();
   };
 
@@ -139,6 +161,8 @@ export class Worker {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = opts.concurrency ?? 4;
+    this.maxPerShop = opts.maxPerShop ?? Math.max(1, Math.floor(this.concurrency / 2));
+    this.keepFree = this.concurrency > 2 ? 1 : 0;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.pollMs = opts.pollMs ?? 500;
     this.log = opts.log ?? ((line) => console.warn(line));
@@ -206,11 +230,13 @@ export class Worker {
     });
   }
 
-  /** Returns true when more work may be waiting and there is room for it. */
+  /** Returns true when this look claimed jobs, and more work may be waiting with room for it. */
   private async poll(): Promise<boolean> {
     try {
-      await this.claimFree();
-      return this.running.size < this.concurrency && this.workWaiting();
+      // Without progress, wait for the next notification, finished job or poll: hints beyond a
+      // shop's share can stay unclaimed while slots are free.
+      const claimed = await this.claimFree();
+      return claimed.length > 0 && this.running.size < this.concurrency && this.workWaiting();
     } catch (error) {
       this.log(`worker ${this.owner}: claim failed: ${String(error)}`);
       return false;
@@ -225,9 +251,20 @@ export class Worker {
   private async claimFree(): Promise<ClaimedJob[]> {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return [];
-    const ids = this.hinted.splice(0, free);
-    const jobs = await claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ...(ids.length ? { ids } : {}) });
-    if (ids.length === 0) this.backlog = jobs.length === free; // a full batch: more may be waiting
+    const paused = this.pausedShops();
+    const jobs = this.hinted.length > 0 ? await this.claimHinted(free, paused) : [];
+    // Search when more may be due, and at least once a poll interval while slots are free: a steady
+    // stream of hints must not keep other due jobs (retries, deferrals, a backlog) waiting.
+    const left = free - jobs.length;
+    if (left > 0 && (this.backlog || Date.now() - this.searchedAt >= this.pollMs)) {
+      this.searchedAt = Date.now();
+      const found = await claim(this.db, {
+        owner: this.owner, limit: left, leaseMs: this.leaseMs, kinds: this.opts.kinds,
+        maxPerShop: this.maxPerShop, excludeShops: [...paused], keepFree: this.keepFree,
+      });
+      this.backlog = found.length === left; // a full batch: more may be waiting
+      jobs.push(...found);
+    }
     for (const job of jobs) {
       const abort = new AbortController();
       const entry = { job, abort, done: Promise.resolve() };
@@ -239,6 +276,31 @@ export class Worker {
       this.running.set(job.id, entry);
     }
     return jobs;
+  }
+
+  /**
+   * Claim by id among the jobs this process just enqueued: the shops take turns, each up to its
+   * share counting this worker's running jobs; when no other work is known to be waiting, a shop
+   * also gets free slots beyond its share, all but `keepFree`. The rest wait for the next claim;
+   * a paused shop's are dropped (a search finds them when the pause is over).
+   */
+  private async claimHinted(free: number, paused: Set<string>): Promise<ClaimedJob[]> {
+    const usable = this.hinted.filter((h) => !paused.has(h.shop));
+    const mine = new Map<string, number>();
+    for (const { job } of this.running.values()) mine.set(job.shop, (mine.get(job.shop) ?? 0) + 1);
+    const chosen = shareSlots(usable, free, (shop) => this.maxPerShop - (mine.get(shop) ?? 0));
+    const ids = new Set(chosen.map((h) => h.id));
+    const beyond = this.backlog ? 0 : Math.max(0, free - this.keepFree - chosen.length);
+    for (const h of usable.filter((h) => !ids.has(h.id)).slice(0, beyond)) ids.add(h.id);
+    this.hinted = usable.filter((h) => !ids.has(h.id));
+    if (ids.size === 0) return [];
+    return claim(this.db, { owner: this.owner, limit: free, leaseMs: this.leaseMs, kinds: this.opts.kinds, ids: [...ids] });
+  }
+
+  /** Shops paused by a deferral for the whole shop that has not run out yet. */
+  private pausedShops(now = Date.now()): Set<string> {
+    for (const [shop, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(shop);
+    return new Set(this.pausedUntil.keys());
   }
 
   private async run(job: ClaimedJob, signal: AbortSignal): Promise<void> {
@@ -258,6 +320,11 @@ export class Worker {
         return;
       }
       const error = this.opts.classify?.(raw) ?? raw;
+      if (error instanceof DeferJob && error.wholeShop) {
+        // Every job of this shop would wait for the same thing: claim none of them meanwhile.
+        const until = Date.now() + error.delayMs;
+        this.pausedUntil.set(job.shop, Math.max(until, this.pausedUntil.get(job.shop) ?? 0));
+      }
       try {
         const outcome = await fail(this.db, job, error);
         if (outcome === "dead") this.log(`job ${job.kind} ${job.dedupeKey} (${job.shop}) dead-lettered: ${String(error)}`);

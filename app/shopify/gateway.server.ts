@@ -59,6 +59,8 @@ export interface GatewayOptions {
   maxRetries?: number;
   /** Waits on THROTTLED / 429 per call before giving up. */
   maxThrottleWaits?: number;
+  /** The longest a call waits for the shop's budget before the limiter throws BudgetWaitError (default: no limit). */
+  maxBudgetWaitMs?: number;
   tokens?: OfflineTokens;
 }
 
@@ -98,7 +100,7 @@ export class AdminGateway {
   constructor(private readonly opts: GatewayOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
-    this.limiter = new CostLimiter(opts.db, { now: opts.now, sleep: this.sleep });
+    this.limiter = new CostLimiter(opts.db, { now: opts.now, sleep: this.sleep, maxWaitMs: opts.maxBudgetWaitMs });
     this.tokens = opts.tokens ?? new OfflineTokens(opts.db, { apiKey: opts.apiKey, apiSecret: opts.apiSecret, fetch: opts.fetch, now: opts.now });
     this.maxRetries = opts.maxRetries ?? 4;
     this.maxThrottleWaits = opts.maxThrottleWaits ?? 30;

@@ -12,6 +12,8 @@
 //     when it is not there, and every answer's status is written.
 // A process can overspend only while the bucket is more than half full and its view is at most
 // SYNC_MS old; Shopify then answers THROTTLED, and the gateway waits and sends again.
+// With `maxWaitMs`, a caller that would wait longer than that gets a BudgetWaitError at once
+// instead of sleeping (a job then gives its worker slot back and runs again later).
 import type { ApiBudget } from "@prisma/client";
 import type { Db } from "../db-client.server";
 
@@ -24,6 +26,21 @@ export interface ThrottleStatus {
 export interface LimiterDeps {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The longest a caller waits for points (default: as long as it takes). One that would wait
+   * longer gets a BudgetWaitError at once, unless its own cost alone takes longer than this to
+   * restore (a large query on a low plan): deferred, it could find the bucket emptied by small
+   * calls every time, so it waits, and is not starved (STARVING_MS).
+   */
+  maxWaitMs?: number;
+}
+
+/** The shop's budget would keep the caller waiting longer than the limiter's `maxWaitMs`: try again in about `waitMs`. */
+export class BudgetWaitError extends Error {
+  override name = "BudgetWaitError";
+  constructor(readonly shop: string, readonly waitMs: number) {
+    super(`Admin API budget of ${shop} is short: ${waitMs} ms to wait`);
+  }
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -73,17 +90,19 @@ export class CostLimiter {
   private readonly starving = new Map<string, { caller: symbol; need: number }>();
   /** Points this process reserved for calls still waiting for their answer, per shop. */
   private readonly inFlight = new Map<string, number>();
+  private readonly maxWaitMs: number;
 
   constructor(private readonly db: Db, deps: LimiterDeps = {}) {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? sleep;
+    this.maxWaitMs = deps.maxWaitMs ?? Infinity;
   }
 
   /**
    * Wait until `cost` points are available for `shop`, and reserve them. Returns the points
    * reserved; `release` them when the call is answered. A caller that has waited longer than
    * STARVING_MS gets its points set aside: the others leave room for it, so a large request is
-   * not starved by a stream of small ones.
+   * not starved by a stream of small ones. Throws BudgetWaitError rather than wait beyond `maxWaitMs`.
    */
   async acquire(shop: string, cost: number, signal?: AbortSignal): Promise<number> {
     const me = Symbol("caller");
@@ -135,7 +154,11 @@ export class CostLimiter {
       }
       if (!starving && now - started >= STARVING_MS) this.starving.set(shop, { caller: me, need: needed });
       this.views.set(shop, { available: shared, maximum: row.maximum, restoreRate: row.restoreRate, at: now, syncedAt: now });
-      await this.sleep(Math.ceil(((needed + setAside + margin - shared) / Math.max(1, row.restoreRate)) * 1000), signal);
+      const rate = Math.max(1, row.restoreRate);
+      const wait = Math.ceil(((needed + setAside + margin - shared) / rate) * 1000);
+      const large = (needed / rate) * 1000 > this.maxWaitMs;
+      if (now - started + wait > this.maxWaitMs && !large && this.starving.get(shop)?.caller !== me) throw new BudgetWaitError(shop, wait);
+      await this.sleep(wait, signal);
     }
   }
 

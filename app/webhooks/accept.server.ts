@@ -91,6 +91,6 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
   const jobs = plan.invalid ? [] : (plan.jobs ?? []).map((job) => ({ ...job, id: job.id ?? randomUUID() }));
   const outcome = await intakeWriter(database).write(row, jobs);
   if (outcome === "duplicate") return new Response(null, { status: 200 });
-  if (jobs.length > 0) notifyWork(jobs.map((job) => job.id));
+  if (jobs.length > 0) notifyWork(jobs.map(({ id, shop }) => ({ id, shop })));
   return new Response(null, { status: 200 });
 }

@@ -9,8 +9,13 @@
 //              throttling at the Standard plan (100 points/s, bucket 2,000). Reports how much of
 //              what the rate allows Holdfast used: points spent / (initial bucket + rate x time),
 //              and how many calls the emulator answered THROTTLED.
+//   fairness   the noisy neighbour: ten shops on the Standard plan; one delivers a backlog of
+//              BENCH_FAIRNESS_BACKLOG orders (default 2,000) at once, far more than its bucket
+//              covers, then the nine others send BENCH_FAIRNESS_RATE orders/s between them (default
+//              9) for BENCH_SECONDS (default 60). Reports the nine shops' latency from delivery to
+//              acted (p50/p95/max) and the noisy shop's throughput against what its rate allows.
 //
-// `npm run bench -- pipeline` runs both; BENCH_SCENARIO=e2e|throttled picks one.
+// `npm run bench -- pipeline` runs them all; BENCH_SCENARIO=e2e|throttled|fairness picks one.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -212,6 +217,101 @@ async function throttled() {
   await s.stop(); // after the figures are out
 }
 
+async function fairness() {
+  const backlog = Number(process.env.BENCH_FAIRNESS_BACKLOG ?? 2000);
+  const rate = Number(process.env.BENCH_FAIRNESS_RATE ?? 9);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  const plan = STANDARD_PLAN;
+  const s = await setup(plan); // SHOP is the noisy one
+  const quiet = Array.from({ length: 9 }, (_, i) => `bench-quiet-${i + 1}.myshopify.com`);
+  for (const shop of quiet) {
+    s.emulator.createShop(shop);
+    const host = Buffer.from(`admin.shopify.com/store/${shop.split(".")[0]}`).toString("base64url");
+    const opened = await fetch(`${s.app.baseUrl}/app?embedded=1&shop=${shop}&host=${host}&id_token=${s.emulator.sessionToken(shop, { ttlSeconds: 86_400 })}`, {
+      headers: { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36" },
+    });
+    if (opened.status !== 200) throw new Error(`install of ${shop} failed: ${opened.status}\n${s.app.output()}`);
+  }
+  const factory = new OrderFactory({ seed: 13, startAt: Date.now() - 3600_000 });
+  /** Place an order in the emulator and deliver its orders/create; resolves to when it was sent. */
+  const send = (shop: string, draft: OrderDraft) => {
+    const order = s.emulator.shop(shop).addOrder(draft);
+    const sentAt = Date.now();
+    return { key: `${shop} ${order.id}`, sentAt, answered: s.sender.deliver(s.sender.ordersCreate(shop, order.id)).then((r) => r.ok) };
+  };
+  const actedRows = (shops: string[]) => s.db.orderScreening.findMany({ where: { shop: { in: shops }, actedAt: { not: null } }, select: { shop: true, orderId: true, actedAt: true } });
+
+  // Warm-up on the nine shops, not in the figures: 27 orders at 9/s.
+  for (const [i, g] of factory.batch(27, 0.1).entries()) {
+    void send(quiet[i % quiet.length]!, g.draft).answered;
+    await new Promise((r) => setTimeout(r, 111));
+  }
+  for (let deadline = Date.now() + 60_000; (await actedRows(quiet)).length < 27 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+
+  // The flash sale: the whole backlog at once.
+  const appCpu0 = cpuSeconds(s.app.child.pid!);
+  const t0 = Date.now();
+  const sale: Promise<boolean>[] = [];
+  for (const g of factory.batch(backlog, 0.1)) {
+    sale.push(send(SHOP, g.draft).answered);
+    if (sale.length % 50 === 0) await Promise.all(sale.slice(-50));
+  }
+  const saleAnswered = (await Promise.all(sale)).filter(Boolean).length;
+  const saleSeconds = (Date.now() - t0) / 1000;
+
+  // The nine other shops' orders, on a fixed schedule.
+  const sentAt = new Map<string, number>();
+  const answers: Promise<boolean>[] = [];
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  const quietStart = Date.now();
+  for (const [i, g] of factory.batch(total, 0.1).entries()) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = send(quiet[i % quiet.length]!, g.draft);
+    sentAt.set(sent.key, sent.sentAt);
+    answers.push(sent.answered);
+  }
+  const quietAnswered = (await Promise.all(answers)).filter(Boolean).length;
+  const windowEnd = Date.now();
+  let rows = await actedRows(quiet);
+  for (const deadline = Date.now() + 120_000; rows.filter((r) => sentAt.has(`${r.shop} ${r.orderId}`)).length < total && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    rows = await actedRows(quiet);
+  }
+  const appCpu = cpuSeconds(s.app.child.pid!) - appCpu0;
+  const latencies = rows.flatMap((r) => {
+    const sent = sentAt.get(`${r.shop} ${r.orderId}`);
+    return sent === undefined ? [] : [r.actedAt!.getTime() - sent];
+  }).sort((a, b) => a - b);
+  const worstShopP95 = Math.max(...quiet.map((shop) => {
+    const own = rows.flatMap((r) => (r.shop === shop && sentAt.has(`${r.shop} ${r.orderId}`) ? [r.actedAt!.getTime() - sentAt.get(`${r.shop} ${r.orderId}`)!] : [])).sort((a, b) => a - b);
+    return percentile(own, 0.95);
+  }));
+
+  // The noisy shop over the same time: from its first delivery to the end of the others' window.
+  const noisyActed = await s.db.orderScreening.count({ where: { shop: SHOP, actedAt: { not: null, lte: new Date(windowEnd) } } });
+  const elapsed = (windowEnd - t0) / 1000;
+  const noisyCalls = s.emulator.log.all({ kind: "graphql", shop: SHOP }).filter((c) => c.at <= windowEnd);
+  const spent = noisyCalls.filter((c) => c.outcome === "ok").reduce((n, c) => n + (c.actualCost ?? 0), 0);
+  const allowed = plan.bucketSize + plan.restoreRate * elapsed;
+  const throttledCalls = s.emulator.log.all({ kind: "graphql", outcome: "throttled" }).length;
+  const dead = await s.db.job.count({ where: { state: "dead" } });
+  const quietCalls = quiet.flatMap((shop) => s.emulator.log.all({ kind: "graphql", shop }));
+  const quietThrottled = quietCalls.filter((c) => c.outcome === "throttled").length;
+  // What an order costs when nothing is deferred (the nine shops' orders), to say what the noisy shop's rate allows.
+  const pointsPerOrder = quietCalls.filter((c) => c.outcome === "ok").reduce((n, c) => n + (c.actualCost ?? 0), 0) / (await actedRows(quiet)).length;
+  await s.stop();
+  const pct = (p: number) => percentile(latencies, p);
+  console.log(`pipeline fairness (${dbLabel}, production build, one process; ten shops on the Standard plan: ${plan.restoreRate} points/s, bucket ${plan.bucketSize})`);
+  console.log(`  noisy shop    ${saleAnswered}/${backlog} orders/create delivered at once in ${saleSeconds.toFixed(1)} s`);
+  console.log(`  nine others   ${quietAnswered}/${total} orders/create at ${rate}/s between them over ${((windowEnd - quietStart) / 1000).toFixed(1)} s, from the end of the backlog`);
+  console.log(`  nine others, delivery -> acted, ms: p50 ${pct(0.5)}  p95 ${pct(0.95)}  p99 ${pct(0.99)}  max ${latencies.at(-1)}  (${latencies.length}/${total} acted; worst shop's p95 ${worstShopP95}); target p95 <= 2000`);
+  console.log(`  noisy shop    ${noisyActed} orders acted on in ${elapsed.toFixed(1)} s: ${(noisyActed / elapsed).toFixed(2)} orders/s vs ${(allowed / pointsPerOrder / elapsed).toFixed(2)} its rate allows at ${pointsPerOrder.toFixed(1)} points per order; ${((spent / allowed) * 100).toFixed(1)}% of its rate spent, ${(spent / Math.max(1, noisyActed)).toFixed(1)} points per order acted`);
+  console.log(`  THROTTLED answers ${throttledCalls} (nine others: ${quietThrottled}); dead jobs ${dead}; app CPU ${appCpu.toFixed(1)} s`);
+}
+
 if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
 if (!scenario || scenario === "e2e") await e2e();
 if (!scenario || scenario === "throttled") await throttled();
+if (!scenario || scenario === "fairness") await fairness();

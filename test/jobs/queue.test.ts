@@ -1,12 +1,12 @@
 // The durable job queue on both databases: dedupe, atomic claims, leases that expire, backoff,
-// dead-lettering, staff retry, and the worker loop.
+// dead-lettering, staff retry, slots shared fairly between shops, and the worker loop.
 import { expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import type { Db } from "../../app/db-client.server";
 import {
-  DeferJob, PermanentJobError, REDACTED_PAYLOAD, RetrySoon, backoffMs, claim, complete, completion, deadJobs, enqueue, fail, heartbeat, jobCounts, release, retryDead,
+  DeferJob, PermanentJobError, REDACTED_PAYLOAD, RetrySoon, backoffMs, claim, complete, completion, deadJobs, enqueue, fail, heartbeat, jobCounts, release, retryDead, shareSlots,
 } from "../../app/jobs/queue.server";
-import { Worker, WorkerStopping, defineJob } from "../../app/jobs/worker.server";
+import { Worker, WorkerStopping, defineJob, notifyWork } from "../../app/jobs/worker.server";
 import { z } from "zod";
 
 it("backs off exponentially with jitter, capped at 30 minutes", () => {
@@ -16,6 +16,18 @@ it("backs off exponentially with jitter, capped at 30 minutes", () => {
   expect(backoffMs(1, () => 0)).toBe(1000);
   expect(backoffMs(1, () => 0.999)).toBe(2998);
   expect(backoffMs(40, () => 0.5)).toBe(30 * 60_000);
+});
+
+it.each([
+  { name: "shops take turns, in the order of their oldest job", jobs: "A1 A2 A3 B1 C1 B2", slots: 4, room: 9, want: "A1 B1 C1 A2" },
+  { name: "a shop takes at most its room", jobs: "A1 A2 A3 A4 B1", slots: 4, room: 2, want: "A1 B1 A2" },
+  { name: "no room for a shop", jobs: "A1 B1 A2", slots: 3, room: { A: 0, B: 2 }, want: "B1" },
+  { name: "fewer slots than shops: the oldest shops", jobs: "C1 A1 B1", slots: 2, room: 9, want: "C1 A1" },
+  { name: "nothing to share", jobs: "", slots: 2, room: 9, want: "" },
+])("shares slots between shops: $name", ({ jobs, slots, room, want }) => {
+  const candidates = jobs.split(" ").filter(Boolean).map((id) => ({ id, shop: id[0]! }));
+  const roomOf = (shop: string) => (typeof room === "number" ? room : (room as Record<string, number>)[shop] ?? 0);
+  expect(shareSlots(candidates, slots, roomOf).map((c) => c.id).join(" ")).toBe(want);
 });
 
 describeEachDb("job queue", (get) => {
@@ -124,6 +136,150 @@ describeEachDb("job queue", (get) => {
     expect(await fail(db, byKey.d!, new DeferJob("wait", 5000))).toBe("deferred");
     const d = await db.job.findFirstOrThrow({ where: { shop: s, dedupeKey: "d" } });
     expect([d.state, d.attempts]).toEqual(["queued", 0]);
+  });
+
+  /** Jobs of each shop (`{shopA: 3}`), due one millisecond apart in the order given, oldest first. */
+  async function backlog(db: Db, kind: string, perShop: Record<string, number>, start = Date.now() - 60_000) {
+    let t = start;
+    for (const [s, count] of Object.entries(perShop)) {
+      for (let i = 0; i < count; i++) await enqueue(db, { shop: s, kind, dedupeKey: `${kind}-${i}`, payload: i, runAt: new Date(t++) });
+    }
+  }
+  const shopsOf = (jobs: { shop: string }[]) => jobs.map((j) => j.shop).sort();
+
+  it("shares the slots between shops when more jobs are due than slots: a backlog gets its cap, the others a slot each", async () => {
+    const { db } = get();
+    const [a, b, c] = [shop(), shop(), shop()];
+    await backlog(db, "share", { [a]: 20, [b]: 2, [c]: 1 }); // a's backlog is the oldest
+    const jobs = await claim(db, { owner: "w", limit: 4, leaseMs: 60_000, kinds: ["share"], maxPerShop: 2 });
+    expect(shopsOf(jobs)).toEqual([a, a, b, c].sort());
+    // Without sharing: the four oldest, all a's.
+    const unshared = await claim(db, { owner: "w", limit: 4, leaseMs: 60_000, kinds: ["share"] });
+    expect(shopsOf(unshared)).toEqual([a, a, a, a]);
+  });
+
+  it("counts every worker's running jobs against the cap, and a shop alone in the queue still gets every free slot", async () => {
+    const { db } = get();
+    const [a, b, c] = [shop(), shop(), shop()];
+    await backlog(db, "cap", { [a]: 10, [b]: 1, [c]: 1 });
+    const opts = { leaseMs: 60_000, kinds: ["cap"], maxPerShop: 2 };
+    expect(shopsOf(await claim(db, { owner: "w1", limit: 2, leaseMs: 60_000, kinds: ["cap"] }))).toEqual([a, a]); // the oldest, unshared
+    // Another worker: a is at its cap (w1's two), b and c are waiting.
+    expect(shopsOf(await claim(db, { owner: "w2", limit: 2, ...opts }))).toEqual([b, c].sort());
+    // Only a's jobs are due now: the slots are not left idle (all but `keepFree`, when asked).
+    expect(shopsOf(await claim(db, { owner: "w3", limit: 3, ...opts }))).toEqual([a, a, a]);
+    expect(shopsOf(await claim(db, { owner: "w4", limit: 3, keepFree: 1, ...opts }))).toEqual([a, a]);
+  });
+
+  it("serves a shop with nothing running before the older jobs of a shop already served, then the oldest under the cap", async () => {
+    const { db } = get();
+    const [a, b] = [shop(), shop()];
+    await backlog(db, "idle-first", { [a]: 10 });
+    expect(shopsOf(await claim(db, { owner: "w1", limit: 1, leaseMs: 60_000, kinds: ["idle-first"] }))).toEqual([a]);
+    await backlog(db, "idle-first", { [b]: 3 }, Date.now() - 1000); // newer than all of a's
+    const opts = { leaseMs: 60_000, kinds: ["idle-first"], maxPerShop: 3 };
+    expect(shopsOf(await claim(db, { owner: "w2", limit: 1, ...opts }))).toEqual([b]);
+    // Both served now: the oldest jobs of shops under the cap (a's), the shops taking turns.
+    expect(shopsOf(await claim(db, { owner: "w2", limit: 2, ...opts }))).toEqual([a, a]);
+  });
+
+  it("leaves excluded shops' jobs alone", async () => {
+    const { db } = get();
+    const [a, b] = [shop(), shop()];
+    await backlog(db, "exclude", { [a]: 3, [b]: 1 });
+    const jobs = await claim(db, { owner: "w", limit: 4, leaseMs: 60_000, kinds: ["exclude"], maxPerShop: 2, excludeShops: [a] });
+    expect(shopsOf(jobs)).toEqual([b]);
+  });
+
+  it("never leases a job to two workers when claims are shared between shops: 60 jobs of 4 shops, three claimers racing", async () => {
+    const { db } = get();
+    const shops = [shop(), shop(), shop(), shop()];
+    await backlog(db, "fair-race", Object.fromEntries(shops.map((s) => [s, 15])));
+    const got = await Promise.all(
+      ["a", "b", "c"].map(async (owner) => {
+        const mine: string[] = [];
+        for (;;) {
+          const jobs = await claim(db, { owner, limit: 4, leaseMs: 60_000, kinds: ["fair-race"], maxPerShop: 1 });
+          if (jobs.length === 0) break;
+          mine.push(...jobs.map((j) => j.id));
+        }
+        return mine;
+      }),
+    );
+    const all = got.flat();
+    expect(all).toHaveLength(60);
+    expect(new Set(all).size).toBe(60);
+    const rows = await db.job.findMany({ where: { kind: "fair-race" } });
+    expect(rows.every((r) => r.state === "running" && r.attempts === 1)).toBe(true);
+  });
+
+  it("a deferral for the whole shop pauses that shop in the worker; other shops' jobs keep running", async () => {
+    const { db } = get();
+    const [a, b] = [shop(), shop()];
+    await backlog(db, "pause", { [a]: 5, [b]: 3 });
+    class OutOfBudget extends Error {}
+    const ran: string[] = [];
+    const worker = new Worker(db, [
+      defineJob("pause", z.number(), async (_n, job) => {
+        ran.push(job.shop);
+        if (job.shop === a) throw new OutOfBudget("no points left");
+      }),
+    ], {
+      concurrency: 1, pollMs: 10, kinds: ["pause"], log: () => {},
+      classify: (e) => (e instanceof OutOfBudget ? new DeferJob(e.message, 60_000, { wholeShop: true }) : e),
+    });
+    await runUntilSettled(db, worker, b, 3);
+    expect(ran.filter((s) => s === a)).toHaveLength(1); // not a second of a's jobs after the first deferral
+    expect(await jobCounts(db, a)).toMatchObject({ queued: 5, running: 0 });
+    expect(await jobCounts(db, b)).toMatchObject({ done: 3 });
+  });
+
+  it("claims announced jobs by id up to each shop's share, and leaves the rest of a backlog to a fair search", async () => {
+    const { db } = get();
+    const [a, b] = [shop(), shop()];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    const worker = new Worker(db, [
+      defineJob("hinted", z.number(), async (_n, job) => {
+        started.push(job.shop);
+        await gate;
+      }),
+    ], { concurrency: 2, maxPerShop: 1, pollMs: 10_000, kinds: ["hinted"], log: () => {} });
+    // The worker's first look finds nothing due; the jobs are then announced, as the intake does.
+    worker.start();
+    await new Promise((r) => setTimeout(r, 200));
+    const hints: { id: string; shop: string }[] = [];
+    for (const [s, count] of [[a, 6], [b, 1]] as const) {
+      for (let i = 0; i < count; i++) hints.push({ id: (await enqueue(db, { shop: s, kind: "hinted", dedupeKey: `h${i}`, payload: i })).id, shop: s });
+    }
+    notifyWork(hints);
+    const deadline = Date.now() + 5000;
+    while (started.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(started.sort()).toEqual([a, b].sort()); // not two of a's six
+    release();
+    await runUntilSettled(db, worker, a, 6);
+    expect(await jobCounts(db, a)).toMatchObject({ done: 6 });
+  });
+
+  it("searches at least once a poll interval while announced jobs keep coming, so due jobs nobody announced still run", async () => {
+    const { db } = get();
+    const [a, b] = [shop(), shop()];
+    const ran: string[] = [];
+    const worker = new Worker(db, [defineJob("stream", z.number(), async (_n, job) => void ran.push(job.shop))], {
+      concurrency: 2, pollMs: 200, kinds: ["stream"], log: () => {},
+    }).start();
+    await new Promise((r) => setTimeout(r, 100)); // the first look: nothing due yet
+    // Due, but not announced to this worker (a retry, a deferral, another process's enqueue).
+    await enqueue(db, { shop: a, kind: "stream", dedupeKey: "unannounced", payload: 0 });
+    // Announced jobs every 50 ms, more often than the poll interval.
+    for (let i = 0; i < 30 && !ran.includes(a); i++) {
+      const job = await enqueue(db, { shop: b, kind: "stream", dedupeKey: `s${i}`, payload: i });
+      notifyWork([{ id: job.id, shop: b }]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await worker.stop();
+    expect(ran).toContain(a);
   });
 
   it("the worker runs jobs, retries failures and records outcomes", async () => {

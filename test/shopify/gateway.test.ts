@@ -8,7 +8,9 @@ import { describeEachDb } from "../support/db";
 import { installOffline } from "../support/pipeline";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 import { ManualClock, OrderFactory, ShopifyEmulator, gid, type ThrottleConfig } from "../../emulator/index";
-import { CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
+import { BudgetWaitError, CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
+import { DeferJob } from "../../app/jobs/queue.server";
+import { classifyError } from "../../app/background/runtime.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError, type GatewayOptions } from "../../app/shopify/gateway.server";
 import { AddTags } from "../../app/shopify/operations";
 import { OfflineTokens, TokenEndpointError } from "../../app/shopify/tokens.server";
@@ -136,6 +138,50 @@ describeEachDb("cost limiter", (get) => {
     // big one would wait for ever; with it, the big one goes after about STARVING_MS + its own wait.
     expect(bigDone).toBe(true);
     expect(order.filter((o) => o === "small").length).toBeLessThan(100);
+  });
+
+  it("with a maximum wait, a caller that would wait longer gets a BudgetWaitError instead of sleeping on", async () => {
+    const t = fakeTime();
+    const s = next();
+    // Sleepers wake when the test moves the clock past their time.
+    const sleepers: { until: number; wake: () => void }[] = [];
+    const sleep = (ms: number) => new Promise<void>((wake) => void sleepers.push({ until: t.now() + ms, wake }));
+    const limiter = new CostLimiter(get().db, { now: t.now, sleep, maxWaitMs: 1000 });
+    await limiter.report(s, status(0));
+    const start = t.now();
+    // Five calls of 80 points at once on an empty bucket restoring 100/s: each would fit in a
+    // second on its own, but only one fits in the first second.
+    const outcomes = Promise.all(
+      Array.from({ length: 5 }, () =>
+        limiter.acquire(s, 80).then(
+          () => ({ after: t.now() - start, error: undefined }),
+          (error: unknown) => ({ after: t.now() - start, error }),
+        ),
+      ),
+    );
+    while (sleepers.length < 5) await new Promise((r) => setTimeout(r, 5));
+    expect(sleepers.map((x) => x.until - start)).toEqual([850, 850, 850, 850, 850]); // 80 points and the 50 ms margin
+    t.advance(850);
+    for (const x of sleepers.splice(0)) x.wake();
+    const results = await outcomes;
+    expect(sleepers).toEqual([]); // nobody sleeps on past the maximum
+    expect(results.filter((r) => r.error === undefined)).toHaveLength(1);
+    const deferred = results.filter((r) => r.error !== undefined);
+    expect(deferred).toHaveLength(4);
+    for (const { error, after } of deferred) {
+      expect(error).toBeInstanceOf(BudgetWaitError);
+      expect(error).toMatchObject({ shop: s, waitMs: 800 });
+      expect(after).toBe(850);
+    }
+  });
+
+  it("with a maximum wait, a call whose own cost takes longer than that to restore still waits (deferring it could starve it)", async () => {
+    const t = fakeTime();
+    const s = next();
+    const limiter = new CostLimiter(get().db, { ...t, maxWaitMs: 1000 });
+    await limiter.report(s, status(0));
+    await limiter.acquire(s, 500);
+    expect(t.slept).toEqual([5050]);
   });
 
   it("another process's view catches up within the sync interval", async () => {
@@ -406,4 +452,10 @@ describeEachDb("admin gateway", (get) => {
     await expect(shopName(w.gateway, w.shop)).rejects.toBe(wait);
     expect(w.sent("ShopName")).toBe(0);
   });
+});
+
+it("the composition root defers a job whose shop is out of budget, for the whole shop, without using an attempt", () => {
+  const deferral = classifyError(new BudgetWaitError("short.myshopify.com", 1234));
+  expect(deferral).toBeInstanceOf(DeferJob);
+  expect(deferral).toMatchObject({ delayMs: 1234, wholeShop: true });
 });
