@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`'s web server (after the migrations): `node scripts/serve.mjs [build/server/index.js]`.
 // It serves the Remix build as remix-serve did (compression; build/client cached for a year as
-// immutable, public/ for an hour; a one-line log per request, except webhook deliveries answered 2xx, which the database records; Remix's globals; PORT, HOST) and owns
+// immutable, public/ for an hour; a one-line log per request, for webhook deliveries only the failed ones, as the database records each; Remix's globals; PORT, HOST) and owns
 // the process's shutdown, which remix-serve did not (docs/decisions/009-shutdown.md). On SIGTERM or
 // SIGINT: stop accepting connections and close idle keep-alive ones; open requests and running jobs
 // get HOLDFAST_SHUTDOWN_GRACE_MS; then the remaining connections are closed, unfinished jobs are
@@ -29,12 +29,13 @@ installGlobals({ nativeFetch: build.future.v3_singleFetch });
 let closing = false;
 const app = express();
 app.disable("x-powered-by");
+// Webhook deliveries first: their answers are empty (nothing to compress), and each one is recorded
+// in WebhookDelivery, so only a failed one is logged (below).
+app.use(webhookFastPath(build));
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-// Every webhook delivery is recorded in WebhookDelivery; the log names only those that failed.
-app.use(morgan("tiny", { skip: (req, res) => req.path.startsWith("/webhooks/") && res.statusCode < 400 }));
-app.use(webhookFastPath(build));
+app.use(morgan("tiny"));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 /**
@@ -64,6 +65,7 @@ function webhookFastPath(remixBuild) {
         const request = new NativeRequest(url, { method: "POST", headers, body: Buffer.concat(chunks) });
         const response = await action({ request, params: {}, context: {} });
         res.status(response.status);
+        if (response.status >= 400) console.log(`POST ${req.path} ${response.status}`);
         response.headers.forEach((value, key) => res.setHeader(key, value));
         res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
       } catch (error) {

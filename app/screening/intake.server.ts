@@ -41,12 +41,10 @@ export function minimiseOrder(order: OrderPayload): Record<string, unknown> {
   const kept: Record<string, unknown> = { id: gidTail(order.admin_graphql_api_id) };
   for (const key of KEPT) if (order[key] !== undefined) kept[key] = order[key];
   // Of the customer and the client, only what the engine reads (the rest is personal data it does not need).
-  const customer = order.customer as Record<string, unknown> | null | undefined;
-  if (customer && typeof customer === "object") {
-    kept.customer = pick(customer, ["id", "created_at", "orders_count", "total_spent", "verified_email", "first_name", "last_name", "email", "phone"]);
+  if (order.customer) {
+    kept.customer = pick(order.customer, ["id", "created_at", "orders_count", "total_spent", "verified_email", "first_name", "last_name", "email", "phone"]);
   }
-  const client = order.client_details as Record<string, unknown> | null | undefined;
-  if (client && typeof client === "object") kept.client_details = pick(client, ["browser_ip", "user_agent", "accept_language"]);
+  if (order.client_details) kept.client_details = pick(order.client_details, ["browser_ip", "user_agent", "accept_language"]);
   kept.line_items = order.line_items.map((li) => ({
     quantity: li.quantity, price: li.price, title: li.title, sku: li.sku, product_id: li.product_id, variant_id: li.variant_id,
   }));
