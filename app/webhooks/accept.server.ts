@@ -1,8 +1,9 @@
 // The one path every webhook route takes:
 //   1. verify the HMAC of the raw body (401 when missing or wrong; 400 when other headers are missing);
-//   2. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
+//   2. refuse (401, logged) a topic the route is not subscribed to (the topic header is not signed);
+//   3. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
 //      do an idempotent follow-up (uninstall);
-//   3. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
+//   4. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
 //      (shop, X-Shopify-Webhook-Id), with concurrent deliveries grouped into one commit
 //      (intake-writer.server.ts); answer 200.
 // A body that verifies but is not valid JSON, or fails its topic's schema, is recorded as
@@ -39,6 +40,24 @@ export interface DeliveryPlan {
 
 export type WebhookHandler = (ctx: WebhookContext, db: Db) => Promise<DeliveryPlan | void> | DeliveryPlan | void;
 
+/** What a webhook route accepts (subscriptions.server.ts, from shopify.app.toml) and how it handles it. */
+export interface WebhookRoute {
+  /** The topics Shopify delivers to this route; any other X-Shopify-Topic is refused. */
+  topics: readonly string[];
+  handle?: WebhookHandler;
+}
+
+/**
+ * One structured line per refused delivery, to stderr: what was claimed and why it was refused,
+ * never the body (it may hold personal data).
+ */
+function refuse(route: string, shop: string, topic: string, reason: string): Response {
+  console.warn(
+    JSON.stringify({ event: "webhook_refused", route, shop: shop.slice(0, 300), topic: topic.slice(0, 100), reason }),
+  );
+  return new Response("Unauthorized", { status: 401 });
+}
+
 export function verifyHmac(rawBody: string, hmacHeader: string, secret: string): boolean {
   const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
   const given = Buffer.from(hmacHeader, "base64");
@@ -50,7 +69,7 @@ function topicOf(header: string): string {
   return header.includes("/") ? header : header.toLowerCase().replace("_", "/");
 }
 
-export async function acceptWebhook(request: Request, handler?: WebhookHandler, database: Db = db): Promise<Response> {
+export async function acceptWebhook(request: Request, route: WebhookRoute, database: Db = db): Promise<Response> {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
   const h = request.headers;
   const hmac = h.get("x-shopify-hmac-sha256");
@@ -64,9 +83,12 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
   if (!shop || !topic || !webhookId) {
     return new Response("Missing X-Shopify-Shop-Domain, X-Shopify-Topic or X-Shopify-Webhook-Id", { status: 400 });
   }
+  const path = new URL(request.url).pathname;
+  const canonicalTopic = topicOf(topic);
+  if (!route.topics.includes(canonicalTopic)) return refuse(path, shop, topic, "topic header is not one this route accepts");
   const headers: DeliveryHeaders = {
     shop,
-    topic: topicOf(topic),
+    topic: canonicalTopic,
     webhookId,
     apiVersion: h.get("x-shopify-api-version") ?? undefined,
     eventId: h.get("x-shopify-event-id") ?? undefined,
@@ -80,7 +102,7 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
   } catch (error) {
     plan = { invalid: `body is not JSON: ${(error as Error).message}` };
   }
-  if (!plan.invalid && handler) plan = (await handler({ ...headers, payload }, database)) ?? {};
+  if (!plan.invalid && route.handle) plan = (await route.handle({ ...headers, payload }, database)) ?? {};
 
   const row = deliveryRow(headers, {
     status: plan.invalid ? "invalid" : (plan.status ?? "received"),
