@@ -1,9 +1,14 @@
 // The one path every webhook route takes:
 //   1. verify the HMAC of the raw body (401 when missing or wrong; 400 when other headers are missing);
-//   2. refuse (401, logged) a topic the route is not subscribed to (the topic header is not signed);
-//   3. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
+//   2. refuse (401, logged) what the HMAC does not vouch for (docs/security.md): a shop header that is
+//      not a *.myshopify.com domain, a topic the route is not subscribed to, a body naming another
+//      shop, an uninstall/redaction whose body does not name the shop, or a compliance body of
+//      another compliance topic (shop-identity.ts);
+//   3. answer 200 and do nothing for an uninstall/redaction/data request of a shop Holdfast has never
+//      known (no Shop row, no session): there is nothing of it to act on, and no row is created;
+//   4. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
 //      do an idempotent follow-up (uninstall);
-//   4. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
+//   5. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
 //      (shop, X-Shopify-Webhook-Id), with concurrent deliveries grouped into one commit
 //      (intake-writer.server.ts); answer 200.
 // A body that verifies but is not valid JSON, or fails its topic's schema, is recorded as
@@ -20,6 +25,7 @@ import type { NewJob } from "../jobs/queue.server";
 import { notifyWork } from "../jobs/worker.server";
 import { deliveryRow, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
 import { intakeWriter } from "./intake-writer.server";
+import { SHOP_MUST_BE_KNOWN, checkBodyFitsTopic, checkBodyNamesShop, isShopDomain } from "./shop-identity";
 
 export interface WebhookContext {
   shop: string;
@@ -58,6 +64,15 @@ function refuse(route: string, shop: string, topic: string, reason: string): Res
   return new Response("Unauthorized", { status: 401 });
 }
 
+/** Installed now or before: a Shop row (kept after uninstall until shop/redact) or a stored session. */
+async function isKnownShop(database: Db, shop: string): Promise<boolean> {
+  const [row, session] = await Promise.all([
+    database.shop.findUnique({ where: { shop }, select: { shop: true } }),
+    database.session.findFirst({ where: { shop }, select: { id: true } }),
+  ]);
+  return row !== null || session !== null;
+}
+
 export function verifyHmac(rawBody: string, hmacHeader: string, secret: string): boolean {
   const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
   const given = Buffer.from(hmacHeader, "base64");
@@ -84,6 +99,7 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, datab
     return new Response("Missing X-Shopify-Shop-Domain, X-Shopify-Topic or X-Shopify-Webhook-Id", { status: 400 });
   }
   const path = new URL(request.url).pathname;
+  if (!isShopDomain(shop)) return refuse(path, shop, topic, "shop header is not a myshopify.com domain");
   const canonicalTopic = topicOf(topic);
   if (!route.topics.includes(canonicalTopic)) return refuse(path, shop, topic, "topic header is not one this route accepts");
   const headers: DeliveryHeaders = {
@@ -101,6 +117,15 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, datab
     payload = JSON.parse(rawBody);
   } catch (error) {
     plan = { invalid: `body is not JSON: ${(error as Error).message}` };
+  }
+  const identity = checkBodyNamesShop(canonicalTopic, shop, payload);
+  if (!identity.ok) return refuse(path, shop, topic, identity.reason);
+  const shape = checkBodyFitsTopic(canonicalTopic, payload);
+  if (!shape.ok) return refuse(path, shop, topic, shape.reason);
+  if (SHOP_MUST_BE_KNOWN.has(canonicalTopic) && !(await isKnownShop(database, shop))) {
+    // Nothing to uninstall, erase or export; answered 200 so Shopify does not retry, and not recorded.
+    console.warn(JSON.stringify({ event: "webhook_unknown_shop", route: path, shop, topic: canonicalTopic }));
+    return new Response(null, { status: 200 });
   }
   if (!plan.invalid && route.handle) plan = (await route.handle({ ...headers, payload }, database)) ?? {};
 

@@ -6,12 +6,12 @@ import { planCompliance } from "../compliance/compliance.server";
 import { planDispute } from "../guarantee/disputes.server";
 import { planOrderCreate, planOrderUpdated } from "../screening/intake.server";
 import type { WebhookRoute } from "./accept.server";
-import { markUninstalled, updateScopes } from "./shop-lifecycle.server";
+import { handleAppUninstalled, updateScopes } from "./shop-lifecycle.server";
 
 const ScopesUpdatePayload = z.object({ current: z.array(z.string()) });
 
 export const WEBHOOK_ROUTES = {
-  "/webhooks/app/uninstalled": { topics: ["app/uninstalled"], handle: (ctx, db) => markUninstalled(db, ctx.shop, new Date()) },
+  "/webhooks/app/uninstalled": { topics: ["app/uninstalled"], handle: (ctx, db) => handleAppUninstalled(ctx, db) },
   "/webhooks/app/scopes_update": {
     topics: ["app/scopes_update"],
     handle: async (ctx, db) => {

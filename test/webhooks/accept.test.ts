@@ -14,6 +14,8 @@ describeEachDb("acceptWebhook", (get) => {
     globalThis.__holdfastDb = get().db;
     vi.resetModules();
     ({ acceptWebhook } = await import("../../app/webhooks/accept.server"));
+    // An uninstall is acted on only for a shop Holdfast knows.
+    await get().db.shop.create({ data: { shop: SHOP } });
   });
   const uninstalled = (handle: WebhookHandler) => ({ topics: ["app/uninstalled"], handle });
 
