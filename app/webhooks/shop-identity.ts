@@ -9,6 +9,7 @@
 //   - a body that names a shop names the one in the header;
 //   - a topic that can erase or disable a shop's data must come from a body that names the shop;
 //   - a compliance body is of the topic in the header (a customers/redact body is not a shop/redact).
+import { z } from "zod";
 
 /** A myshopify domain as Shopify sends it: lowercase, one label before .myshopify.com. */
 export const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
@@ -40,6 +41,14 @@ const SHOP_FIELDS = ["shop_domain", "myshopify_domain"] as const;
  */
 export const SHOP_MUST_BE_KNOWN: ReadonlySet<string> = new Set(["app/uninstalled", "customers/data_request", "customers/redact", "shop/redact"]);
 
+const JsonObject = z.record(z.unknown());
+
+/** The top-level fields of a JSON object body; none for anything else (an array, a non-JSON body). */
+function fieldsOf(payload: unknown): Record<string, unknown> {
+  const parsed = JsonObject.safeParse(payload);
+  return parsed.success ? parsed.data : {};
+}
+
 export type IdentityCheck = { ok: true } | { ok: false; reason: string };
 
 /**
@@ -48,7 +57,7 @@ export type IdentityCheck = { ok: true } | { ok: false; reason: string };
  * not JSON.
  */
 export function checkBodyNamesShop(topic: string, shop: string, payload: unknown): IdentityCheck {
-  const body = payload !== null && typeof payload === "object" && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+  const body = fieldsOf(payload);
   for (const field of SHOP_FIELDS) {
     const value = body[field];
     if (value === undefined || value === null) continue;
@@ -61,9 +70,9 @@ export function checkBodyNamesShop(topic: string, shop: string, payload: unknown
 
 /**
  * Keys that tell the three compliance bodies apart (Shopify's examples): a body lacking one of a
- * topic's `required` keys, or carrying one of its `forbidden` keys, was signed for another topic. Without this, a customer's redaction (or a
- * data request) of a shop could be replayed as that whole shop's erasure, or a data request as a
- * redaction.
+ * topic's `required` keys, or carrying one of its `forbidden` keys, was signed for another topic.
+ * Without this, a customer's redaction (or a data request) of a shop could be replayed as that
+ * whole shop's erasure, or a data request as a redaction.
  */
 const COMPLIANCE_SHAPES: Readonly<Record<string, { required: readonly string[]; forbidden: readonly string[] }>> = {
   "shop/redact": { required: [], forbidden: ["customer", "orders_to_redact", "orders_requested", "data_request"] },
@@ -74,9 +83,10 @@ const COMPLIANCE_SHAPES: Readonly<Record<string, { required: readonly string[]; 
 /** Is the body one of the header's topic, as far as the compliance bodies can be told apart? */
 export function checkBodyFitsTopic(topic: string, payload: unknown): IdentityCheck {
   const shape = COMPLIANCE_SHAPES[topic];
-  if (!shape || payload === null || typeof payload !== "object") return { ok: true };
-  const missing = shape.required.find((key) => !(key in payload));
+  if (!shape) return { ok: true };
+  const body = fieldsOf(payload);
+  const missing = shape.required.find((key) => !(key in body));
   if (missing) return { ok: false, reason: `body has no ${missing}, so it is not a ${topic} body` };
-  const extra = shape.forbidden.find((key) => key in payload);
+  const extra = shape.forbidden.find((key) => key in body);
   return extra ? { ok: false, reason: `body has ${extra}, so it is not a ${topic} body` } : { ok: true };
 }

@@ -48,6 +48,7 @@ describe("shop identity of a webhook delivery", () => {
     ["shop/redact", SHOP, { shop_id: 1, shop_domain: "other.myshopify.com" }, "body shop_domain is not the shop header"],
     ["shop/redact", SHOP, { shop_id: 1 }, "body has no shop_domain for shop/redact"],
     ["shop/redact", SHOP, undefined, "body has no shop_domain for shop/redact"],
+    ["shop/redact", SHOP, [{ shop_domain: SHOP }], "body has no shop_domain for shop/redact"],
     ["app/uninstalled", SHOP, { id: 1, myshopify_domain: SHOP, domain: "shop.example.com" }, null],
     ["app/uninstalled", SHOP, { id: 1, myshopify_domain: null }, "body has no myshopify_domain for app/uninstalled"],
     ["app/uninstalled", SHOP, { id: 1, myshopify_domain: 7 }, "body myshopify_domain is not the shop header"],
