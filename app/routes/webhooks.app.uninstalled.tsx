@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { acceptWebhook } from "../webhooks/accept.server";
-import { markUninstalled } from "../webhooks/shop-lifecycle.server";
+import { WEBHOOK_ROUTES } from "../webhooks/subscriptions.server";
 
-// app/uninstalled: sessions deleted, queued work stopped, shop marked uninstalled; data stays until shop/redact.
-export const action = ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, (ctx, db) => markUninstalled(db, ctx.shop, new Date()));
+// app/uninstalled (for a shop Holdfast knows, named by the body): sessions deleted, queued work stopped, shop marked uninstalled; data stays until shop/redact.
+export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request, WEBHOOK_ROUTES["/webhooks/app/uninstalled"]);

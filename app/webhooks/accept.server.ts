@@ -1,8 +1,14 @@
 // The one path every webhook route takes:
 //   1. verify the HMAC of the raw body (401 when missing or wrong; 400 when other headers are missing);
-//   2. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
+//   2. refuse (401, logged) what the HMAC does not vouch for (docs/security.md): a shop header that is
+//      not a *.myshopify.com domain, a topic the route is not subscribed to, a body naming another
+//      shop, an uninstall/redaction whose body does not name the shop, or a compliance body of
+//      another compliance topic (shop-identity.ts);
+//   3. answer 200 and do nothing for an uninstall/redaction/data request of a shop Holdfast has never
+//      known (no Shop row, no session): there is nothing of it to act on, and no row is created;
+//   4. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
 //      do an idempotent follow-up (uninstall);
-//   3. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
+//   5. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
 //      (shop, X-Shopify-Webhook-Id), with concurrent deliveries grouped into one commit
 //      (intake-writer.server.ts); answer 200.
 // A body that verifies but is not valid JSON, or fails its topic's schema, is recorded as
@@ -19,6 +25,7 @@ import type { NewJob } from "../jobs/queue.server";
 import { notifyWork } from "../jobs/worker.server";
 import { deliveryRow, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
 import { intakeWriter } from "./intake-writer.server";
+import { SHOP_MUST_BE_KNOWN, checkBodyFitsTopic, checkBodyNamesShop, isShopDomain } from "./shop-identity";
 
 export interface WebhookContext {
   shop: string;
@@ -39,6 +46,33 @@ export interface DeliveryPlan {
 
 export type WebhookHandler = (ctx: WebhookContext, db: Db) => Promise<DeliveryPlan | void> | DeliveryPlan | void;
 
+/** What a webhook route accepts (subscriptions.server.ts, from shopify.app.toml) and how it handles it. */
+export interface WebhookRoute {
+  /** The topics Shopify delivers to this route; any other X-Shopify-Topic is refused. */
+  topics: readonly string[];
+  handle?: WebhookHandler;
+}
+
+/**
+ * One structured line per refused delivery, to stderr: what was claimed and why it was refused,
+ * never the body (it may hold personal data).
+ */
+function refuse(route: string, shop: string, topic: string, reason: string): Response {
+  console.warn(
+    JSON.stringify({ event: "webhook_refused", route, shop: shop.slice(0, 300), topic: topic.slice(0, 100), reason }),
+  );
+  return new Response("Unauthorized", { status: 401 });
+}
+
+/** Installed now or before: a Shop row (kept after uninstall until shop/redact) or a stored session. */
+async function isKnownShop(database: Db, shop: string): Promise<boolean> {
+  const [row, session] = await Promise.all([
+    database.shop.findUnique({ where: { shop }, select: { shop: true } }),
+    database.session.findFirst({ where: { shop }, select: { id: true } }),
+  ]);
+  return row !== null || session !== null;
+}
+
 export function verifyHmac(rawBody: string, hmacHeader: string, secret: string): boolean {
   const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
   const given = Buffer.from(hmacHeader, "base64");
@@ -50,7 +84,7 @@ function topicOf(header: string): string {
   return header.includes("/") ? header : header.toLowerCase().replace("_", "/");
 }
 
-export async function acceptWebhook(request: Request, handler?: WebhookHandler, database: Db = db): Promise<Response> {
+export async function acceptWebhook(request: Request, route: WebhookRoute, database: Db = db): Promise<Response> {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
   const h = request.headers;
   const hmac = h.get("x-shopify-hmac-sha256");
@@ -64,9 +98,13 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
   if (!shop || !topic || !webhookId) {
     return new Response("Missing X-Shopify-Shop-Domain, X-Shopify-Topic or X-Shopify-Webhook-Id", { status: 400 });
   }
+  const path = new URL(request.url).pathname;
+  if (!isShopDomain(shop)) return refuse(path, shop, topic, "shop header is not a myshopify.com domain");
+  const canonicalTopic = topicOf(topic);
+  if (!route.topics.includes(canonicalTopic)) return refuse(path, shop, topic, "topic header is not one this route accepts");
   const headers: DeliveryHeaders = {
     shop,
-    topic: topicOf(topic),
+    topic: canonicalTopic,
     webhookId,
     apiVersion: h.get("x-shopify-api-version") ?? undefined,
     eventId: h.get("x-shopify-event-id") ?? undefined,
@@ -80,7 +118,16 @@ export async function acceptWebhook(request: Request, handler?: WebhookHandler, 
   } catch (error) {
     plan = { invalid: `body is not JSON: ${(error as Error).message}` };
   }
-  if (!plan.invalid && handler) plan = (await handler({ ...headers, payload }, database)) ?? {};
+  const identity = checkBodyNamesShop(canonicalTopic, shop, payload);
+  if (!identity.ok) return refuse(path, shop, topic, identity.reason);
+  const shape = checkBodyFitsTopic(canonicalTopic, payload);
+  if (!shape.ok) return refuse(path, shop, topic, shape.reason);
+  if (SHOP_MUST_BE_KNOWN.has(canonicalTopic) && !(await isKnownShop(database, shop))) {
+    // Nothing to uninstall, erase or export; answered 200 so Shopify does not retry, and not recorded.
+    console.warn(JSON.stringify({ event: "webhook_unknown_shop", route: path, shop, topic: canonicalTopic }));
+    return new Response(null, { status: 200 });
+  }
+  if (!plan.invalid && route.handle) plan = (await route.handle({ ...headers, payload }, database)) ?? {};
 
   const row = deliveryRow(headers, {
     status: plan.invalid ? "invalid" : (plan.status ?? "received"),

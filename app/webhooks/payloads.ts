@@ -87,6 +87,12 @@ export const CustomersRedactPayload = z
   .passthrough();
 export const ShopRedactPayload = z.object({ shop_domain: z.string() }).passthrough();
 
+/**
+ * app/uninstalled: the shop resource. Shopify's docs example has `myshopify_domain: null`; a real
+ * delivery names the shop there, and the handler acts only when it does (shop-identity.ts).
+ */
+export const AppUninstalledPayload = z.object({ id: id.nullish(), myshopify_domain: z.string().nullish() }).passthrough();
+
 /** "line_items.0.quantity: Expected number, received string; ..." */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

@@ -1,5 +1,7 @@
 // Install-state changes that come in by webhook: app/uninstalled and app/scopes_update.
 import type { Db } from "../db.server";
+import type { DeliveryPlan, WebhookContext } from "./accept.server";
+import { AppUninstalledPayload, describeIssues } from "./payloads";
 
 /** After token exchange (install or reinstall): the shop is installed again, from now. */
 export async function markInstalled(db: Db, shop: string, scope: string | undefined, at: Date): Promise<void> {
@@ -21,6 +23,17 @@ export async function markUninstalled(db: Db, shop: string, at: Date): Promise<v
     db.job.updateMany({ where: { shop, state: "queued" }, data: { state: "dead", lastError: "shop uninstalled", finishedAt: at } }),
     db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: at }, update: { uninstalledAt: at } }),
   ]);
+}
+
+/**
+ * The app/uninstalled handler: acts only on a body that names the shop in the header (acceptWebhook
+ * has refused any other already; checked again here because this one deletes sessions).
+ */
+export async function handleAppUninstalled(ctx: WebhookContext, db: Db, at = new Date()): Promise<DeliveryPlan | void> {
+  const parsed = AppUninstalledPayload.safeParse(ctx.payload);
+  if (!parsed.success) return { invalid: `app/uninstalled payload: ${describeIssues(parsed.error)}` };
+  if (parsed.data.myshopify_domain !== ctx.shop) return { invalid: "app/uninstalled payload: myshopify_domain is not the shop" };
+  await markUninstalled(db, ctx.shop, at);
 }
 
 /** app/scopes_update: keep the stored sessions' scope in step with what the merchant granted. */

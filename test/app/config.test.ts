@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_SCOPES } from "../../app/env.server";
 import { ADMIN_API_VERSION } from "../../app/shopify/version.mjs";
 import { ApiVersion } from "@shopify/shopify-app-remix/server";
+import { WEBHOOK_ROUTES } from "../../app/webhooks/subscriptions.server";
 
 interface Subscription { topics?: string[]; compliance_topics?: string[]; uri: string }
 const toml = parse(readFileSync("shopify.app.toml", "utf8")) as unknown as {
@@ -29,6 +30,14 @@ describe("shopify.app.toml", () => {
     expect(topics.sort()).toEqual(
       ["app/uninstalled", "app/scopes_update", "orders/create", "orders/updated", "disputes/create", "disputes/update", "customers/data_request", "customers/redact", "shop/redact"].sort(),
     );
+  });
+
+  it("lets each webhook route accept exactly the topics subscribed to its URI (any other topic header is refused)", () => {
+    const declared = Object.fromEntries(
+      toml.webhooks.subscriptions.map((s) => [s.uri, [...(s.topics ?? []), ...(s.compliance_topics ?? [])].sort()]),
+    );
+    const served = Object.fromEntries(Object.entries(WEBHOOK_ROUTES).map(([uri, route]) => [uri, [...route.topics].sort()]));
+    expect(served).toEqual(declared);
   });
 
   it.each(toml.webhooks.subscriptions.map((s) => [s.uri]))("has a route file for %s", (uri) => {

@@ -7,10 +7,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, pgUrl, type TestDb } from "../support/db";
-import { PLANNERS, installOffline, startPipeline } from "../support/pipeline";
+import { installOffline, startPipeline } from "../support/pipeline";
 import { TEST_API_KEY, TEST_API_SECRET, appEnv } from "../../scripts/lib/app-process";
 import { OrderFactory, Rng, ShopifyEmulator, WebhookSender, startEmulatorServer, type RunningEmulator } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
+import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
 import type { Db } from "../../app/db-client.server";
 
 function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
@@ -47,7 +48,7 @@ async function queueOrders(db: Db, emulator: ShopifyEmulator, shop: string, n: n
     const order = store.addOrder(g.draft);
     ids.push(order.id);
     const d = sender.ordersCreate(shop, order.id);
-    const res = await acceptWebhook(new Request("https://holdfast.test/webhooks/orders/create", { method: "POST", headers: sender.headers(d), body: d.body }), PLANNERS[d.topic], db);
+    const res = await acceptWebhook(new Request("https://holdfast.test/webhooks/orders/create", { method: "POST", headers: sender.headers(d), body: d.body }), routeOfTopic(d.topic).route, db);
     if (res.status !== 200) throw new Error(`intake answered ${res.status}`);
   }
   return ids;

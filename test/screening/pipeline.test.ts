@@ -6,7 +6,8 @@ import { startPipeline, type Pipeline } from "../support/pipeline";
 import { TEST_API_KEY, signedWebhook } from "../../scripts/lib/app-process";
 import { OrderFactory, type GeneratedOrder } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
-import { planOrderCreate, screenOrderJob } from "../../app/screening/intake.server";
+import { screenOrderJob } from "../../app/screening/intake.server";
+import { WEBHOOK_ROUTES } from "../../app/webhooks/subscriptions.server";
 import { enqueue } from "../../app/jobs/queue.server";
 import { HOLD_HANDLE, HOLD_TAG, SHIP_TAG } from "../../app/screening/store-actions.server";
 import { reconcileShop } from "../../app/screening/reconcile.server";
@@ -120,7 +121,7 @@ describeEachDb("order pipeline", (get) => {
     await fresh();
     const send = async (body: string) => {
       const headers = signedWebhook("orders/create", shop, body);
-      return acceptWebhook(new Request("https://holdfast.test/webhooks/orders/create", { method: "POST", headers, body }), planOrderCreate, get().db);
+      return acceptWebhook(new Request("https://holdfast.test/webhooks/orders/create", { method: "POST", headers, body }), WEBHOOK_ROUTES["/webhooks/orders/create"], get().db);
     };
     expect((await send(JSON.stringify({ id: 1, created_at: "yesterday", line_items: "none" }))).status).toBe(200);
     expect((await send("{not json")).status).toBe(200);

@@ -8,10 +8,11 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDb, describeEachDb } from "../support/db";
-import { PLANNERS, installOffline } from "../support/pipeline";
+import { installOffline } from "../support/pipeline";
 import { TEST_API_KEY, TEST_API_SECRET, appEnv, freePort, startApp } from "../../scripts/lib/app-process";
 import { OrderFactory, ShopifyEmulator, WebhookSender, startEmulatorServer, type RunningEmulator } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
+import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
 import { claim, complete } from "../../app/jobs/queue.server";
 import type { Db } from "../../app/db-client.server";
 
@@ -128,7 +129,7 @@ describeEachDb("shutdown on SIGTERM", (get) => {
     // Queue an order through Holdfast's real intake.
     const sender = new WebhookSender(emulator, { targetBaseUrl: "http://holdfast.invalid" });
     const d = sender.ordersCreate(shop, emulator.shop(shop).addOrder(orders.legit().draft).id);
-    const res = await acceptWebhook(new Request("https://holdfast.test/webhooks/orders/create", { method: "POST", headers: sender.headers(d), body: d.body }), PLANNERS[d.topic], db);
+    const res = await acceptWebhook(new Request("https://holdfast.test/webhooks/orders/create", { method: "POST", headers: sender.headers(d), body: d.body }), routeOfTopic(d.topic).route, db);
     expect(res.status).toBe(200);
 
     // Spawned as one process (not through npm), as a host runs it, so the signal reaches the worker.

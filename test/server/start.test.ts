@@ -16,6 +16,8 @@ describeEachDb("production server", (get) => {
   let app: RunningApp;
   beforeAll(async () => {
     app = await startApp({ DATABASE_URL: get().url });
+    // Installed, as token exchange leaves it: uninstall and compliance topics act only for a known shop.
+    await get().db.shop.create({ data: { shop: SHOP } });
     return () => app.stop();
   }, 60_000);
 
@@ -58,8 +60,27 @@ describeEachDb("production server", (get) => {
     ["customers/redact", "/webhooks/compliance"],
     ["shop/redact", "/webhooks/compliance"],
   ])("accepts a signed %s delivery at %s", async (topic, path) => {
-    const body = JSON.stringify({ id: 3, current: ["read_orders"] });
+    // Compliance bodies name their shop; the others are checked by their handlers (recorded invalid here).
+    const compliance = { shop_id: 1, shop_domain: SHOP, ...(topic.startsWith("customers/") ? { customer: { id: 4 } } : {}) };
+    const body = JSON.stringify(path === "/webhooks/compliance" ? compliance : { id: 3, current: ["read_orders"] });
     const res = await fetch(`${app.baseUrl}${path}`, { method: "POST", headers: signedWebhook(topic, SHOP, body), body });
     expect(res.status).toBe(200);
+  });
+
+  it("refuses with 401 a body signed for another shop, a topic of another route and a shop that is not a myshopify domain", async () => {
+    const other = "start-test-other.myshopify.com";
+    const redact = JSON.stringify({ shop_id: 2, shop_domain: other });
+    const cases: [string, Record<string, string>][] = [
+      ["/webhooks/compliance", signedWebhook("shop/redact", SHOP, redact)],
+      ["/webhooks/orders/create", signedWebhook("foo/bar", SHOP, redact)],
+      ["/webhooks/compliance", signedWebhook("shop/redact", "169.254.169.254", redact)],
+    ];
+    for (const [path, headers] of cases) {
+      const res = await fetch(`${app.baseUrl}${path}`, { method: "POST", headers, body: redact });
+      expect(res.status, `${path} ${headers["X-Shopify-Topic"]} ${headers["X-Shopify-Shop-Domain"]}`).toBe(401);
+    }
+    const webhookIds = cases.map(([, headers]) => headers["X-Shopify-Webhook-Id"] ?? "");
+    expect(await get().db.webhookDelivery.count({ where: { webhookId: { in: webhookIds } } })).toBe(0);
+    expect(await get().db.job.count({ where: { kind: "shop_redact", dedupeKey: { in: webhookIds.map((id) => `shop_redact:${id}`) } } })).toBe(0);
   });
 });

@@ -2,27 +2,14 @@
 // (acceptWebhook with each route's planner), job handlers, worker and Admin gateway, with the
 // gateway's fetch going to the emulator in process. The HTTP-level tests start the built app instead.
 import type { Db } from "../../app/db-client.server";
-import { acceptWebhook, type WebhookHandler } from "../../app/webhooks/accept.server";
-import { planOrderCreate, planOrderUpdated } from "../../app/screening/intake.server";
-import { planDispute } from "../../app/guarantee/disputes.server";
-import { planCompliance } from "../../app/compliance/compliance.server";
-import { markUninstalled } from "../../app/webhooks/shop-lifecycle.server";
+import { acceptWebhook } from "../../app/webhooks/accept.server";
+import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
 import { createWorker } from "../../app/background/runtime.server";
 import type { Worker } from "../../app/jobs/worker.server";
 import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
 import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../../emulator/index";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 
-export const PLANNERS: Record<string, WebhookHandler> = {
-  "orders/create": planOrderCreate,
-  "orders/updated": planOrderUpdated,
-  "disputes/create": planDispute,
-  "disputes/update": planDispute,
-  "customers/data_request": planCompliance,
-  "customers/redact": planCompliance,
-  "shop/redact": planCompliance,
-  "app/uninstalled": (ctx, db) => markUninstalled(db, ctx.shop, new Date()),
-};
 
 /** Store the offline session Holdfast gets by token exchange (tested end to end in test/server). */
 export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number } = {}) {
@@ -65,7 +52,7 @@ export async function startPipeline(
   }).start();
   const sender = new WebhookSender(emulator, { targetBaseUrl: "http://holdfast.invalid" });
   const deliver = (d: WebhookDelivery) =>
-    acceptWebhook(new Request(`https://holdfast.test/webhooks/${d.topic}`, { method: "POST", headers: sender.headers(d), body: d.body }), PLANNERS[d.topic], db);
+    acceptWebhook(new Request(`https://holdfast.test${routeOfTopic(d.topic).path}`, { method: "POST", headers: sender.headers(d), body: d.body }), routeOfTopic(d.topic).route, db);
   const drain = async (timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ADMIN_API_VERSION } from "../../app/shopify/version.mjs";
 import {
+  AppUninstalledPayload,
   CustomersDataRequestPayload,
   CustomersRedactPayload,
   DisputePayload,
@@ -29,6 +30,7 @@ const schemas: [string, z.ZodTypeAny][] = [
   ["customers/data_request", CustomersDataRequestPayload],
   ["customers/redact", CustomersRedactPayload],
   ["shop/redact", ShopRedactPayload],
+  ["app/uninstalled", AppUninstalledPayload],
 ];
 
 describe("webhook payload schemas against Shopify's examples", () => {
