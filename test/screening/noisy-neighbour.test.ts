@@ -4,7 +4,8 @@
 // The bench runs the same scenario at full size: `BENCH_SCENARIO=fairness npm run bench -- pipeline`.
 import { expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
-import { PLANNERS, installOffline } from "../support/pipeline";
+import { installOffline } from "../support/pipeline";
+import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 import { OrderFactory, ShopifyEmulator, WebhookSender, type WebhookDelivery } from "../../emulator/index";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
@@ -31,8 +32,9 @@ describeEachDb("noisy neighbour", (get) => {
     const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway }, { concurrency: 4, pollMs: 10, log: () => {} }).start();
     const sender = new WebhookSender(emulator, { targetBaseUrl: "http://holdfast.invalid" });
     const deliver = async (d: WebhookDelivery) => {
-      const request = new Request(`https://holdfast.test/webhooks/${d.topic}`, { method: "POST", headers: sender.headers(d), body: d.body });
-      expect((await acceptWebhook(request, PLANNERS[d.topic], db)).status).toBe(200);
+      const { path, route } = routeOfTopic(d.topic);
+      const request = new Request(`https://holdfast.test${path}`, { method: "POST", headers: sender.headers(d), body: d.body });
+      expect((await acceptWebhook(request, route, db)).status).toBe(200);
     };
     const factory = new OrderFactory({ seed: 10, startAt: Date.now() - 3600_000 });
     try {
