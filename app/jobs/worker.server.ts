@@ -204,7 +204,7 @@ export class Worker {
 
   /** Claim and start what fits now; resolves when those jobs have finished (tests, scripts). */
   async drainOnce(): Promise<number> {
-    const jobs = await this.claimFree();
+    const jobs = await this.claimFree(true);
     await Promise.all(jobs.map((j) => this.running.get(j.id)?.done));
     return jobs.length;
   }
@@ -248,7 +248,8 @@ export class Worker {
     return this.hinted.length > 0 || this.backlog;
   }
 
-  private async claimFree(): Promise<ClaimedJob[]> {
+  /** Claim what fits in the free slots: announced jobs, then a search when one is due (or `search`). */
+  private async claimFree(search = false): Promise<ClaimedJob[]> {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return [];
     const paused = this.pausedShops();
@@ -256,7 +257,7 @@ export class Worker {
     // Search when more may be due, and at least once a poll interval while slots are free: a steady
     // stream of hints must not keep other due jobs (retries, deferrals, a backlog) waiting.
     const left = free - jobs.length;
-    if (left > 0 && (this.backlog || Date.now() - this.searchedAt >= this.pollMs)) {
+    if (left > 0 && (search || this.backlog || Date.now() - this.searchedAt >= this.pollMs)) {
       this.searchedAt = Date.now();
       const found = await claim(this.db, {
         owner: this.owner, limit: left, leaseMs: this.leaseMs, kinds: this.opts.kinds,
