@@ -1,6 +1,6 @@
 // `npm start` in earnest: the production build serves pages and verifies webhooks, and refuses
 // to start with a broken environment.
-import { beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { runAppToExit, signedWebhook, startApp, type RunningApp } from "../../scripts/lib/app-process";
 import { describeEachDb } from "../support/db";
 
@@ -14,11 +14,12 @@ it("refuses to start without SHOPIFY_API_SECRET, naming it", async () => {
 
 describeEachDb("production server", (get) => {
   let app: RunningApp;
+  // Stopped before the database is dropped (after hooks run in reverse order).
+  afterAll(() => app?.stop());
   beforeAll(async () => {
     app = await startApp({ DATABASE_URL: get().url });
     // Installed, as token exchange leaves it: uninstall and compliance topics act only for a known shop.
     await get().db.shop.create({ data: { shop: SHOP } });
-    return () => app.stop();
   }, 60_000);
 
   it("serves the landing page", async () => {

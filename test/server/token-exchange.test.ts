@@ -19,9 +19,10 @@ afterAll(() => server?.stop());
 
 describeEachDb("embedded app with token exchange", (get) => {
   let app: RunningApp;
+  // Stopped before the database is dropped (after hooks run in reverse order).
+  afterAll(() => app?.stop());
   beforeAll(async () => {
     app = await startApp({ DATABASE_URL: get().url, SHOPIFY_API_ORIGIN_OVERRIDE: server.baseUrl });
-    return () => app.stop();
   }, 60_000);
 
   it("exchanges the session token once for an expiring offline token with a refresh token", async () => {

@@ -44,8 +44,21 @@ export async function createTestDb(kind: DbKind): Promise<TestDb & { drop: () =>
       await db.$disconnect();
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      try {
+        // A process of the test (a built app, a worker) may still be finishing a query on the schema:
+        // a deadlock with the DROP (40P01) is retried, not reported as the test's failure.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
