@@ -4,14 +4,16 @@ import { createRequire } from "node:module";
 import { z } from "zod";
 
 const require = createRequire(import.meta.url);
-const Lookup = z.object({ lookup: z.function().args(z.string()).returns(z.unknown()) });
+// The module's shape is checked once; z.custom keeps the function itself (z.function() would wrap
+// it and validate arguments and result on every order).
+const Module = z.object({ lookup: z.custom<(ip: string) => unknown>((v) => typeof v === "function", "geoip-country exports no lookup()") });
 const Answer = z.object({ country: z.string().optional() }).nullable();
-let table: z.infer<typeof Lookup> | undefined;
+let lookup: ((ip: string) => unknown) | undefined;
 
 export function ipCountry(ip: string): string | undefined {
-  table ??= Lookup.parse(require("geoip-country"));
+  lookup ??= Module.parse(require("geoip-country")).lookup;
   try {
-    const answer = Answer.safeParse(table.lookup(ip));
+    const answer = Answer.safeParse(lookup(ip));
     return (answer.success && answer.data?.country) || undefined;
   } catch {
     return undefined;
