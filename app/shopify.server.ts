@@ -6,7 +6,8 @@ import { env } from "./env.server";
 import { db } from "./db.server";
 import { ADMIN_API_VERSION } from "./shopify/version.mjs";
 import { installOriginOverride } from "./shopify/origin-override.server";
-import { markInstalled } from "./webhooks/shop-lifecycle.server";
+import { ShopIdentity } from "./shopify/operations";
+import { markInstalled, rememberShopId } from "./webhooks/shop-lifecycle.server";
 
 /** The library's member for the one pinned Admin API version (app/shopify/version.mjs). */
 export const API_VERSION: ApiVersion = (() => {
@@ -28,8 +29,18 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   hooks: {
     // Runs after each token exchange that stores an offline session (install, reinstall).
-    afterAuth: async ({ session }) => {
-      if (!session.isOnline) await markInstalled(db, session.shop, session.scope, new Date());
+    // It also reads the shop's numeric id, which webhook bodies are checked against (docs/security.md);
+    // if that read fails, reconciliation reads it later.
+    afterAuth: async ({ session, admin }) => {
+      if (session.isOnline) return;
+      await markInstalled(db, session.shop, session.scope, new Date());
+      try {
+        const answer: unknown = await (await admin.graphql(ShopIdentity)).json();
+        const data = typeof answer === "object" && answer !== null && "data" in answer ? answer.data : undefined;
+        await rememberShopId(db, session.shop, data);
+      } catch (error) {
+        console.warn(JSON.stringify({ event: "shop_id_unread", shop: session.shop, error: String(error).slice(0, 300) }));
+      }
     },
   },
   future: {

@@ -6,10 +6,11 @@ import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { enqueue, type NewJob } from "../jobs/queue.server";
 import type { AdminGateway } from "../shopify/gateway.server";
-import { DisputesSince, OrdersSince } from "../shopify/operations";
+import { DisputesSince, OrdersSince, ShopIdentity } from "../shopify/operations";
 import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.generated";
 import { disputeJob } from "../guarantee/disputes.server";
 import { gidTail } from "../webhooks/payloads";
+import { rememberShopId } from "../webhooks/shop-lifecycle.server";
 import { screenOrderJob } from "./intake.server";
 
 export const RECONCILE = "reconcile";
@@ -36,6 +37,8 @@ export interface ReconcileResult {
 export async function reconcileShop(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
   const row = await db.shop.findUnique({ where: { shop } });
   if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0 };
+  // Read at install; if that read failed, read it now (webhook bodies are checked against it).
+  if (!row?.shopId) await rememberShopId(db, shop, await gateway.request<unknown>(shop, ShopIdentity, {}, signal));
   const until = new Date(now - SETTLE_MS);
   const ordersFrom = row?.ordersWatermark ?? new Date(now - FIRST_LOOKBACK_MS);
   const disputesFrom = row?.disputesWatermark ?? new Date(now - FIRST_LOOKBACK_MS);

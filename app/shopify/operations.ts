@@ -29,6 +29,13 @@ export const OrderForScreening = `#graphql
   }
 `;
 
+/** The shop's numeric id, read once at install (and by reconciliation while unknown): docs/security.md. */
+export const ShopIdentity = `#graphql
+  query ShopIdentity {
+    shop { id myshopifyDomain }
+  }
+`;
+
 export const OrdersSince = `#graphql
   query OrdersSince($query: String!, $after: String) {
     orders(first: 100, after: $after, query: $query, sortKey: CREATED_AT) {

@@ -2,8 +2,8 @@
 //   1. verify the HMAC of the raw body (401 when missing or wrong; 400 when other headers are missing);
 //   2. refuse (401, logged) what the HMAC does not vouch for (docs/security.md): a shop header that is
 //      not a *.myshopify.com domain, a topic the route is not subscribed to, a body naming another
-//      shop, an uninstall/redaction whose body does not name the shop, or a compliance body of
-//      another compliance topic (shop-identity.ts);
+//      shop (by domain, or by the numeric id read at install), an uninstall/redaction whose body
+//      does not name the shop, or a compliance body of another compliance topic (shop-identity.ts);
 //   3. answer 200 and do nothing for an uninstall/redaction/data request of a shop Holdfast has never
 //      known (no Shop row, no session): there is nothing of it to act on, and no row is created;
 //   4. parse the JSON and let the topic's handler validate it and plan its work (jobs to enqueue) or
@@ -25,7 +25,7 @@ import type { NewJob } from "../jobs/queue.server";
 import { notifyWork } from "../jobs/worker.server";
 import { deliveryRow, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
 import { intakeWriter } from "./intake-writer.server";
-import { SHOP_MUST_BE_KNOWN, checkBodyFitsTopic, checkBodyNamesShop, isShopDomain } from "./shop-identity";
+import { SHOP_MUST_BE_KNOWN, checkBodyFitsTopic, checkBodyNamesShop, isShopDomain, shopIdNamedBy } from "./shop-identity";
 
 export interface WebhookContext {
   shop: string;
@@ -71,6 +71,24 @@ async function isKnownShop(database: Db, shop: string): Promise<boolean> {
     database.session.findFirst({ where: { shop }, select: { id: true } }),
   ]);
   return row !== null || session !== null;
+}
+
+/**
+ * The numeric id Holdfast read for a shop at install, or null while unknown. A shop's id never
+ * changes, so a known one is cached per database (bounded); an unknown one is read each time.
+ */
+const shopIds = new WeakMap<Db, Map<string, string>>();
+async function knownShopId(database: Db, shop: string): Promise<string | null> {
+  let cache = shopIds.get(database);
+  if (!cache) shopIds.set(database, (cache = new Map()));
+  const cached = cache.get(shop);
+  if (cached) return cached;
+  const row = await database.shop.findUnique({ where: { shop }, select: { shopId: true } });
+  if (row?.shopId) {
+    if (cache.size >= 50_000) cache.clear();
+    cache.set(shop, row.shopId);
+  }
+  return row?.shopId ?? null;
 }
 
 export function verifyHmac(rawBody: string, hmacHeader: string, secret: string): boolean {
@@ -120,6 +138,11 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, datab
   }
   const identity = checkBodyNamesShop(canonicalTopic, shop, payload);
   if (!identity.ok) return refuse(path, shop, topic, identity.reason);
+  const namedId = shopIdNamedBy(canonicalTopic, payload);
+  if (namedId !== undefined) {
+    const knownId = await knownShopId(database, shop);
+    if (knownId !== null && knownId !== namedId) return refuse(path, shop, topic, "body names another shop id than the shop header's");
+  }
   const shape = checkBodyFitsTopic(canonicalTopic, payload);
   if (!shape.ok) return refuse(path, shop, topic, shape.reason);
   if (SHOP_MUST_BE_KNOWN.has(canonicalTopic) && !(await isKnownShop(database, shop))) {

@@ -43,6 +43,34 @@ export const SHOP_MUST_BE_KNOWN: ReadonlySet<string> = new Set(["app/uninstalled
 
 const JsonObject = z.record(z.unknown());
 
+/** `548380009`, `"548380009"` or `"gid://shopify/Shop/548380009"` -> "548380009". */
+function shopIdOf(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return String(value);
+  if (typeof value !== "string") return undefined;
+  const m = /^(?:gid:\/\/shopify\/Shop\/)?([1-9][0-9]{0,19})$/.exec(value);
+  return m?.[1];
+}
+
+/** An order's status page is `https://{domain}/{shop id}/orders/{token}/authenticate?key=...`. */
+const ORDER_STATUS_SHOP_ID = /^https:\/\/[^/]+\/([1-9][0-9]{0,19})\/orders\//;
+
+/**
+ * The shop's numeric id as the signed body states it, if it does: `shop_id` (compliance topics,
+ * app/scopes_update), `id` of app/uninstalled (the shop itself), or the id in an order's
+ * `order_status_url`. Dispute bodies carry none. A body that states one must agree with the id
+ * Holdfast read for the header's shop at install (acceptWebhook), so a body signed for one shop
+ * cannot be replayed as another's even where it does not carry the domain.
+ */
+export function shopIdNamedBy(topic: string, payload: unknown): string | undefined {
+  const body = fieldsOf(payload);
+  if (body.shop_id !== undefined && body.shop_id !== null) return shopIdOf(body.shop_id) ?? "unreadable";
+  if (topic === "app/uninstalled") return shopIdOf(body.id);
+  if (topic.startsWith("orders/") && typeof body.order_status_url === "string") {
+    return ORDER_STATUS_SHOP_ID.exec(body.order_status_url)?.[1];
+  }
+  return undefined;
+}
+
 /** The top-level fields of a JSON object body; none for anything else (an array, a non-JSON body). */
 function fieldsOf(payload: unknown): Record<string, unknown> {
   const parsed = JsonObject.safeParse(payload);

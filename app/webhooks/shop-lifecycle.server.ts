@@ -1,4 +1,5 @@
 // Install-state changes that come in by webhook: app/uninstalled and app/scopes_update.
+import { z } from "zod";
 import type { Db } from "../db.server";
 import type { DeliveryPlan, WebhookContext } from "./accept.server";
 import { AppUninstalledPayload, describeIssues } from "./payloads";
@@ -10,6 +11,25 @@ export async function markInstalled(db: Db, shop: string, scope: string | undefi
     create: { shop, installedAt: at, scopes: scope ?? null },
     update: { uninstalledAt: null, ...(scope ? { scopes: scope } : {}) },
   });
+}
+
+/** The ShopIdentity query's answer (app/shopify/operations.ts). */
+const ShopIdentityAnswer = z.object({
+  shop: z.object({ id: z.string().regex(/^gid:\/\/shopify\/Shop\/[1-9][0-9]{0,19}$/), myshopifyDomain: z.string() }),
+});
+
+/**
+ * Store the shop's numeric id from a ShopIdentity answer read with the shop's own token, so
+ * webhook bodies that carry only the id can be matched to the shop (docs/security.md). Returns
+ * the id, or throws when the answer is malformed or is for another shop.
+ */
+export async function rememberShopId(db: Db, shop: string, answer: unknown): Promise<string> {
+  const parsed = ShopIdentityAnswer.safeParse(answer);
+  if (!parsed.success) throw new Error(`ShopIdentity answer for ${shop} is malformed: ${describeIssues(parsed.error)}`);
+  if (parsed.data.shop.myshopifyDomain !== shop) throw new Error(`ShopIdentity answer for ${shop} names another shop`);
+  const shopId = parsed.data.shop.id.slice("gid://shopify/Shop/".length);
+  await db.shop.upsert({ where: { shop }, create: { shop, shopId }, update: { shopId } });
+  return shopId;
 }
 
 /**

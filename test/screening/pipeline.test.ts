@@ -267,6 +267,17 @@ describeEachDb("order pipeline", (get) => {
     const again = await reconcileShop(get().db, p.gateway, shop, Date.now());
     expect(again.ordersEnqueued + again.disputesEnqueued).toBe(0);
   });
+
+  it("reconciliation reads the shop's numeric id when the install could not", async () => {
+    await fresh();
+    await get().db.shop.update({ where: { shop }, data: { shopId: null } });
+    await reconcileShop(get().db, p.gateway, shop, Date.now());
+    expect((await get().db.shop.findUniqueOrThrow({ where: { shop } })).shopId).toBe(String(p.store.info.id));
+    expect(p.emulator.log.all({ shop }).filter((e) => e.operationName === "ShopIdentity")).toHaveLength(1);
+    // Known now: not read again.
+    await reconcileShop(get().db, p.gateway, shop, Date.now());
+    expect(p.emulator.log.all({ shop }).filter((e) => e.operationName === "ShopIdentity")).toHaveLength(1);
+  });
 });
 
 describe("order pipeline: shop lifecycle and compliance [sqlite]", () => {

@@ -47,6 +47,9 @@ describeEachDb("embedded app with token exchange", (get) => {
     expect(ttl).toBeGreaterThan(3000);
     expect(ttl).toBeLessThanOrEqual(3600);
     expect(session.refreshTokenExpires!.getTime()).toBeGreaterThan(session.expires!.getTime());
+    // afterAuth read the shop's numeric id with the new token (webhook bodies are checked against it).
+    const shopRow = await get().db.shop.findUniqueOrThrow({ where: { shop: SHOP } });
+    expect(shopRow.shopId).toBe(String(emulator.shop(SHOP).info.id));
 
     // The first load runs the layout and page loaders in parallel, and each may exchange (the
     // library does not coalesce them); every later load reuses the stored token.
@@ -60,7 +63,7 @@ describeEachDb("embedded app with token exchange", (get) => {
   });
 
   it("app/uninstalled removes the shop's sessions", async () => {
-    const body = JSON.stringify({ id: 1, myshopify_domain: SHOP });
+    const body = JSON.stringify({ id: emulator.shop(SHOP).info.id, myshopify_domain: SHOP });
     const res = await fetch(`${app.baseUrl}/webhooks/app/uninstalled`, { method: "POST", headers: signedWebhook("app/uninstalled", SHOP, body), body });
     expect(res.status).toBe(200);
     expect(await get().db.session.count({ where: { shop: SHOP } })).toBe(0);

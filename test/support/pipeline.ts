@@ -4,6 +4,7 @@
 import type { Db } from "../../app/db-client.server";
 import { acceptWebhook } from "../../app/webhooks/accept.server";
 import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
+import { rememberShopId } from "../../app/webhooks/shop-lifecycle.server";
 import { createWorker } from "../../app/background/runtime.server";
 import type { Worker } from "../../app/jobs/worker.server";
 import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
@@ -12,7 +13,7 @@ import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 
 
 /** Store the offline session Holdfast gets by token exchange (tested end to end in test/server). */
-export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number } = {}) {
+export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false } = {}) {
   const grant = emulator.install(shop);
   const now = Date.now();
   const data = {
@@ -23,6 +24,10 @@ export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: st
   };
   await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...data }, update: data });
   await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+  // As afterAuth does after a token exchange: the shop's numeric id, from Shopify's own answer.
+  if (opts.shopId !== false) {
+    await rememberShopId(db, shop, { shop: { id: `gid://shopify/Shop/${emulator.shop(shop).info.id}`, myshopifyDomain: shop } });
+  }
 }
 
 export interface Pipeline {

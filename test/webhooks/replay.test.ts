@@ -28,6 +28,7 @@ describeEachDb("webhook replay across shops and topics", (get) => {
       "/webhooks/orders/create": (await import("../../app/routes/webhooks.orders.create")).action,
       "/webhooks/app/uninstalled": (await import("../../app/routes/webhooks.app.uninstalled")).action,
       "/webhooks/compliance": (await import("../../app/routes/webhooks.compliance")).action,
+      "/webhooks/app/scopes_update": (await import("../../app/routes/webhooks.app.scopes_update")).action,
     };
     p = await startPipeline(get().db, B);
     p.emulator.createShop(A);
@@ -132,6 +133,48 @@ describeEachDb("webhook replay across shops and topics", (get) => {
     warn.mockRestore();
     await expectBIntact();
     expect(await get().db.session.count({ where: { shop: A } })).toBe(1);
+  });
+
+  // Bodies that do not carry the shop's domain but its numeric id (read at install, like afterAuth).
+  it("refuses an orders/create body of shop A sent as shop B's, by the shop id in its order_status_url", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const order = p.emulator.shop(A).addOrder(factory.legit().draft);
+    const d = p.sender.ordersCreate(A, order.id);
+    const res = await post("/webhooks/orders/create", d, { "x-shopify-shop-domain": B });
+    expect(res.status).toBe(401);
+    expectRefusalLogged(warn, { route: "/webhooks/orders/create", shop: B, topic: "orders/create" }, d.body);
+    warn.mockRestore();
+    const { db } = get();
+    expect(await db.webhookDelivery.count({ where: { webhookId: d.webhookId } })).toBe(0);
+    expect(await db.job.count({ where: { dedupeKey: { startsWith: `order:${order.id}:` } } })).toBe(0);
+    await expectBIntact();
+    // The same body under its own shop is screened as usual.
+    expect((await post("/webhooks/orders/create", d)).status).toBe(200);
+    expect(await db.job.count({ where: { shop: A, dedupeKey: { startsWith: `order:${order.id}:` } } })).toBe(1);
+  });
+
+  it("refuses an app/scopes_update body of shop A sent as shop B's, by its shop_id, and leaves B's scopes alone", async () => {
+    const { db } = get();
+    const before = (await db.shop.findUniqueOrThrow({ where: { shop: B } })).scopes;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const d = p.sender.appScopesUpdate(A, ["read_orders"]);
+    const res = await post("/webhooks/app/scopes_update", d, { "x-shopify-shop-domain": B });
+    expect(res.status).toBe(401);
+    expectRefusalLogged(warn, { route: "/webhooks/app/scopes_update", shop: B, topic: "app/scopes_update" }, d.body);
+    warn.mockRestore();
+    expect((await db.shop.findUniqueOrThrow({ where: { shop: B } })).scopes).toBe(before);
+    expect(await db.webhookDelivery.count({ where: { webhookId: d.webhookId } })).toBe(0);
+  });
+
+  it("refuses a body whose shop id is not a number when the shop's id is known", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const d = p.sender.appScopesUpdate(B, ["read_orders"]);
+    const forged = { ...d, body: d.body.replace(/"shop_id":"[^"]*"/, '"shop_id":"gid://shopify/Shop/x"') };
+    expect(forged.body).not.toBe(d.body);
+    // Signed as it is (the sender signs each body it sends), as if Shopify had sent it.
+    const res = await post("/webhooks/app/scopes_update", forged);
+    expect(res.status).toBe(401);
+    warn.mockRestore();
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ADMIN_API_VERSION } from "../../app/shopify/version.mjs";
 import { WEBHOOK_ROUTES } from "../../app/webhooks/subscriptions.server";
-import { SHOP_FIELD_BY_TOPIC, SHOP_MUST_BE_KNOWN, checkBodyFitsTopic, checkBodyNamesShop, isShopDomain } from "../../app/webhooks/shop-identity";
+import { SHOP_FIELD_BY_TOPIC, SHOP_MUST_BE_KNOWN, checkBodyFitsTopic, checkBodyNamesShop, isShopDomain, shopIdNamedBy } from "../../app/webhooks/shop-identity";
 
 const SHOP = "holdfast-shop.myshopify.com";
 const TOPICS = Object.values(WEBHOOK_ROUTES).flatMap((route) => route.topics);
@@ -31,6 +31,34 @@ describe("shop identity of a webhook delivery", () => {
     [`${"a".repeat(242)}.myshopify.com`, false],
   ])("isShopDomain(%j) is %s", (value, ok) => {
     expect(isShopDomain(value)).toBe(ok);
+  });
+
+  it("reads the shop's numeric id from every handled topic's Shopify example that carries one", () => {
+    const found = Object.fromEntries(TOPICS.map((topic) => [topic, shopIdNamedBy(topic, example(topic))]));
+    expect(found).toEqual({
+      "orders/create": "548380009", // order_status_url https://jsmith.myshopify.com/548380009/orders/...
+      "orders/updated": "548380009",
+      "disputes/create": undefined, // a dispute's body names no shop
+      "disputes/update": undefined,
+      "app/scopes_update": "548380009", // shop_id gid://shopify/Shop/548380009
+      "app/uninstalled": "548380009", // the shop itself: its id
+      "customers/data_request": "954889", // shop_id
+      "customers/redact": "954889",
+      "shop/redact": "954889",
+    });
+  });
+
+  it.each<[string, unknown, string | undefined]>([
+    ["orders/create", { id: 5, order_status_url: "https://www.merchant.example/77/orders/abc/authenticate?key=x" }, "77"],
+    ["orders/create", { id: 5, order_status_url: "https://evil.example/orders/77/" }, undefined],
+    ["orders/create", { id: 5 }, undefined], // no url: the order's own id is not the shop's
+    ["disputes/create", { id: 5 }, undefined],
+    ["customers/redact", { shop_id: "gid://shopify/Shop/x" }, "unreadable"],
+    ["customers/redact", { shop_id: -3 }, "unreadable"],
+    ["shop/redact", { shop_id: "12" }, "12"],
+    ["app/uninstalled", { id: 1.5 }, undefined],
+  ])("shopIdNamedBy(%s, %j) is %j", (topic, body, id) => {
+    expect(shopIdNamedBy(topic, body)).toBe(id);
   });
 
   it("knows the shop field of every handled topic whose Shopify example names the shop", () => {
