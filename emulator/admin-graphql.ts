@@ -39,7 +39,8 @@ export interface GraphqlResponseBody {
 interface CostExtension {
   requestedQueryCost: number;
   actualQueryCost: number | null;
-  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+  /** Left out when the emulator is told to answer without it (Shopify does not promise it on every answer). */
+  throttleStatus?: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
 }
 
 const notEmulated = (what: string) =>
@@ -100,6 +101,8 @@ export interface ExecuteOptions {
   at: number;
   /** Injected fault: every mutation field answers these userErrors and changes nothing (logged as `fault`). */
   refusal?: InjectedUserError[];
+  /** Answer `extensions.cost` without `throttleStatus`. */
+  omitThrottleStatus?: boolean;
 }
 
 // Parsing and validating against the full Admin schema is most of the emulator's work per call,
@@ -138,7 +141,7 @@ export async function executeAdminGraphql(opts: ExecuteOptions): Promise<Graphql
       actualCost,
     });
   const cost = (requested: number, actual: number | null): { cost: CostExtension } => ({
-    cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
+    cost: { requestedQueryCost: requested, actualQueryCost: actual, ...(opts.omitThrottleStatus ? {} : { throttleStatus: bucket.status() }) },
   });
 
   let doc: DocumentNode;

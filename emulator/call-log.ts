@@ -1,5 +1,5 @@
 /** Every request the emulator answered, for assertions such as "exactly one tagsAdd". */
-export type CallOutcome = "ok" | "invalid" | "throttled" | "max_cost_exceeded" | "unauthorized" | "fault" | "error";
+export type CallOutcome = "ok" | "invalid" | "throttled" | "max_cost_exceeded" | "unauthorized" | "unavailable" | "fault" | "error";
 
 export interface CallRecord {
   seq: number;

@@ -46,6 +46,11 @@ export class ShopifyEmulator {
   readonly clock: Clock;
   readonly log = new CallLog();
   readonly faults = new FaultInjector();
+  /**
+   * Fields Shopify sends but does not promise, which a test can switch off: `throttleStatus` in
+   * `extensions.cost`, and `expires_in` in a refresh-token answer.
+   */
+  readonly answers = { throttleStatus: true, refreshExpiresIn: true };
   readonly tokens: TokenStore;
   readonly throttle: Throttle;
   readonly ids = new IdAllocator();
@@ -183,6 +188,13 @@ export class ShopifyEmulator {
     if (!domain || !this.shops.has(domain)) return json(404, { errors: "Not Found" });
     const shop = this.shop(domain);
 
+    if (graphqlMatch && shop.availability !== "active") {
+      // https://shopify.dev/docs/api/usage/response-codes
+      this.log.add({ at: this.clock.now(), shop: shop.domain, kind: "graphql", operationName: facts.operationName, operationType: null, rootFields: facts.rootFields, variables: {}, query: "", outcome: "unavailable", requestedCost: null });
+      return shop.availability === "frozen"
+        ? json(402, { errors: "Unavailable Shop: the requested shop is currently frozen. The shop owner needs to log in to the shop's admin and pay the outstanding balance to unfreeze the shop." })
+        : json(423, { errors: "Locked: the requested shop is currently locked." });
+    }
     if (graphqlMatch && request.method === "POST") {
       if (typeof graphqlBody.query !== "string" || graphqlBody.query.trim() === "") {
         return json(400, { errors: { query: "Required parameter missing or invalid" } });
@@ -247,6 +259,7 @@ export class ShopifyEmulator {
       log: this.log,
       at: this.clock.now(),
       refusal,
+      omitThrottleStatus: !this.answers.throttleStatus,
     });
     if (this.autoApproveSubscriptions) {
       for (const sub of shop.installation.subscriptions) if (sub.status === "PENDING") this.approveSubscription(shop.domain, sub.id);
@@ -283,6 +296,7 @@ export class ShopifyEmulator {
         return json(400, { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked" });
       }
       record("ok");
+      if (!this.answers.refreshExpiresIn) delete grant.expires_in;
       return json(200, grant);
     }
     record("error");

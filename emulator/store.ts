@@ -122,6 +122,11 @@ export class ShopState {
   readonly customers = new Map<number, Customer>();
   readonly disputes = new Map<number, Dispute>();
   readonly installation: Installation;
+  /**
+   * "frozen": the owner has not paid Shopify's bill; "locked": Shopify locked the shop (abuse, fraud
+   * risk). Every Admin API call then answers 402 or 423 (https://shopify.dev/docs/api/usage/response-codes).
+   */
+  availability: "active" | "frozen" | "locked" = "active";
   private orderNumber = 1000;
 
   constructor(

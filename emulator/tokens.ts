@@ -87,6 +87,12 @@ export class TokenStore {
     return record;
   }
 
+  /** The access token's lifetime ends now (as one does at its real expiry, stated in the answer or not). */
+  expire(token: string): void {
+    const record = this.access.get(token);
+    if (record) record.expiresAt = this.clock.now();
+  }
+
   revokeShop(shop: string): void {
     for (const [k, v] of this.access) if (v.shop === shop) this.access.delete(k);
     for (const v of this.refresh.values()) if (v.shop === shop) v.revoked = true;

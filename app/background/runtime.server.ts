@@ -11,9 +11,9 @@ import { DeferJob, PermanentJobError, RetrySoon, enqueue, pruneDone } from "../j
 import { Worker, defineJob, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload } from "../screening/intake.server";
-import { RECONCILE, ReconcileJobPayload, reconcileJob, reconcileShop } from "../screening/reconcile.server";
+import { RECONCILE, ReconcileJobPayload, SUSPENDED_WAIT_MS, reconcileJob, reconcileShop } from "../screening/reconcile.server";
 import { OrderScreener } from "../screening/screen-order.server";
-import { AdminApiError, AdminGateway, AmbiguousMutationError } from "../shopify/gateway.server";
+import { AdminApiError, AdminGateway, AmbiguousMutationError, ShopUnavailableError } from "../shopify/gateway.server";
 import { BudgetWaitError } from "../shopify/limiter.server";
 import { originOverrideFetch } from "../shopify/origin-override.server";
 import { ipCountry, loadGeoip } from "./geoip.server";
@@ -75,6 +75,9 @@ export function classifyError(error: unknown): unknown {
   // by the re-run (they are checked against the order as re-read).
   if (error instanceof BudgetWaitError) return new DeferJob(error.message, error.waitMs, { wholeShop: true });
   if (error instanceof AmbiguousMutationError) return new RetrySoon(error.message, error.retryInMs);
+  // A frozen or locked shop: wait without using attempts; reconciliation wakes the job once the
+  // shop answers again (reconcile.server.ts), and uninstalling ends it.
+  if (error instanceof ShopUnavailableError) return new DeferJob(error.message, SUSPENDED_WAIT_MS);
   if (error instanceof AdminApiError && error.permanent) return new PermanentJobError(error.message);
   return error;
 }

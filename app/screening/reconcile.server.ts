@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { enqueue, type NewJob } from "../jobs/queue.server";
-import type { AdminGateway } from "../shopify/gateway.server";
+import { SHOP_SUSPENDED, ShopUnavailableError, type AdminGateway } from "../shopify/gateway.server";
 import { DisputesSince, OrdersSince, ShopIdentity } from "../shopify/operations";
 import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.generated";
 import { disputeJob } from "../guarantee/disputes.server";
@@ -16,6 +16,11 @@ import { screenOrderJob } from "./intake.server";
 export const RECONCILE = "reconcile";
 export const RECONCILE_EVERY_MS = 5 * 60_000;
 export const SETTLE_MS = 2 * 60_000;
+/**
+ * How long a job of a frozen (402) or locked (423) shop waits before it tries again by itself;
+ * reconciliation, which keeps asking every few minutes, wakes it as soon as the shop answers.
+ */
+export const SUSPENDED_WAIT_MS = 6 * 3_600_000;
 /** First run for a shop looks back this far. */
 const FIRST_LOOKBACK_MS = 24 * 3_600_000;
 
@@ -32,9 +37,26 @@ export interface ReconcileResult {
   ordersEnqueued: number;
   disputesSeen: number;
   disputesEnqueued: number;
+  /** The shop answered 402/423: nothing was read; its jobs keep waiting. */
+  suspended?: string;
+  /** Jobs woken because the shop answers again after a suspension. */
+  woken?: number;
 }
 
+/**
+ * Reconcile the shop, or find it still frozen or locked: then nothing more is asked of it this
+ * time (one call per reconciliation slot, no hammering) and its waiting jobs stay put.
+ */
 export async function reconcileShop(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
+  try {
+    return await reconcile(db, gateway, shop, now, signal);
+  } catch (error) {
+    if (!(error instanceof ShopUnavailableError)) throw error;
+    return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, suspended: error.message };
+  }
+}
+
+async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
   const row = await db.shop.findUnique({ where: { shop } });
   if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0 };
   // Read at install; if that read failed, read it now (webhook bodies are checked against it).
@@ -83,5 +105,13 @@ export async function reconcileShop(db: Db, gateway: AdminGateway, shop: string,
     create: { shop, ordersWatermark: until, disputesWatermark: new Date(now - SETTLE_MS), reconciledAt: new Date(now) },
     update: { ordersWatermark: until, disputesWatermark: new Date(now - SETTLE_MS), reconciledAt: new Date(now) },
   });
+  // The shop answered every call: if it was frozen or locked, it is back, and so is its waiting work.
+  if (row?.suspendedAt) {
+    const [woken] = await db.$transaction([
+      db.job.updateMany({ where: { shop, state: "queued", lastError: { startsWith: `DeferJob: ${SHOP_SUSPENDED}` } }, data: { runAt: new Date(now) } }),
+      db.shop.update({ where: { shop }, data: { suspendedAt: null, suspendedReason: null } }),
+    ]);
+    result.woken = woken.count;
+  }
   return result;
 }

@@ -24,6 +24,8 @@ export type Classification<T = unknown> =
   | { kind: "throttled"; waitMs: number }
   /** HTTP 429: wait Retry-After. */
   | { kind: "rate_limited"; waitMs: number }
+  /** HTTP 402 (the shop is frozen: its bill is unpaid) or 423 (the shop is locked): nothing works until the shop is back. */
+  | { kind: "shop_unavailable"; message: string; status: 402 | 423 }
   /** HTTP 401: the token was refused. */
   | { kind: "unauthorized" }
   /** 5xx, a lost connection or INTERNAL_SERVER_ERROR on a query: worth sending again after a while. */
@@ -93,6 +95,10 @@ export function classifyAttempt<T>(attempt: Attempt<T>, ctx: AttemptContext): Cl
     }
     if (status === 429) return { kind: "rate_limited", waitMs: retryAfterMs(error instanceof ClientError ? error.response.headers.get("retry-after") : null) };
     if (status === 401) return { kind: "unauthorized" };
+    // https://shopify.dev/docs/api/usage/response-codes: 402 "the requested shop is currently frozen"
+    // (the owner must pay the outstanding balance), 423 "the requested shop is currently locked".
+    if (status === 402) return { kind: "shop_unavailable", status, message: `${name}: the shop is frozen (HTTP 402: unpaid Shopify bill)` };
+    if (status === 423) return { kind: "shop_unavailable", status, message: `${name}: the shop is locked (HTTP 423)` };
     if (status >= 500) {
       return mutation
         ? { kind: "ambiguous_mutation", message: `${name}: ${status}; ${NOT_SENT_AGAIN}`, code: "UNAVAILABLE", status }

@@ -46,6 +46,17 @@ export class AmbiguousMutationError extends AdminApiError {
   readonly retryInMs = 1000;
 }
 
+/**
+ * The shop answered 402 (frozen) or 423 (locked). Recorded on the Shop row by the gateway; the job
+ * waits without retrying (no hammering) until reconciliation finds the shop answering again.
+ */
+export class ShopUnavailableError extends AdminApiError {
+  override name = "ShopUnavailableError";
+}
+
+/** How a job deferred for a suspended shop starts its lastError (`DeferJob: shop suspended: ...`), so reconciliation can wake it. */
+export const SHOP_SUSPENDED = "shop suspended";
+
 export interface GatewayOptions {
   db: Db;
   apiKey: string;
@@ -204,6 +215,11 @@ export class AdminGateway {
           if (++failures > this.maxRetries) throw new AdminApiError(`${outcome.message} after ${failures} tries`, outcome.code, outcome.status);
           await this.sleep(this.retryDelay(failures), signal);
           break;
+        case "shop_unavailable": {
+          const reason = outcome.status === 402 ? "frozen (402)" : "locked (423)";
+          await this.opts.db.shop.updateMany({ where: { shop, suspendedAt: null }, data: { suspendedAt: new Date(this.opts.now?.() ?? Date.now()), suspendedReason: reason } });
+          throw new ShopUnavailableError(`${SHOP_SUSPENDED}: ${outcome.message}`, outcome.status === 402 ? "SHOP_FROZEN" : "SHOP_LOCKED", outcome.status);
+        }
         case "ambiguous_mutation":
           throw new AmbiguousMutationError(outcome.message, outcome.code, outcome.status);
         case "permanent":

@@ -268,6 +268,47 @@ describeEachDb("order pipeline", (get) => {
     expect(again.ordersEnqueued + again.disputesEnqueued).toBe(0);
   });
 
+  // A frozen (402) or locked (423) shop: https://shopify.dev/docs/api/usage/response-codes
+  it("a frozen shop's screening waits without retrying, and reconciliation wakes it once the shop answers again", async () => {
+    await fresh();
+    p.store.availability = "frozen";
+    const { order } = await place(legit());
+    await p.drain();
+    const unavailable = () => p.emulator.log.all({ shop, outcome: "unavailable" }).length;
+    expect(unavailable()).toBe(1);
+    const job = await get().db.job.findFirstOrThrow({ where: { shop, kind: "screen_order" } });
+    expect(job.state).toBe("queued");
+    expect(job.attempts).toBe(0); // waiting is not a failed attempt
+    expect(job.lastError).toMatch(/^DeferJob: shop suspended: OrderForScreening: the shop is frozen/);
+    expect(job.runAt.getTime()).toBeGreaterThan(Date.now() + 5 * 3_600_000);
+    expect((await get().db.shop.findUniqueOrThrow({ where: { shop } })).suspendedReason).toBe("frozen (402)");
+    // Still frozen: reconciliation asks once and leaves the job waiting.
+    const still = await reconcileShop(get().db, p.gateway, shop, Date.now());
+    expect(still.suspended).toMatch(/frozen/);
+    expect(unavailable()).toBe(2);
+    expect((await get().db.job.findUniqueOrThrow({ where: { id: job.id } })).runAt).toEqual(job.runAt);
+    // Unfrozen: the next reconciliation wakes it, and the order is screened and acted on.
+    p.store.availability = "active";
+    const back = await reconcileShop(get().db, p.gateway, shop, Date.now());
+    expect(back.woken).toBe(1);
+    p.worker["poke"]();
+    await p.drain();
+    expect((await screening(order.id)).status).toBe("acted");
+    expect((await get().db.shop.findUniqueOrThrow({ where: { shop } })).suspendedAt).toBeNull();
+    expect(unavailable()).toBe(2);
+  });
+
+  it("a locked shop's waiting jobs end when it uninstalls the app", async () => {
+    await fresh();
+    p.store.availability = "locked";
+    await place(legit());
+    await p.drain();
+    expect((await get().db.job.findFirstOrThrow({ where: { shop, kind: "screen_order" } })).state).toBe("queued");
+    expect((await p.deliver(p.sender.appUninstalled(shop))).status).toBe(200);
+    const job = await get().db.job.findFirstOrThrow({ where: { shop, kind: "screen_order" } });
+    expect([job.state, job.lastError]).toEqual(["dead", "shop uninstalled"]);
+  });
+
   it("reconciliation reads the shop's numeric id when the install could not", async () => {
     await fresh();
     await get().db.shop.update({ where: { shop }, data: { shopId: null } });

@@ -42,6 +42,10 @@ const cases: [string, Attempt, AttemptContext, Classification][] = [
   ["401 on a query", http(401), query, { kind: "unauthorized" }],
   ["401 on a mutation", http(401), mutation, { kind: "unauthorized" }],
 
+  ["402 (a frozen shop) on a query", http(402), query, { kind: "shop_unavailable", status: 402, message: "Q: the shop is frozen (HTTP 402: unpaid Shopify bill)" }],
+  ["402 on a mutation", http(402), mutation, { kind: "shop_unavailable", status: 402, message: "M: the shop is frozen (HTTP 402: unpaid Shopify bill)" }],
+  ["423 (a locked shop)", http(423), query, { kind: "shop_unavailable", status: 423, message: "Q: the shop is locked (HTTP 423)" }],
+
   ["503 on a query", http(503), query, { kind: "unavailable", message: "Q: 503", code: "UNAVAILABLE", status: 503 }],
   ["500 on a query", http(500), query, { kind: "unavailable", message: "Q: 500", code: "UNAVAILABLE", status: 500 }],
   ["503 on a mutation", http(503), mutation, { kind: "ambiguous_mutation", message: "M: 503; not sent again (it may have been carried out)", code: "UNAVAILABLE", status: 503 }],
@@ -57,7 +61,6 @@ const cases: [string, Attempt, AttemptContext, Classification][] = [
   ["errors that are not a list", answer("Something went wrong"), query, { kind: "permanent", message: "Q: Something went wrong", code: undefined }],
   ["403", http(403), query, { kind: "permanent", message: "Q: Shopify answered HTTP 403", code: "HTTP", status: 403 }],
   ["404 on a mutation", http(404), mutation, { kind: "permanent", message: "M: Shopify answered HTTP 404", code: "HTTP", status: 404 }],
-  ["402 (shop frozen)", http(402), query, { kind: "permanent", message: "Q: Shopify answered HTTP 402", code: "HTTP", status: 402 }],
 
   ["a 2xx body that is not GraphQL", thrown(notJson), query, { kind: "unexpected", error: notJson }],
 ];

@@ -11,7 +11,7 @@ import { ManualClock, OrderFactory, ShopifyEmulator, gid, type ThrottleConfig } 
 import { BudgetWaitError, CostLimiter, SYNC_MS } from "../../app/shopify/limiter.server";
 import { DeferJob } from "../../app/jobs/queue.server";
 import { classifyError } from "../../app/background/runtime.server";
-import { AdminApiError, AdminGateway, AmbiguousMutationError, type GatewayOptions } from "../../app/shopify/gateway.server";
+import { AdminApiError, AdminGateway, AmbiguousMutationError, ShopUnavailableError, type GatewayOptions } from "../../app/shopify/gateway.server";
 import { AddTags } from "../../app/shopify/operations";
 import { OfflineTokens, TokenEndpointError } from "../../app/shopify/tokens.server";
 
@@ -212,6 +212,27 @@ describeEachDb("offline tokens", (get) => {
     expect(refreshes).toHaveLength(1);
     const session = await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } });
     expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+  });
+
+  it("a refresh answered without expires_in stores a token without an expiry, and a later 401 refreshes it again", async () => {
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+    const shop = "tokens-no-expiry.myshopify.com";
+    emulator.createShop(shop);
+    await installOffline(get().db, emulator, shop, { expiresInMs: 60_000 }); // due for a refresh
+    emulator.answers.refreshExpiresIn = false;
+    const gateway = new AdminGateway({ db: get().db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch });
+    const query = "query ShopName { shop { name } }";
+    expect((await gateway.request<{ shop: { name: string } }>(shop, query)).shop.name).toEqual(expect.any(String));
+    const session = await get().db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } });
+    expect(session.expires).toBeNull();
+    const refreshes = () => emulator.log.all({ kind: "oauth", shop }).filter((c) => c.operationName === "refresh_token").length;
+    expect(refreshes()).toBe(1);
+    // No expiry known: not refreshed ahead of time; when Shopify refuses the token, it is refreshed on the 401.
+    await gateway.request(shop, query);
+    expect(refreshes()).toBe(1);
+    emulator.tokens.expire(session.accessToken);
+    expect((await gateway.request<{ shop: { name: string } }>(shop, query)).shop.name).toEqual(expect.any(String));
+    expect(refreshes()).toBe(2);
   });
 
   it("after another process rotated the token, a 401 picks up the new token without refreshing again", async () => {
@@ -418,6 +439,33 @@ describeEachDb("admin gateway", (get) => {
     w.emulator.faults.failNext(1, { kind: "status", status: 403 }, { shop: w.shop, target: "graphql" });
     const forbidden = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
     expect(forbidden).toMatchObject({ code: "HTTP", status: 403, permanent: true });
+    expect(w.slept).toEqual([]);
+  });
+
+  it.each([
+    ["frozen", 402, "SHOP_FROZEN", "frozen (402)"],
+    ["locked", 423, "SHOP_LOCKED", "locked (423)"],
+  ] as const)("a %s shop: one call, no retry, a ShopUnavailableError, and the shop recorded as suspended", async (availability, status, code, reason) => {
+    const w = await world();
+    w.emulator.shop(w.shop).availability = availability;
+    const error = await shopName(w.gateway, w.shop).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopUnavailableError);
+    expect(error).toMatchObject({ code, status, permanent: false, message: expect.stringMatching(/^shop suspended: /) });
+    expect(w.emulator.log.all({ shop: w.shop, outcome: "unavailable" })).toHaveLength(1);
+    expect(w.slept).toEqual([]);
+    const row = await get().db.shop.findUniqueOrThrow({ where: { shop: w.shop } });
+    expect(row.suspendedReason).toBe(reason);
+    expect(row.suspendedAt).toBeInstanceOf(Date);
+  });
+
+  it("an answer without throttleStatus is used as it is, and leaves the limiter's view alone", async () => {
+    const w = await world();
+    await shopName(w.gateway, w.shop);
+    const before = await get().db.apiBudget.findUniqueOrThrow({ where: { shop: w.shop } });
+    w.emulator.answers.throttleStatus = false;
+    for (let i = 0; i < 3; i++) expect((await shopName(w.gateway, w.shop)).shop.name).toEqual(expect.any(String));
+    const after = await get().db.apiBudget.findUniqueOrThrow({ where: { shop: w.shop } });
+    expect(after.available).toBeLessThanOrEqual(before.available);
     expect(w.slept).toEqual([]);
   });
 
