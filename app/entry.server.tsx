@@ -5,12 +5,16 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureBackgroundWork } from "./background/process.server";
+import { applySecurityHeaders } from "./http/security-headers";
 
 // The worker starts with the server (the embedded default: one process, SQLite).
 ensureBackgroundWork();
 
 /** How the server (scripts/serve.mjs) stops the app on SIGTERM/SIGINT: background work, then the database. */
 export { shutdownProcess as shutdown } from "./background/process.server";
+
+/** The headers every response carries; scripts/serve.mjs applies them to everything it answers. */
+export { applySecurityHeaders };
 
 export const streamTimeout = 5000;
 
@@ -20,7 +24,9 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // The library's frame-ancestors for an embedded page (a `shop=` it accepts); ours for the rest.
   addDocumentResponseHeaders(request, responseHeaders);
+  applySecurityHeaders(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
@@ -43,4 +49,10 @@ export default async function handleRequest(
     });
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/** Loader and action data (`?_data=`): the same headers as documents. */
+export function handleDataRequest(response: Response) {
+  applySecurityHeaders(response.headers);
+  return response;
 }
