@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureBackgroundWork } from "./background/process.server";
 import { applySecurityHeaders } from "./http/security-headers";
+import { isShopDomain } from "./shopify/shop-domain";
 
 // The worker starts with the server (the embedded default: one process, SQLite).
 ensureBackgroundWork();
@@ -24,8 +25,10 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  // The library's frame-ancestors for an embedded page (a `shop=` it accepts); ours for the rest.
-  addDocumentResponseHeaders(request, responseHeaders);
+  // The library's frame-ancestors for an embedded page of a shop; ours (framed by no one) for the
+  // rest. Only for a myshopify domain: the library's own check also lets other Shopify hosts frame.
+  const shop = new URL(request.url).searchParams.get("shop");
+  if (shop !== null && isShopDomain(shop)) addDocumentResponseHeaders(request, responseHeaders);
   applySecurityHeaders(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";

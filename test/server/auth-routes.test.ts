@@ -160,6 +160,12 @@ describeEachDb("auth routes and response headers of the production server", (get
       }
     });
 
+    it("a refused page of a shop= that is not a myshopify domain may not be framed, even by a Shopify host", async () => {
+      const res = await open(`/app?embedded=1&shop=x.shopify.com&host=${HOST}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-security-policy")).toBe(NOT_EMBEDDED);
+    });
+
     it("an embedded page keeps the library's frame-ancestors for its shop, sent once", async () => {
       const res = await open(`/auth/session-token?shop=${SHOP}&host=${HOST}`);
       expectSecurityHeaders(res, "bounce page");
