@@ -5,12 +5,17 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureBackgroundWork } from "./background/process.server";
+import { applySecurityHeaders } from "./http/security-headers";
+import { isShopDomain } from "./shopify/shop-domain";
 
 // The worker starts with the server (the embedded default: one process, SQLite).
 ensureBackgroundWork();
 
 /** How the server (scripts/serve.mjs) stops the app on SIGTERM/SIGINT: background work, then the database. */
 export { shutdownProcess as shutdown } from "./background/process.server";
+
+/** The headers every response carries; scripts/serve.mjs applies them to everything it answers. */
+export { applySecurityHeaders };
 
 export const streamTimeout = 5000;
 
@@ -20,7 +25,11 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  addDocumentResponseHeaders(request, responseHeaders);
+  // The library's frame-ancestors for an embedded page of a shop; ours (framed by no one) for the
+  // rest. Only for a myshopify domain: the library's own check also lets other Shopify hosts frame.
+  const shop = new URL(request.url).searchParams.get("shop");
+  if (shop !== null && isShopDomain(shop)) addDocumentResponseHeaders(request, responseHeaders);
+  applySecurityHeaders(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
@@ -43,4 +52,10 @@ export default async function handleRequest(
     });
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/** Loader and action data (`?_data=`): the same headers as documents. */
+export function handleDataRequest(response: Response) {
+  applySecurityHeaders(response.headers);
+  return response;
 }

@@ -8,6 +8,9 @@ import { ADMIN_API_VERSION } from "./shopify/version.mjs";
 import { installOriginOverride } from "./shopify/origin-override.server";
 import { ShopIdentity } from "./shopify/operations";
 import { markInstalled, rememberShopId } from "./webhooks/shop-lifecycle.server";
+import { refuseAdminRequest } from "./shopify/auth-requests";
+import { libraryLogLine } from "./shopify/library-log";
+import { refusal } from "./http/refusals";
 
 /** The library's member for the one pinned Admin API version (app/shopify/version.mjs). */
 export const API_VERSION: ApiVersion = (() => {
@@ -27,6 +30,13 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,
+  // One JSON line per message: the library writes request values (`shop=`) into its messages.
+  logger: {
+    log: (severity, message) => {
+      const { method, line } = libraryLogLine(severity, message);
+      console[method](line);
+    },
+  },
   hooks: {
     // Runs after each token exchange that stores an offline session (install, reinstall).
     // It also reads the shop's numeric id, which webhook bodies are checked against (docs/security.md);
@@ -54,7 +64,20 @@ if (config.SHOPIFY_API_ORIGIN_OVERRIDE) installOriginOverride(config.SHOPIFY_API
 
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+
+/**
+ * The library's `authenticate.admin`, after the checks it lacks (app/shopify/auth-requests.ts):
+ * a `shop`, `exitIframe` or `shopify-reload` it would trust too far is a 400, a session token
+ * that is not for a shop a 401.
+ */
+const appOrigin = new URL(config.SHOPIFY_APP_URL).origin;
+async function authenticateAdmin(request: Request) {
+  const refused = refuseAdminRequest(request, appOrigin);
+  if (refused) throw refusal(refused.status, refused.reason);
+  return shopify.authenticate.admin(request);
+}
+
+export const authenticate: typeof shopify.authenticate = { ...shopify.authenticate, admin: authenticateAdmin };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

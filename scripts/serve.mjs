@@ -22,6 +22,9 @@ const build = await import(pathToFileURL(buildPath).href);
 /** @type {(drain: (graceMs: number) => Promise<void>) => Promise<void>} */
 const shutdownApp = build.entry.module.shutdown;
 if (typeof shutdownApp !== "function") throw new Error(`${buildPath}: the server entry exports no shutdown()`);
+/** @type {(target: {has(name: string): boolean; set(name: string, value: string): void}) => void} */
+const applySecurityHeaders = build.entry.module.applySecurityHeaders;
+if (typeof applySecurityHeaders !== "function") throw new Error(`${buildPath}: the server entry exports no applySecurityHeaders()`);
 // Node's own Request, kept before installGlobals swaps in Remix's polyfill (for the webhook fast path below).
 const NativeRequest = globalThis.Request;
 installGlobals({ nativeFetch: build.future.v3_singleFetch });
@@ -29,6 +32,7 @@ installGlobals({ nativeFetch: build.future.v3_singleFetch });
 let closing = false;
 const app = express();
 app.disable("x-powered-by");
+app.use(securityHeaders());
 // Webhook deliveries first: their answers are empty (nothing to compress), and each one is recorded
 // in WebhookDelivery, so only a failed one is logged (below).
 app.use(webhookFastPath(build));
@@ -37,6 +41,24 @@ app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(morgan("tiny"));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+/**
+ * Every response gets the app's security headers (app/http/security-headers.ts: nosniff,
+ * Referrer-Policy, a frame-ancestors policy for those without one), whoever answers it: static
+ * files, the webhook fast path, Remix, Express's own errors. They are added as the headers are
+ * written, so a header the answer set itself (an embedded page's frame-ancestors) is kept and none
+ * is sent twice.
+ */
+function securityHeaders() {
+  return (_req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function writeHeadWithSecurityHeaders(...args) {
+      if (!res.headersSent) applySecurityHeaders({ has: (name) => res.hasHeader(name), set: (name, value) => res.setHeader(name, value) });
+      return writeHead.apply(this, args);
+    };
+    next();
+  };
+}
 
 /**
  * Webhook deliveries (POST to a `webhooks/...` route) go straight to their route module's action,

@@ -11,13 +11,8 @@
 //   - a compliance body is of the topic in the header (a customers/redact body is not a shop/redact).
 import { z } from "zod";
 
-/** A myshopify domain as Shopify sends it: lowercase, one label before .myshopify.com. */
-export const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
-export const MAX_SHOP_DOMAIN_LENGTH = 255;
-
-export function isShopDomain(value: string): boolean {
-  return value.length <= MAX_SHOP_DOMAIN_LENGTH && SHOP_DOMAIN.test(value);
-}
+// The shop-domain rule itself lives with the Shopify gateway, which the auth routes share.
+export { MAX_SHOP_DOMAIN_LENGTH, SHOP_DOMAIN, isShopDomain } from "../shopify/shop-domain";
 
 /**
  * The body field that names the shop, per topic that has one (Shopify's examples in

@@ -37,6 +37,9 @@ describeEachDb("embedded app with token exchange", (get) => {
     const first = await open();
     expect(first.status, app.output()).toBe(200);
     expect(await first.text()).toContain(SHOP);
+    // App Bridge: the shop's admin may frame the embedded app (the library's policy, kept by ours).
+    expect(first.headers.get("content-security-policy")).toMatch(new RegExp(`^frame-ancestors https://${SHOP.replace(/\./g, "\\.")} https://admin\\.shopify\\.com `));
+    expect(first.headers.get("x-content-type-options")).toBe("nosniff");
 
     const sessions = await get().db.session.findMany({ where: { shop: SHOP, isOnline: false } });
     expect(sessions).toHaveLength(1);
