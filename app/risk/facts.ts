@@ -130,6 +130,30 @@ export interface FactsOptions {
  * GraphQL `OrderForScreening` read (which wins where both have a value).
  * Throws only when the payload has no usable id or created_at.
  */
+/** Shopify's own risk level, as the recommendation it stands for (HIGH -> CANCEL, MEDIUM -> INVESTIGATE, LOW -> ACCEPT). */
+const RECOMMENDATION_OF_LEVEL: Readonly<Record<string, ShopifyRecommendation>> = { HIGH: "CANCEL", MEDIUM: "INVESTIGATE", LOW: "ACCEPT", NONE: "NONE" };
+const RANK: Readonly<Record<ShopifyRecommendation, number>> = { NONE: 0, ACCEPT: 1, INVESTIGATE: 2, CANCEL: 3 };
+
+/**
+ * What Shopify's own fraud analysis says, from its assessments alone. `OrderRiskSummary.recommendation`
+ * is "the recommended action for the order based on its risk assessments", apps' included, so after Holdfast posted a HIGH
+ * assessment it reads CANCEL and a re-screen would feed on Holdfast's own verdict. Shopify's own
+ * assessments are the ones without a provider (`OrderRiskAssessment.provider`: "The app that provided
+ * the assessment, `null` if the assessment was provided by Shopify", Admin 2026-07 schema). PENDING (not analysed yet) and
+ * unknown levels say nothing; several say the highest.
+ */
+function shopifyOwnRecommendation(assessments: unknown): ShopifyRecommendation | undefined {
+  if (!Array.isArray(assessments)) return undefined;
+  let best: ShopifyRecommendation | undefined;
+  for (const raw of assessments) {
+    const a = obj(raw);
+    if (!a || a.provider !== null) continue; // undefined = not read, an object = an app
+    const rec = RECOMMENDATION_OF_LEVEL[str(a.riskLevel)?.toUpperCase() ?? ""];
+    if (rec && (best === undefined || RANK[rec] > RANK[best])) best = rec;
+  }
+  return best;
+}
+
 export function factsFromWebhook(payload: unknown, adminOrder: unknown, options: FactsOptions): RiskFacts {
   const p = obj(payload) ?? {};
   const g = obj(adminOrder) ?? {};
@@ -159,8 +183,7 @@ export function factsFromWebhook(payload: unknown, adminOrder: unknown, options:
   const adminPayment = Object.keys(g).length ? paymentFromAdmin(g) : undefined;
   const payment = merge(paymentFromRest(p.payment_details), adminPayment);
 
-  const rec = str(obj(g.risk)?.recommendation)?.toUpperCase();
-  const shopifyRecommendation = rec && ["ACCEPT", "INVESTIGATE", "CANCEL", "NONE"].includes(rec) ? (rec as ShopifyRecommendation) : undefined;
+  const shopifyRecommendation = shopifyOwnRecommendation(obj(g.risk)?.assessments);
   const country = shipping?.countryCode ?? billing?.countryCode;
   const money = obj(obj(g.totalPriceSet)?.shopMoney);
 

@@ -106,6 +106,9 @@ describe("tags, risk assessments and cancel", () => {
     expect(ok.orderRiskAssessmentCreate.userErrors).toEqual([]);
     const tooMany = (await call(RISK, { input: { orderId: gid("Order", order.id), riskLevel: "HIGH", facts: facts(21) } })).body.data as R;
     expect(tooMany.orderRiskAssessmentCreate.userErrors.map((e) => e.code)).toEqual(["TOO_MANY_FACTS"]);
+    // OrderRiskSummary.recommendation is "the recommended action for the order based on its risk assessments" (apps' included), and
+    // OrderRiskAssessment.provider is "`null` if the assessment was provided by Shopify" (Admin 2026-07 schema):
+    // Shopify's own LOW and Holdfast's HIGH stay apart, and the summary says CANCEL.
     const risk = await call(`query($id: ID!) { order(id: $id) { risk { recommendation assessments { riskLevel provider { title } } } } }`, { id: gid("Order", order.id) });
     expect(risk.body.data).toMatchObject({ order: { risk: { recommendation: "CANCEL", assessments: [{ riskLevel: "LOW", provider: null }, { riskLevel: "HIGH", provider: { title: "Holdfast" } }] } } });
     shop.fulfill(order);

@@ -108,10 +108,24 @@ describe("history store", () => {
       shipping_address: { address1: "東京都千代田区千代田１丁目１番１号", country_code: "JP", name: "Taro" }, payment_details: { credit_card_bin: "424242", credit_card_number: "•••• 4242" } }, undefined, { shop: "s" });
     expect(identityKeys(f)).toMatchObject({ email: "a@b.com", device: "dev", card: "424242:4242", address: "JP|千代田区千代田1-1-1" });
   });
+  it.each<[string, unknown, string | undefined]>([
+    // Shopify's summary says CANCEL because of Holdfast's own HIGH assessment; Shopify itself said LOW.
+    ["Shopify's own LOW beside an app's HIGH", { recommendation: "CANCEL", assessments: [{ riskLevel: "LOW", provider: null }, { riskLevel: "HIGH", provider: { id: "gid://shopify/App/1", title: "Holdfast" } }] }, "ACCEPT"],
+    ["only an app's assessment", { recommendation: "CANCEL", assessments: [{ riskLevel: "HIGH", provider: { id: "gid://shopify/App/1", title: "Holdfast" } }] }, undefined],
+    ["Shopify still analysing", { recommendation: "NONE", assessments: [{ riskLevel: "PENDING", provider: null }] }, undefined],
+    ["two of Shopify's: the higher", { recommendation: "CANCEL", assessments: [{ riskLevel: "LOW", provider: null }, { riskLevel: "HIGH", provider: null }] }, "CANCEL"],
+    ["Shopify's NONE", { recommendation: "NONE", assessments: [{ riskLevel: "NONE", provider: null }] }, "NONE"],
+    ["a provider not read (undefined) is not Shopify's", { recommendation: "CANCEL", assessments: [{ riskLevel: "HIGH" }] }, undefined],
+    ["no risk read", undefined, undefined],
+  ])("Shopify's recommendation comes from its own assessments: %s", (_what, risk, expected) => {
+    const f = factsFromWebhook({ id: 5, created_at: "2026-01-01T00:00:00Z" }, { risk }, { shop: "s" });
+    expect(f.shopifyRecommendation).toBe(expected);
+  });
+
   it("factsFromWebhook reads the Admin GraphQL order read", () => {
     const f = factsFromWebhook({ id: 5, created_at: "2026-01-01T00:00:00Z" }, {
       clientIp: "8.8.8.8", customer: { id: "gid://shopify/Customer/9", createdAt: "2025-12-31T23:59:20Z", numberOfOrders: "1" },
-      risk: { recommendation: "INVESTIGATE" }, transactions: [{ status: "FAILURE" }, { status: "FAILURE" }, { status: "SUCCESS", paymentDetails: { avsResultCode: "N", cvvResultCode: "M", bin: "411111", number: "•••• 1111" } }],
+      risk: { recommendation: "CANCEL", assessments: [{ riskLevel: "MEDIUM", provider: null }, { riskLevel: "HIGH", provider: { id: "gid://shopify/App/1", title: "Holdfast" } }] }, transactions: [{ status: "FAILURE" }, { status: "FAILURE" }, { status: "SUCCESS", paymentDetails: { avsResultCode: "N", cvvResultCode: "M", bin: "411111", number: "•••• 1111" } }],
     }, { shop: "s", ipCountry: () => "us" });
     expect(f).toMatchObject({ ip: "8.8.8.8", ipCountry: "US", shopifyRecommendation: "INVESTIGATE", customer: { id: "9", previousOrders: 0 }, payment: { failedAttempts: 2, avsResultCode: "N", bin: "411111", last4: "1111" } });
     expect(evaluate(f, ruleset).outcomes.find((o) => o.id === "account_instant_purchase")?.value).toBe(40);
