@@ -9,7 +9,8 @@ import type { Decision, HardOutcome, ListEntry, RiskFact, RiskFacts, Ruleset, Si
 
 export const DEFAULT_ERROR_PENALTY = 0.5;
 export const MAX_RISK_FACTS = 20;
-const MAX_FACT_CHARS = 256;
+/** Shopify keeps 256 characters of a risk fact's description and cuts the rest (OrderRiskAssessmentFactInput). */
+export const MAX_FACT_CHARS = 256;
 
 const BY_ID = new Map(SIGNALS.map((s) => [s.id, s]));
 
@@ -60,7 +61,12 @@ function hardOutcome(facts: RiskFacts): HardOutcome | null | "error" {
   }
 }
 
-const truncate = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+/** At most `n` characters (code points, never half a surrogate pair), ending in "…" when cut. */
+export function truncateChars(s: string, n: number): string {
+  const chars = Array.from(s);
+  return chars.length <= n ? s : `${chars.slice(0, n - 1).join("")}…`;
+}
+const truncate = truncateChars;
 
 export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
   const f: RiskFacts = facts && typeof facts === "object" ? facts : ({} as RiskFacts);
@@ -89,7 +95,7 @@ export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
     const j = hardOk.kind === "block" ? `ストアのブロックリストに該当（${hardOk.list}）` : `ストアの許可リストに該当（${hardOk.list}）`;
     en.push(e);
     ja.push(j);
-    riskFacts.push({ description: e, sentiment: hardOk.kind === "block" ? "NEGATIVE" : "POSITIVE" });
+    riskFacts.push({ description: truncate(e, MAX_FACT_CHARS), sentiment: hardOk.kind === "block" ? "NEGATIVE" : "POSITIVE" });
   }
   for (const o of explained) {
     const s = BY_ID.get(o.id);

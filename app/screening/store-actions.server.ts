@@ -20,6 +20,7 @@
 import type { Prisma, PrismaPromise } from "@prisma/client";
 import type { Db } from "../db-client.server";
 import { isUniqueViolation } from "../db-client.server";
+import { MAX_FACT_CHARS } from "../risk/engine";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { AddTags, FulfillmentOrderHold, FulfillmentOrderReleaseHold, OrderCancel, RemoveTags, RiskAssessmentCreate } from "../shopify/operations";
 import type {
@@ -280,8 +281,14 @@ function toRow(shop: string, s: ScreenedOrder, r: ActionResult): StoreActionRow 
 }
 
 /** The order already carries an assessment with exactly these facts (ours, from a run that crashed). */
+/**
+ * Is our assessment already on the order? Compared with what Shopify stores: it keeps the first 256
+ * characters of a description and drops the rest, so a longer one (never sent by Holdfast, which cuts
+ * its own, but possible in a stored screening) must be compared cut the same way.
+ */
 function hasAssessment(order: AdminOrder, level: string, facts: { description: string; sentiment: string }[]): boolean {
-  const want = JSON.stringify(facts.map((f) => [f.description, f.sentiment]));
+  const stored = (description: string) => Array.from(description).slice(0, MAX_FACT_CHARS).join("");
+  const want = JSON.stringify(facts.map((f) => [stored(f.description), f.sentiment]));
   return (order.risk?.assessments ?? []).some(
     (a) => a.riskLevel === level && JSON.stringify(a.facts.map((f) => [f.description, f.sentiment])) === want,
   );

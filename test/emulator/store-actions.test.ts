@@ -111,6 +111,12 @@ describe("tags, risk assessments and cancel", () => {
     // Shopify's own LOW and Holdfast's HIGH stay apart, and the summary says CANCEL.
     const risk = await call(`query($id: ID!) { order(id: $id) { risk { recommendation assessments { riskLevel provider { title } } } } }`, { id: gid("Order", order.id) });
     expect(risk.body.data).toMatchObject({ order: { risk: { recommendation: "CANCEL", assessments: [{ riskLevel: "LOW", provider: null }, { riskLevel: "HIGH", provider: { title: "Holdfast" } }] } } });
+    // "Large values are truncated to 256 characters" (OrderRiskAssessmentFactInput.description,
+    // https://shopify.dev/docs/api/admin-graphql/2026-07/input-objects/OrderRiskAssessmentFactInput): stored cut, not refused.
+    const long = `${"x".repeat(255)}😀${"y".repeat(10)}`;
+    const cut = (await call(RISK, { input: { orderId: gid("Order", order.id), riskLevel: "LOW", facts: [{ description: long, sentiment: "NEUTRAL" }] } })).body.data as R;
+    expect(cut.orderRiskAssessmentCreate.userErrors).toEqual([]);
+    expect(cut.orderRiskAssessmentCreate.orderRiskAssessment).toMatchObject({ facts: [{ description: `${"x".repeat(255)}😀` }] });
     shop.fulfill(order);
     const fulfilled = (await call(RISK, { input: { orderId: gid("Order", order.id), riskLevel: "LOW", facts: facts(1) } })).body.data as R;
     expect(fulfilled.orderRiskAssessmentCreate.userErrors.map((e) => e.code)).toEqual(["ORDER_ALREADY_FULFILLED"]);

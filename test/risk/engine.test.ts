@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate } from "~/risk/engine";
+import { evaluate, truncateChars } from "~/risk/engine";
 import { factsFromWebhook } from "~/risk/facts";
 import { InMemoryHistoryStore, identityKeys } from "~/risk/history";
 import { defaultRuleset } from "~/risk/ruleset";
@@ -120,6 +120,15 @@ describe("history store", () => {
   ])("Shopify's recommendation comes from its own assessments: %s", (_what, risk, expected) => {
     const f = factsFromWebhook({ id: 5, created_at: "2026-01-01T00:00:00Z" }, { risk }, { shop: "s" });
     expect(f.shopifyRecommendation).toBe(expected);
+  });
+
+  it("truncateChars cuts by characters, never half an emoji, and marks the cut", () => {
+    expect(truncateChars("short", 256)).toBe("short");
+    const s = `${"a".repeat(254)}😀😀😀`;
+    expect(s.length).toBe(260); // UTF-16 units
+    expect(truncateChars(s, 256)).toBe(`${"a".repeat(254)}😀…`);
+    expect(Array.from(truncateChars(s, 256))).toHaveLength(256);
+    expect(truncateChars(`${"あ".repeat(300)}`, 256)).toBe(`${"あ".repeat(255)}…`);
   });
 
   it("factsFromWebhook reads the Admin GraphQL order read", () => {

@@ -189,4 +189,24 @@ describeEachDb("store actions that fail", (get) => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not record what was done: Error: database unavailable/));
     expect(p.store.orders.get(order.id)!.tags).toContain(SHIP_TAG);
   });
+
+  it("a risk fact over 256 characters is stored cut by Shopify, and a re-run after a lost answer finds it instead of posting it again", async () => {
+    await fresh();
+    await p.worker.stop();
+    const order = p.store.addOrder(factory.legit().draft);
+    const long = `${"A very long reason. ".repeat(15)}😀 and more`; // over 256 characters, an emoji across the cut
+    expect(Array.from(long).length).toBeGreaterThan(256);
+    const screened = { orderId: String(order.id), revision: 0, verdict: "ship", score: 10, riskLevel: "LOW", riskFacts: [{ description: long, sentiment: "POSITIVE" }] };
+    const actions = new StoreActions(get().db, p.gateway);
+    const read = async () => (await p.gateway.request<OrderForScreeningQuery>(shop, OrderForScreening, { id: `gid://shopify/Order/${order.id}` })).order as AdminOrder;
+    // Shopify carries the assessment out, then the answer is lost: the job will run again and re-read the order.
+    p.emulator.faults.inject({ fault: { kind: "drop_after" }, operation: "orderRiskAssessmentCreate", shop, times: 1 });
+    const settings = { autoCancel: false, autoCancelScore: 970 };
+    await expect(actions.apply(shop, screened, await read(), settings, { fresh: true })).rejects.toBeInstanceOf(AmbiguousMutationError);
+    expect(ourAssessments(order.id)).toHaveLength(1);
+    expect(ourAssessments(order.id)[0]!.facts[0]!.description).toBe(Array.from(long).slice(0, 256).join(""));
+    const again = await actions.apply(shop, screened, await read(), settings);
+    expect(again.find((r) => r.action === "risk_assessment")?.outcome).toBe("already");
+    expect(ourAssessments(order.id)).toHaveLength(1);
+  });
 });
