@@ -1,8 +1,11 @@
 // Mandatory compliance webhooks (protected customer data):
-//   customers/data_request -> an export of what Holdfast holds on that customer, stored for staff to send;
-//   customers/redact       -> that customer's personal data erased from screenings, identities and job payloads;
-//   shop/redact            -> everything Holdfast holds for the shop deleted.
-// Each runs as a job (idempotent: running it twice leaves the same state).
+//   customers/data_request -> an export of what Holdfast holds on that customer, stored for staff to send
+//                             (deleted after 30 days, pruneExports);
+//   customers/redact       -> that customer's personal data erased from every table and every job state
+//                             (screenings, identities, job payloads, invalid deliveries' raw bodies, exports);
+//   shop/redact            -> everything Holdfast holds for the shop deleted, in every table.
+// Each runs as a job (idempotent: running it twice leaves the same state). docs/security.md, finding 3,
+// says what is kept, where and for how long; test/compliance/redaction.test.ts searches every table.
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { DeferJob, REDACTED_PAYLOAD } from "../jobs/queue.server";
@@ -130,7 +133,7 @@ export function outcomesWithoutValues(json: string): string {
 }
 
 /** Who is being erased, as a customers/redact names them. */
-interface Erased {
+export interface Erased {
   customerId: string | null;
   orderIds: Set<string>;
   email: string | null;
@@ -138,7 +141,7 @@ interface Erased {
   phoneDigits: string | null;
 }
 
-function erased(p: CustomerJobPayload): Erased {
+export function erasedCustomer(p: CustomerJobPayload): Erased {
   const email = p.email?.trim().toLowerCase();
   const digits = (p.phone ?? "").replace(/\D/g, "").slice(-10);
   return {
@@ -250,6 +253,17 @@ async function exportsOf(db: Db, shop: string, customerId: string | null, orderI
   }
 }
 
+/**
+ * The shop's allow/block-list entries that are the customer: their email, phone or customer id.
+ * (An address entry is a normalised address key, which the redaction's payload cannot name.)
+ */
+async function listEntriesOf(db: Db, shop: string, who: Erased) {
+  const rows = await db.listEntry.findMany({ where: { shop, kind: { in: ["email", "phone", "customer"] } }, select: { id: true, kind: true, value: true } });
+  return rows
+    .filter((r) => (r.kind === "customer" ? who.customerId !== null && r.value.trim() === who.customerId : mentionsCustomer(r.value, who, { ids: false })))
+    .map((r) => r.id);
+}
+
 /** The redaction is waiting for a job that is running on the customer's orders (see `redactCustomer`). */
 export const REDACT_WAIT_MS = 2_000;
 
@@ -265,24 +279,27 @@ export const REDACT_WAIT_MS = 2_000;
  *     verdict, no tag, no guarantee), a dead one stays dead with its error (a retry ends at once);
  *   - the raw body of an invalid delivery that names them is removed (and its error, if it does);
  *   - data-request exports of them, or listing their orders, are deleted; audit events of their
- *     orders lose their data (their messages hold no personal data).
+ *     orders lose their data (their messages hold no personal data);
+ *   - allow/block-list entries of their email, phone or customer id are deleted (the audit event
+ *     says how many, so the merchant knows a block went with them).
  * A screening already running when this runs could write its decision afterwards: the redaction
  * then waits (DeferJob, no attempt used) and runs again until no job of the customer is running,
  * so it always ends after the last write. Idempotent. Returns the payload to keep on the done job
  * (without the email and phone it needed to find raw bodies).
  */
 export async function redactCustomer(db: Db, shop: string, p: CustomerJobPayload): Promise<CustomerJobPayload> {
-  const who = erased(p);
+  const who = erasedCustomer(p);
   const where = customerScope(shop, p);
   const screened = where ? (await db.orderScreening.findMany({ where, select: { orderId: true } })).map((s) => s.orderId) : [];
   for (const id of screened) who.orderIds.add(id);
   const jobs = await unfinishedJobsOf(db, shop, who);
   for (const j of jobs) if (j.orderId) who.orderIds.add(j.orderId);
   const all = [...who.orderIds];
-  const [screenings, deliveries, exports] = await Promise.all([
+  const [screenings, deliveries, exports, listed] = await Promise.all([
     db.orderScreening.findMany({ where: { shop, orderId: { in: all } }, select: { id: true, outcomes: true } }),
     invalidDeliveriesOf(db, shop, who),
     exportsOf(db, shop, p.customerId, who.orderIds),
+    listEntriesOf(db, shop, who),
   ]);
   const jobIds = jobs.map((j) => j.id);
   await db.$transaction([
@@ -305,12 +322,14 @@ export async function redactCustomer(db: Db, shop: string, p: CustomerJobPayload
       db.webhookDelivery.updateMany({ where: { shop, id: { in: ids } }, data: { error: "invalid delivery (its reason quoted personal data, erased by customers/redact)" } }),
     ),
     ...chunks(exports).map((ids) => db.dataRequest.deleteMany({ where: { shop, id: { in: ids } } })),
+    ...(listed.length ? [db.listEntry.deleteMany({ where: { shop, id: { in: listed } } })] : []),
   ]);
   // Read after the writes: a claim that committed before them is seen here; one after them got the redacted payload.
   const running = jobIds.length ? await db.job.count({ where: { shop, id: { in: jobIds }, state: "running" } }) : 0;
   if (running > 0) throw new DeferJob(`customer redaction waits for ${running} running job(s) of the customer's orders`, REDACT_WAIT_MS);
   await db.auditEvent.create({
-    data: { shop, kind: "customer_redacted", message: `Personal data of customer ${p.customerId ?? "(none)"} erased from ${all.length} orders, ${jobIds.length} unfinished jobs and ${deliveries.length} invalid deliveries` },
+    data: { shop, kind: "customer_redacted", message: `Personal data of customer ${p.customerId ?? "(none)"} erased from ${all.length} orders, ${jobIds.length} unfinished jobs and ${deliveries.length} invalid deliveries` +
+      (listed.length ? `; ${listed.length} allow/block-list entries naming the customer removed` : "") },
   });
   return customerJobIds(p);
 }

@@ -145,6 +145,8 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
     for (const id of [orders.queued, orders.dead, orders.otherDead]) await post(p.sender.ordersCreate(shop, id));
     await killJob(orders.dead);
     await killJob(orders.otherDead);
+    // Staff block-listed both customers' emails (no staff page writes lists yet: written as the screening reads them).
+    for (const person of [ERASED, KEPT]) await db.listEntry.create({ data: { shop, list: "block", kind: "email", value: person.email } });
   }, 90_000);
   afterAll(() => p?.stop());
 
@@ -172,6 +174,7 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
     expect(kept).toContain(`Job.payload: ${KEPT.email}`);
     expect(kept).toContain(`WebhookDelivery.rawBody: ${KEPT.email}`);
     expect(kept).toContain(`WebhookDelivery.rawBody: ${KEPT.address1}`);
+    expect(kept).toContain(`ListEntry.value: ${KEPT.email}`);
     expect(kept.some((h) => h.startsWith("OrderScreening.reasons"))).toBe(true);
 
     // The queued screening then ends without running: the order gets no verdict, no tag, no guarantee.
