@@ -5,17 +5,21 @@
 // (process.server.ts, the embedded default) and `npm run worker` start background work through it.
 import type { Db } from "../db-client.server";
 import { pruneLocks } from "../db-lock.server";
-import { CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
+import {
+  CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, customerJobIds, exportCustomerData, pruneExports,
+  redactCustomer, redactShop,
+} from "../compliance/compliance.server";
 import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
-import { DeferJob, PermanentJobError, RetrySoon, enqueue, pruneDone } from "../jobs/queue.server";
-import { Worker, defineJob, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
+import { DeferJob, PermanentJobError, RetrySoon, enqueue, minimiseAgedPayloads, pruneDone, type PayloadMinimiser } from "../jobs/queue.server";
+import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
-import { SCREEN_ORDER, ScreenOrderPayload } from "../screening/intake.server";
+import { SCREEN_ORDER, ScreenOrderPayload, withoutWebhook } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, SUSPENDED_WAIT_MS, reconcileJob, reconcileShop } from "../screening/reconcile.server";
 import { OrderScreener } from "../screening/screen-order.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError, ShopUnavailableError } from "../shopify/gateway.server";
 import { BudgetWaitError } from "../shopify/limiter.server";
 import { originOverrideFetch } from "../shopify/origin-override.server";
+import { pruneDeliveries } from "../webhooks/deliveries.server";
 import { ipCountry, loadGeoip } from "./geoip.server";
 
 export interface RuntimeConfig {
@@ -57,10 +61,7 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
       await exportCustomerData(db, job.shop, payload);
       return undefined;
     }),
-    defineJob(CUSTOMER_REDACT, CustomerJobPayload, async (payload, job) => {
-      await redactCustomer(db, job.shop, payload);
-      return undefined;
-    }),
+    defineJob(CUSTOMER_REDACT, CustomerJobPayload, (payload, job) => redactCustomer(db, job.shop, payload)),
     defineJob(SHOP_REDACT, ShopRedactJobPayload, async (_payload, job) => {
       await redactShop(db, job.shop);
       return undefined;
@@ -82,6 +83,24 @@ export function classifyError(error: unknown): unknown {
   return error;
 }
 
+const DAY_MS = 24 * 3_600_000;
+
+/** How long Holdfast keeps what it prunes (docs/security.md, "Retention of personal data"). */
+export const RETENTION = {
+  /** Done jobs (their payloads were compacted when they finished). */
+  doneJobsMs: 7 * DAY_MS,
+  /** Personal data in the payloads of dead (and still queued) jobs and in the raw bodies of invalid deliveries. */
+  personalDataMs: 30 * DAY_MS,
+  /** Delivery rows (their webhook ids de-duplicate Shopify's retries, which stop after 48 hours). */
+  deliveriesMs: 90 * DAY_MS,
+} as const;
+
+/** What each job kind whose payload holds personal data keeps of it past `RETENTION.personalDataMs`. */
+export const PAYLOAD_MINIMISERS: ReadonlyMap<string, PayloadMinimiser> = new Map([
+  [SCREEN_ORDER, payloadMinimiser(ScreenOrderPayload, withoutWebhook)],
+  [CUSTOMER_REDACT, payloadMinimiser(CustomerJobPayload, customerJobIds)],
+]);
+
 /** Enqueue this slot's reconciliation for every installed shop, and prune what has aged out. */
 export async function scheduleTick(db: Db, now: number): Promise<void> {
   const shops = await db.session.findMany({ where: { isOnline: false }, select: { shop: true }, distinct: ["shop"] });
@@ -89,7 +108,10 @@ export async function scheduleTick(db: Db, now: number): Promise<void> {
     (await db.shop.findMany({ where: { shop: { in: shops.map((s) => s.shop) }, uninstalledAt: { not: null } }, select: { shop: true } })).map((s) => s.shop),
   );
   for (const { shop } of shops) if (!uninstalled.has(shop)) await enqueue(db, reconcileJob(shop, now));
-  await pruneDone(db, new Date(now - 7 * 24 * 3_600_000));
+  await pruneDone(db, new Date(now - RETENTION.doneJobsMs));
+  await minimiseAgedPayloads(db, new Date(now - RETENTION.personalDataMs), PAYLOAD_MINIMISERS, new Date(now));
+  await pruneDeliveries(db, { rawBodyBefore: new Date(now - RETENTION.personalDataMs), deleteBefore: new Date(now - RETENTION.deliveriesMs) });
+  await pruneExports(db, now);
   await pruneIdentities(db, now);
   await pruneLocks(db, new Date(now - 3_600_000));
 }

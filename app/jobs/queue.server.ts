@@ -387,6 +387,51 @@ export async function jobCounts(db: Db, shop: string) {
   return counts;
 }
 
+/** What of a kind's payload is kept past the personal-data limit (see `payloadMinimiser` in worker.server.ts). */
+export type PayloadMinimiser = (payload: unknown) => unknown;
+
+/**
+ * Retention of personal data in job payloads: the jobs created before `before` that are still
+ * dead or queued (a dead letter kept for staff, a shop's stopped work) get their payload replaced
+ * by what their kind keeps (`minimisers`; kinds not listed carry no personal data) and
+ * `minimisedAt` set, so each is done once. The job, its state, attempts and error stay: staff can
+ * still see it and retry it. At most `maxBatches` batches per call (the scheduler calls it every
+ * minute); returns how many were minimised. Compare-and-set on the state: a job claimed meanwhile
+ * is left to its run.
+ */
+export async function minimiseAgedPayloads(
+  db: Db,
+  before: Date,
+  minimisers: ReadonlyMap<string, PayloadMinimiser>,
+  now = new Date(),
+  opts: { batch?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const { batch = 200, maxBatches = 10 } = opts;
+  const resting = { state: { in: ["dead", "queued"] } };
+  let count = 0;
+  for (let i = 0; i < maxBatches && minimisers.size > 0; i++) {
+    const rows = await db.job.findMany({
+      where: { ...resting, kind: { in: [...minimisers.keys()] }, createdAt: { lt: before }, minimisedAt: null },
+      select: { id: true, kind: true, payload: true },
+      take: batch,
+    });
+    if (rows.length === 0) break;
+    const updates = rows.map((row) => {
+      let stored: unknown;
+      try {
+        stored = JSON.parse(row.payload);
+      } catch {
+        stored = undefined; // not JSON: the minimiser finds it does not parse
+      }
+      const kept = minimisers.get(row.kind)?.(stored) ?? REDACTED_PAYLOAD;
+      return db.job.updateMany({ where: { id: row.id, ...resting }, data: { payload: JSON.stringify(kept), minimisedAt: now } });
+    });
+    count += (await db.$transaction(updates)).reduce((n, r) => n + r.count, 0);
+    if (rows.length < batch) break;
+  }
+  return count;
+}
+
 /** Remove finished jobs older than `before` (kept a while for the record). */
 export async function pruneDone(db: Db, before: Date): Promise<number> {
   const r = await db.job.deleteMany({ where: { state: "done", finishedAt: { lt: before } } });

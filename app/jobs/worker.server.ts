@@ -8,7 +8,10 @@ import { hostname } from "node:os";
 import type { Db } from "../db-client.server";
 import type { PrismaPromise } from "@prisma/client";
 import type { z } from "zod";
-import { DeferJob, PermanentJobError, claim, complete, completion, fail, heartbeat, isRedactedPayload, release, shareSlots, type ClaimedJob } from "./queue.server";
+import {
+  DeferJob, PermanentJobError, REDACTED_PAYLOAD, claim, complete, completion, fail, heartbeat, isRedactedPayload, release, shareSlots,
+  type ClaimedJob, type PayloadMinimiser,
+} from "./queue.server";
 
 export interface JobContext {
   /** Aborted when the lease is lost or the worker stops (after its grace): stop before the next store action. */
@@ -57,6 +60,18 @@ export function defineJob<P>(
   };
 }
 
+/**
+ * What of a kind's payload is kept past the personal-data limit (`minimiseAgedPayloads`): `keep`
+ * of the parsed payload. A payload that does not parse is replaced by the redacted one (what it
+ * holds is unknown, so nothing of it is kept); a redacted one stays redacted.
+ */
+export function payloadMinimiser<P>(payload: z.ZodType<P, z.ZodTypeDef, unknown>, keep: (payload: P) => unknown): PayloadMinimiser {
+  return (stored) => {
+    if (isRedactedPayload(stored)) return stored;
+    const parsed = payload.safeParse(stored);
+    return parsed.success ? keep(parsed.data) : REDACTED_PAYLOAD;
+  };
+}
 
 export interface WorkerOptions {
   owner?: string;

@@ -22,6 +22,11 @@ export const ScreenOrderPayload = z.object({
 });
 export type ScreenOrderPayload = z.infer<typeof ScreenOrderPayload>;
 
+/** The payload without the order webhook (its personal data): a run then reads the order from the Admin API, as for reconciliation. */
+export function withoutWebhook(p: ScreenOrderPayload): ScreenOrderPayload {
+  return { orderId: p.orderId, revision: p.revision, reason: p.reason };
+}
+
 export function screenJobKey(orderId: string, revision: number): string {
   return `order:${orderId}:screen:${revision}`;
 }

@@ -12,6 +12,9 @@ import type { Db } from "../db-client.server";
 import { tryLock, unlock } from "../db-lock.server";
 import { sleep } from "./limiter.server";
 
+/** The lease serialising a shop's token refresh across processes (db-lock.server.ts). */
+export const refreshLockName = (shop: string) => `refresh:${shop}`;
+
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const LOCK_TTL_MS = 30_000;
 export const CACHE_MS = 30_000;
@@ -115,7 +118,7 @@ export class OfflineTokens {
   }
 
   private async refreshSerialised(shop: string, rejected: string | undefined): Promise<string> {
-    const lock = `refresh:${shop}`;
+    const lock = refreshLockName(shop);
     const force = rejected !== undefined;
     const before = { accessToken: rejected ?? (await this.session(shop)).accessToken };
     const deadline = this.now() + LOCK_TTL_MS * 2;

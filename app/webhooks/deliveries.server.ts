@@ -2,6 +2,8 @@
 // Shopify redelivers the same X-Shopify-Webhook-Id on retries and sometimes duplicates
 // deliveries, so a unique-key violation simply means "seen before" (still answered 200). The rows
 // are written by intake-writer.server.ts, with the jobs they plan, in one transaction.
+// Retention (pruneDeliveries, run by the scheduler): the raw body of an invalid delivery is kept
+// for staff for a limited time (it may hold personal data), the rows themselves somewhat longer.
 import type { Db } from "../db-client.server";
 
 export interface DeliveryHeaders {
@@ -46,4 +48,50 @@ export function deliveryRow(headers: DeliveryHeaders, outcome: DeliveryOutcome) 
 export async function deliveryCounts(db: Db, shop: string) {
   const rows = await db.webhookDelivery.groupBy({ by: ["topic", "status"], where: { shop }, _count: { _all: true } });
   return rows.map((r) => ({ topic: r.topic, status: r.status, count: r._count._all }));
+}
+
+const STATUSES: DeliveryStatus[] = ["received", "invalid", "processed", "ignored"];
+const NOT_JSON = "body is not JSON";
+
+export interface DeliveryPruning {
+  /** Invalid deliveries received before this lose their raw body (and a JSON parser's message, which can quote the body). */
+  rawBodyBefore: Date;
+  /** Deliveries received before this are deleted. */
+  deleteBefore: Date;
+  batch?: number;
+  /** Per call (the scheduler calls every minute); a backlog is worked off over several calls. */
+  maxBatches?: number;
+}
+
+/**
+ * Retention of deliveries, every shop at once, in batches read from the (status, receivedAt) index:
+ * the raw bodies of old invalid deliveries are removed (the row, its topic and its error stay), and
+ * rows past the longer limit are deleted. Returns what was done.
+ */
+export async function pruneDeliveries(db: Db, opts: DeliveryPruning): Promise<{ rawBodies: number; deleted: number }> {
+  const { batch = 500, maxBatches = 10 } = opts;
+  let rawBodies = 0;
+  let deleted = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const rows = await db.webhookDelivery.findMany({
+      where: { status: "invalid", receivedAt: { lt: opts.rawBodyBefore }, OR: [{ rawBody: { not: null } }, { error: { startsWith: `${NOT_JSON}:` } }] },
+      select: { id: true },
+      take: batch,
+    });
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => r.id);
+    const [bodies] = await db.$transaction([
+      db.webhookDelivery.updateMany({ where: { id: { in: ids }, rawBody: { not: null } }, data: { rawBody: null } }),
+      db.webhookDelivery.updateMany({ where: { id: { in: ids }, error: { startsWith: `${NOT_JSON}:` } }, data: { error: `${NOT_JSON} (the parser's message was removed with the raw body)` } }),
+    ]);
+    rawBodies += bodies.count;
+    if (rows.length < batch) break;
+  }
+  for (let i = 0; i < maxBatches; i++) {
+    const rows = await db.webhookDelivery.findMany({ where: { status: { in: STATUSES }, receivedAt: { lt: opts.deleteBefore } }, select: { id: true }, take: batch });
+    if (rows.length === 0) break;
+    deleted += (await db.webhookDelivery.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } })).count;
+    if (rows.length < batch) break;
+  }
+  return { rawBodies, deleted };
 }
