@@ -22,6 +22,7 @@ function world() {
   const variables: Record<string, Record<string, unknown>> = {
     OrderForScreening: { id: orderId },
     OrdersSince: { query: "created_at:>='2026-07-01T00:00:00Z'" },
+    ShopIdentity: {},
     AddTags: { id: orderId, tags: ["holdfast:hold"] },
     RemoveTags: { id: orderId, tags: ["holdfast:hold"] },
     RiskAssessmentCreate: { input: { orderId, riskLevel: "HIGH", facts: [{ description: "Several cards tried", sentiment: "NEGATIVE" }] } },
