@@ -13,6 +13,8 @@ export const DEFAULT_SCOPES = [
   "read_third_party_fulfillment_orders",
   "write_third_party_fulfillment_orders",
   "read_shopify_payments_disputes",
+  // Dispute evidence (disputeEvidence, disputeEvidenceUpdate); the write scope implies the read one.
+  "write_shopify_payments_dispute_evidences",
 ] as const;
 
 const schema = z.object({

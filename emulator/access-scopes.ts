@@ -6,6 +6,10 @@ export const REQUIRED_SCOPES: Record<string, string> = {
   "QueryRoot.orders": "read_orders",
   "QueryRoot.dispute": "read_shopify_payments_disputes",
   "QueryRoot.disputes": "read_shopify_payments_disputes",
+  // The ShopifyPaymentsDisputeEvidence type, and the mutation (its requiredAccess in the 2026-07 schema).
+  "QueryRoot.disputeEvidence": "read_shopify_payments_dispute_evidences",
+  "ShopifyPaymentsDispute.disputeEvidence": "read_shopify_payments_dispute_evidences",
+  "Mutation.disputeEvidenceUpdate": "write_shopify_payments_dispute_evidences",
   "Order.customer": "read_customers",
   "Mutation.tagsAdd": "write_orders",
   "Mutation.tagsRemove": "write_orders",

@@ -256,7 +256,7 @@ export function orderView(order: Order, ctx: ViewContext): View {
       : null,
     disputes: [...shop.disputes.values()]
       .filter((d) => d.orderId === order.id)
-      .map((d) => ({ __typename: "OrderDisputeSummary", id: gid("ShopifyPaymentsDispute", d.id), status: d.status, initiatedAs: d.type })),
+      .map((d) => ({ __typename: "OrderDisputeSummary", id: gid("ShopifyPaymentsDispute", d.id), status: d.status, initiatedAs: d.initiatedAs })),
     fulfillmentOrders: (args: PageArgs) =>
       connection(
         order.fulfillmentOrders.filter((fo) => hasScope(ctx.scopes, fulfillmentOrderScope(fo.managedBy, "read"))),
@@ -281,6 +281,34 @@ export function disputeView(d: Dispute, ctx: ViewContext): View {
     amount: moneyV2(d.amount, d.currency),
     reasonDetails: { reason: d.reason, networkReasonCode: d.networkReasonCode },
     order: order ? () => orderView(order, ctx) : null,
+    disputeEvidence: () => disputeEvidenceView(d, ctx),
+  };
+}
+
+/**
+ * `ShopifyPaymentsDisputeEvidence`: text fields, addresses and `submitted` from state. No file can be uploaded
+ * to the emulator, so the file fields are null and `disputeFileUploads` is empty; `fulfillments` is not
+ * emulated (the emulator keeps no carrier or tracking data).
+ */
+export function disputeEvidenceView(d: Dispute, ctx: ViewContext): View {
+  const e = d.evidence;
+  return {
+    __typename: "ShopifyPaymentsDisputeEvidence",
+    id: gid("ShopifyPaymentsDisputeEvidence", e.id),
+    ...e.text,
+    customerPurchaseIp: e.customerPurchaseIp,
+    productDescription: e.productDescription,
+    billingAddress: addressView(e.billingAddress),
+    shippingAddress: addressView(e.shippingAddress),
+    submitted: e.submitted,
+    cancellationPolicyFile: null,
+    customerCommunicationFile: null,
+    refundPolicyFile: null,
+    serviceDocumentationFile: null,
+    shippingDocumentationFile: null,
+    uncategorizedFile: null,
+    disputeFileUploads: [],
+    dispute: () => disputeView(d, ctx),
   };
 }
 

@@ -25,6 +25,7 @@ export type GidType =
   | "FulfillmentOrder"
   | "FulfillmentHold"
   | "ShopifyPaymentsDispute"
+  | "ShopifyPaymentsDisputeEvidence"
   | "AppInstallation"
   | "App"
   | "AppSubscription"

@@ -1,6 +1,7 @@
 /** Root Query and Mutation fields Holdfast uses; everything else answers "not emulated". */
 import { GraphQLError } from "graphql";
 import { accessDenied, fulfillmentOrderScope, hasScope } from "./access-scopes.js";
+import { disputeEvidenceMutations, disputeEvidenceQueries } from "./dispute-evidence.js";
 import { gid, parseGid } from "./ids.js";
 import { HOLD_LIMIT_PER_APP, orderTotal } from "./store.js";
 import { matchesDate, parseSearchQuery, type SearchTerm } from "./search-query.js";
@@ -157,6 +158,7 @@ const queries: Record<string, Resolver> = {
     if (!parsed) return null;
     if (parsed.type === "Order") return queries.order!(args, ctx);
     if (parsed.type === "ShopifyPaymentsDispute") return queries.dispute!(args, ctx);
+    if (parsed.type === "ShopifyPaymentsDisputeEvidence") return disputeEvidenceQueries.disputeEvidence!(args, ctx);
     if (parsed.type === "FulfillmentOrder") {
       const fo = ctx.shop.findFulfillmentOrder(parsed.id);
       return fo ? fulfillmentOrderView(fo, ctx) : null;
@@ -337,4 +339,7 @@ const mutations: Record<string, Resolver> = {
   },
 };
 
-export const rootResolvers = { Query: queries, Mutation: mutations } as const;
+export const rootResolvers = {
+  Query: { ...queries, ...disputeEvidenceQueries },
+  Mutation: { ...mutations, ...disputeEvidenceMutations },
+} as const;

@@ -8,8 +8,10 @@ import type {
   Customer,
   CustomerJourney,
   Dispute,
+  DisputeEvidence,
   DisputeReason,
   DisputeStatus,
+  EvidenceTextField,
   FulfillmentHold,
   FulfillmentOrder,
   HoldReason,
@@ -22,6 +24,7 @@ import type {
   Transaction,
   UsageRecord,
 } from "./types.js";
+import { EVIDENCE_TEXT_FIELDS } from "./types.js";
 
 export interface CustomerDraft {
   id?: number;
@@ -99,6 +102,13 @@ export interface DisputeDraft {
   amount?: string;
   initiatedAt?: string;
   evidenceDueBy?: string;
+}
+
+/** What one disputeEvidenceUpdate call changes: text fields given (null clears one), the shipping address, submission. */
+export interface EvidencePatch {
+  text?: Partial<Record<EvidenceTextField, string | null>>;
+  shippingAddress?: Address | null;
+  submit?: boolean;
 }
 
 export interface ShopInfo {
@@ -371,10 +381,12 @@ export class ShopState {
     const id = draft.id ?? this.ids.take();
     this.ids.reserve(id);
     const initiatedAt = draft.initiatedAt ?? this.nowIso();
+    const type = draft.type ?? "CHARGEBACK";
     const dispute: Dispute = {
       id,
       orderId,
-      type: draft.type ?? "CHARGEBACK",
+      type,
+      initiatedAs: type,
       status: draft.status ?? "NEEDS_RESPONSE",
       reason: draft.reason ?? "FRAUDULENT",
       networkReasonCode: draft.networkReasonCode ?? "10.4",
@@ -384,8 +396,77 @@ export class ShopState {
       evidenceDueBy: draft.evidenceDueBy ?? iso(Date.parse(initiatedAt) + 14 * 86_400_000),
       evidenceSentOn: null,
       finalizedOn: null,
+      evidence: this.newEvidence(id, order),
     };
     this.disputes.set(id, dispute);
+    return dispute;
+  }
+
+  /**
+   * Shopify compiles a response from the order ("Shopify collects evidence and sends it to the credit card
+   * company", help.shopify.com/en/manual/payments/shopify-payments/managing-chargebacks): the customer's
+   * details, addresses, purchase IP and products are there before the merchant adds anything.
+   */
+  private newEvidence(disputeId: number, order: Order): DisputeEvidence {
+    const customer = order.customerId !== null ? this.customers.get(order.customerId) : undefined;
+    const text = Object.fromEntries(EVIDENCE_TEXT_FIELDS.map((f) => [f, null])) as DisputeEvidence["text"];
+    text.customerEmailAddress = order.email;
+    text.customerFirstName = customer?.firstName ?? order.billingAddress?.firstName ?? null;
+    text.customerLastName = customer?.lastName ?? order.billingAddress?.lastName ?? null;
+    return {
+      id: this.ids.take(),
+      disputeId,
+      text,
+      customerPurchaseIp: order.browserIp,
+      productDescription: order.lineItems.map((li) => `${li.quantity} x ${li.title}`).join("\n") || null,
+      billingAddress: order.billingAddress ? { ...order.billingAddress } : null,
+      shippingAddress: order.shippingAddress ? { ...order.shippingAddress } : null,
+      submitted: false,
+    };
+  }
+
+  findDisputeEvidence(evidenceId: number): Dispute | undefined {
+    for (const dispute of this.disputes.values()) if (dispute.evidence.id === evidenceId) return dispute;
+    return undefined;
+  }
+
+  /**
+   * disputeEvidenceUpdate: merges the given fields into the evidence, then submits it when asked. Refused,
+   * changing nothing, once the evidence is submitted or the dispute no longer needs a response, or after
+   * the dispute's evidenceDueBy.
+   */
+  updateDisputeEvidence(dispute: Dispute, patch: EvidencePatch): Dispute | { error: "EVIDENCE_ALREADY_ACCEPTED" | "EVIDENCE_PAST_DUE_DATE" } {
+    const evidence = dispute.evidence;
+    if (evidence.submitted || dispute.status !== "NEEDS_RESPONSE") return { error: "EVIDENCE_ALREADY_ACCEPTED" };
+    if (this.clock.now() > Date.parse(dispute.evidenceDueBy)) return { error: "EVIDENCE_PAST_DUE_DATE" };
+    for (const field of EVIDENCE_TEXT_FIELDS) {
+      const value = patch.text?.[field];
+      if (value !== undefined) evidence.text[field] = value;
+    }
+    if (patch.shippingAddress !== undefined) evidence.shippingAddress = patch.shippingAddress;
+    if (patch.submit) {
+      evidence.submitted = true;
+      dispute.evidenceSentOn = this.nowIso();
+      dispute.status = "UNDER_REVIEW";
+    }
+    return dispute;
+  }
+
+  /**
+   * The bank escalates an inquiry: the dispute becomes a chargeback (same id; `initiatedAs` stays INQUIRY)
+   * and needs a response again by a new due date, with the evidence saved so far kept and open to edits.
+   * Send disputes/update with `WebhookSender.turnIntoChargeback`.
+   */
+  turnIntoChargeback(id: number, opts: { evidenceDueBy?: string } = {}): Dispute {
+    const dispute = this.disputes.get(id);
+    if (!dispute) throw new Error(`no dispute ${id} in ${this.domain}`);
+    if (dispute.type !== "INQUIRY") throw new Error(`dispute ${id} in ${this.domain} is already a chargeback`);
+    dispute.type = "CHARGEBACK";
+    dispute.status = "NEEDS_RESPONSE";
+    dispute.evidenceSentOn = null;
+    dispute.finalizedOn = null;
+    dispute.evidenceDueBy = opts.evidenceDueBy ?? iso(this.clock.now() + 14 * 86_400_000);
+    dispute.evidence.submitted = false;
     return dispute;
   }
 

@@ -185,10 +185,15 @@ export type DisputeReason =
   | "SUBSCRIPTION_CANCELLED"
   | "UNRECOGNIZED";
 
+export type DisputeType = "CHARGEBACK" | "INQUIRY";
+
 export interface Dispute {
   id: number;
   orderId: number;
-  type: "CHARGEBACK" | "INQUIRY";
+  /** Turns from INQUIRY into CHARGEBACK when the bank escalates (`ShopState.turnIntoChargeback`). */
+  type: DisputeType;
+  /** What the dispute was opened as: `OrderDisputeSummary.initiatedAs` keeps it after an escalation. */
+  initiatedAs: DisputeType;
   status: DisputeStatus;
   reason: DisputeReason;
   networkReasonCode: string;
@@ -198,6 +203,34 @@ export interface Dispute {
   evidenceDueBy: string;
   evidenceSentOn: string | null;
   finalizedOn: string | null;
+  /** One evidence object per dispute, with its own id (`ShopifyPaymentsDisputeEvidence`). */
+  evidence: DisputeEvidence;
+}
+
+/** The text fields of `ShopifyPaymentsDisputeEvidenceUpdateInput` (the admin-2026-07 schema). */
+export const EVIDENCE_TEXT_FIELDS = [
+  "accessActivityLog",
+  "cancellationPolicyDisclosure",
+  "cancellationRebuttal",
+  "customerEmailAddress",
+  "customerFirstName",
+  "customerLastName",
+  "refundPolicyDisclosure",
+  "refundRefusalExplanation",
+  "uncategorizedText",
+] as const;
+export type EvidenceTextField = (typeof EVIDENCE_TEXT_FIELDS)[number];
+
+export interface DisputeEvidence {
+  id: number;
+  disputeId: number;
+  text: Record<EvidenceTextField, string | null>;
+  /** Read-only on Shopify (not in the update input): filled from the order when the dispute opens. */
+  customerPurchaseIp: string | null;
+  productDescription: string | null;
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
+  submitted: boolean;
 }
 
 export interface UsageRecord {

@@ -227,6 +227,12 @@ export class WebhookSender {
     return { dispute, result: await this.deliver(this.disputesUpdate(shop, disputeId)) };
   }
 
+  /** The bank escalates an inquiry into a chargeback: state changes, then disputes/update is delivered. */
+  async turnIntoChargeback(shop: string, disputeId: number, opts: { evidenceDueBy?: string } = {}): Promise<{ dispute: Dispute; result: DeliveryResult }> {
+    const dispute = this.emulator.shop(shop).turnIntoChargeback(disputeId, opts);
+    return { dispute, result: await this.deliver(this.disputesUpdate(shop, disputeId)) };
+  }
+
   // ---- sending -----------------------------------------------------------
 
   headers(delivery: WebhookDelivery): Record<string, string> {
