@@ -31,6 +31,8 @@ export function normaliseReason(raw: string | null | undefined): string {
 export const DisputeJobPayload = z.object({
   disputeId: z.string().regex(/^\d{1,20}$/, "must be a numeric dispute id"),
   status: z.string().min(1).max(40),
+  /** inquiry | chargeback, when known: an inquiry that turns into a chargeback keeps its id and may keep its status. */
+  type: z.string().min(1).max(40).optional(),
   source: z.enum(["webhook", "reconcile"]),
   /** The webhook's dispute, when it came by webhook. */
   dispute: z
@@ -46,8 +48,14 @@ export const DisputeJobPayload = z.object({
 });
 export type DisputeJobPayload = z.infer<typeof DisputeJobPayload>;
 
+/**
+ * One job per (dispute, type, status): a redelivery or a reconciliation of the same state is a
+ * duplicate, but an inquiry turned into a chargeback (same id, often the same `needs_response`
+ * status) is new, and must not be taken for a duplicate.
+ */
 export function disputeJob(shop: string, payload: DisputeJobPayload): NewJob {
-  return { shop, kind: RECORD_DISPUTE, dedupeKey: `dispute:${payload.disputeId}:${payload.status}`, payload };
+  const type = payload.type ?? payload.dispute?.type ?? "unknown";
+  return { shop, kind: RECORD_DISPUTE, dedupeKey: `dispute:${payload.disputeId}:${type}:${payload.status}`, payload };
 }
 
 export function planDispute(ctx: WebhookContext): DeliveryPlan {
@@ -58,7 +66,7 @@ export function planDispute(ctx: WebhookContext): DeliveryPlan {
   return {
     jobs: [
       disputeJob(ctx.shop, {
-        disputeId, status: d.status.toLowerCase(), source: "webhook",
+        disputeId, status: d.status.toLowerCase(), type: d.type.toLowerCase(), source: "webhook",
         dispute: {
           orderId: d.order_id == null ? null : String(d.order_id), type: d.type.toLowerCase(), reason: normaliseReason(d.reason),
           amount: String(d.amount), currency: d.currency.toUpperCase(), initiatedAt: d.initiated_at ?? null,

@@ -91,9 +91,10 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
     for (const d of page.disputes.nodes) {
       result.disputesSeen++;
       const disputeId = gidTail(d.id);
-      const seen = await db.dispute.findUnique({ where: { shop_disputeId: { shop, disputeId } }, select: { status: true } });
-      if (seen && seen.status === d.status.toLowerCase()) continue;
-      await enqueue(db, disputeJob(shop, { disputeId, status: d.status.toLowerCase(), source: "reconcile" }));
+      const [status, type] = [d.status.toLowerCase(), d.type.toLowerCase()];
+      const seen = await db.dispute.findUnique({ where: { shop_disputeId: { shop, disputeId } }, select: { status: true, type: true } });
+      if (seen && seen.status === status && seen.type === type) continue;
+      await enqueue(db, disputeJob(shop, { disputeId, status, type, source: "reconcile" }));
       result.disputesEnqueued++;
     }
     if (!page.disputes.pageInfo.hasNextPage) break;

@@ -309,6 +309,25 @@ describeEachDb("order pipeline", (get) => {
     expect([job.state, job.lastError]).toEqual(["dead", "shop uninstalled"]);
   });
 
+  it("records a dispute by webhook, and an inquiry that turns into a chargeback (same id, same status) as a chargeback", async () => {
+    await fresh();
+    const { order } = await place(legit());
+    await p.drain();
+    const opened = p.store.addDispute(order.id, { type: "INQUIRY", reason: "FRAUDULENT" });
+    expect((await p.deliver(p.sender.disputesCreate(shop, opened.id))).status).toBe(200);
+    await p.drain();
+    const dispute = () => get().db.dispute.findUniqueOrThrow({ where: { shop_disputeId: { shop, disputeId: String(opened.id) } } });
+    expect([(await dispute()).type, (await dispute()).status]).toEqual(["inquiry", "needs_response"]);
+    p.store.turnIntoChargeback(opened.id);
+    const update = p.sender.disputesUpdate(shop, opened.id);
+    expect((await p.deliver(update)).status).toBe(200);
+    await p.drain();
+    expect([(await dispute()).type, (await dispute()).status]).toEqual(["chargeback", "needs_response"]);
+    // Reconciliation reads the same state: nothing new to record.
+    const again = await reconcileShop(get().db, p.gateway, shop, Date.now());
+    expect(again.disputesEnqueued).toBe(0);
+  });
+
   it("reconciliation reads the shop's numeric id when the install could not", async () => {
     await fresh();
     await get().db.shop.update({ where: { shop }, data: { shopId: null } });
