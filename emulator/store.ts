@@ -293,17 +293,30 @@ export class ShopState {
     return undefined;
   }
 
+  /**
+   * Adding a tag the order already has in any case keeps the existing spelling. Removing is case
+   * sensitive ("Tags are case sensitive", Shopify Flow's Remove tags action over tagsRemove:
+   * https://help.shopify.com/en/manual/shopify-flow/reference/actions/remove-product-tags): "holdfast:hold"
+   * does not remove "Holdfast:Hold". A call that changes nothing leaves the order untouched (no
+   * updatedAt, no orders/updated).
+   */
   addTags(order: Order, tags: string[]): void {
+    let changed = false;
     for (const raw of tags) {
       const tag = raw.trim();
-      if (tag && !order.tags.some((t) => t.toLowerCase() === tag.toLowerCase())) order.tags.push(tag);
+      if (tag && !order.tags.some((t) => t.toLowerCase() === tag.toLowerCase())) {
+        order.tags.push(tag);
+        changed = true;
+      }
     }
-    this.touch(order);
+    if (changed) this.touch(order);
   }
 
   removeTags(order: Order, tags: string[]): void {
-    const drop = new Set(tags.map((t) => t.trim().toLowerCase()));
-    order.tags = order.tags.filter((t) => !drop.has(t.toLowerCase()));
+    const drop = new Set(tags.map((t) => t.trim()));
+    const kept = order.tags.filter((t) => !drop.has(t));
+    if (kept.length === order.tags.length) return;
+    order.tags = kept;
     this.touch(order);
   }
 

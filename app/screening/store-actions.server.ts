@@ -111,11 +111,15 @@ async function tag(ctx: ActionContext): Promise<ActionResult | undefined> {
   return mutated("tag", want, r.tagsAdd?.userErrors);
 }
 
-/** Remove the other verdict's tag, if the order carries it. */
+/**
+ * Remove the other verdict's tag, if the order carries it, in every spelling it carries: staff may
+ * have typed "Holdfast:Hold", and Shopify removes tags case-sensitively.
+ */
 async function untag(ctx: ActionContext): Promise<ActionResult | undefined> {
   const other = ctx.ship ? HOLD_TAG : SHIP_TAG;
   if (!hasTag(ctx.order, other) || ctx.done("untag", other)) return undefined;
-  const r = await ctx.call<RemoveTagsMutation>(RemoveTags, { id: orderGid(ctx), tags: [other] });
+  const spellings = ctx.order.tags.filter((t) => t.toLowerCase() === other);
+  const r = await ctx.call<RemoveTagsMutation>(RemoveTags, { id: orderGid(ctx), tags: spellings });
   return mutated("untag", other, r.tagsRemove?.userErrors);
 }
 

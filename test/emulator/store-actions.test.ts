@@ -84,6 +84,25 @@ describe("fulfillment holds", () => {
 });
 
 describe("tags, risk assessments and cancel", () => {
+  // Removing is case sensitive ("Tags are case sensitive":
+  // https://help.shopify.com/en/manual/shopify-flow/reference/actions/remove-product-tags); adding a tag the
+  // order has in another case keeps the existing spelling; a call that changes nothing does not touch the order.
+  it("removes tags case-sensitively, and leaves the order untouched when a tag call changes nothing", async () => {
+    const { call, order, shop, emulator } = setup();
+    shop.addTags(order, ["Holdfast:Hold"]);
+    const id = gid("Order", order.id);
+    const updatedAt = order.updatedAt;
+    (emulator.clock as ManualClock).advance(60_000); // a touch would now show as a new updatedAt
+    const add = `mutation AddTags($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { message } } }`;
+    const remove = `mutation RemoveTags($id: ID!, $tags: [String!]!) { tagsRemove(id: $id, tags: $tags) { userErrors { message } } }`;
+    await call(add, { id, tags: ["holdfast:hold"] });
+    await call(remove, { id, tags: ["holdfast:hold"] });
+    expect(order.tags).toEqual(["Holdfast:Hold"]);
+    expect(order.updatedAt).toBe(updatedAt);
+    await call(remove, { id, tags: ["Holdfast:Hold"] });
+    expect(order.tags).toEqual([]);
+  });
+
   it("adds and removes tags without touching other tags; the call log counts each call", async () => {
     const { call, order, emulator, shop } = setup();
     shop.addTags(order, ["merchant-tag"]);

@@ -309,6 +309,17 @@ describeEachDb("order pipeline", (get) => {
     expect([job.state, job.lastError]).toEqual(["dead", "shop uninstalled"]);
   });
 
+  it("an approved order loses the hold tag in whatever case staff typed it (Shopify removes tags case-sensitively)", async () => {
+    await fresh();
+    const order = p.store.addOrder(legit().draft);
+    p.store.addTags(order, ["Holdfast:Hold", "HOLDFAST:HOLD", "vip"]);
+    expect((await p.deliver(p.sender.ordersCreate(shop, order.id))).status).toBe(200);
+    await p.drain();
+    expect((await screening(order.id)).verdict).toBe("ship");
+    expect(p.store.orders.get(order.id)!.tags).toEqual(["vip", SHIP_TAG]);
+    expect(p.emulator.log.count("tagsRemove", shop)).toBe(1);
+  });
+
   it("records a dispute by webhook, and an inquiry that turns into a chargeback (same id, same status) as a chargeback", async () => {
     await fresh();
     const { order } = await place(legit());
