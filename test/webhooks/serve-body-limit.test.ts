@@ -13,8 +13,9 @@ const SHOP = "serve-limit.myshopify.com";
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);
 
 /**
- * POSTs up to `total` bytes in 64 KB chunks, as fast as the server reads them, and stops writing as
- * soon as a response arrives. Resolves with the status and how much had been written by then.
+ * POSTs up to `total` bytes in 64 KB chunks, as fast as the server reads them but letting the
+ * answer in between chunks (as a client that reads while it sends), and stops writing as soon as a
+ * response arrives. Resolves with the status and how much had been written by then.
  */
 function postStreaming(url: string, headers: Record<string, string>, total: number): Promise<{ status: number; written: number }> {
   return new Promise((resolve, reject) => {
@@ -30,11 +31,11 @@ function postStreaming(url: string, headers: Record<string, string>, total: numb
       if (!answered) reject(error);
     });
     const pump = () => {
-      while (!answered && written < total) {
-        written += CHUNK.length;
-        if (!req.write(CHUNK)) return void req.once("drain", pump);
-      }
-      if (!answered) req.end();
+      if (answered) return;
+      if (written >= total) return void req.end();
+      written += CHUNK.length;
+      if (req.write(CHUNK)) setImmediate(pump);
+      else req.once("drain", pump);
     };
     pump();
   });
