@@ -13,6 +13,7 @@ import { installGlobals } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
+import { MAX_WEBHOOK_BODY_BYTES } from "../app/webhooks/limits.mjs";
 
 process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
 
@@ -66,6 +67,11 @@ function securityHeaders() {
  * request conversion, response headers for pages), which a webhook does not use and which cost
  * about a fifth of the CPU per delivery at 1,000 deliveries/s (docs/benchmarks.md). Routes come
  * from the build's own route table; anything else falls through to Remix.
+ *
+ * The body is collected here, so it is capped here, with the app's own limit (app/webhooks/limits.mjs,
+ * docs/security.md): a Content-Length above it is answered 413 before reading, and a body that
+ * grows past it is answered 413 as soon as it does, the bytes held dropped and the rest not kept
+ * (`tooLarge`). The action checks the HMAC over exactly these bytes.
  */
 function webhookFastPath(remixBuild) {
   const actions = new Map(
@@ -76,10 +82,20 @@ function webhookFastPath(remixBuild) {
   return (req, res, next) => {
     const action = req.method === "POST" ? actions.get(req.path) : undefined;
     if (!action) return next();
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("error", next);
+    if (Number(req.headers["content-length"]) > MAX_WEBHOOK_BODY_BYTES) return tooLarge(req, res);
+    let chunks = [];
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size <= MAX_WEBHOOK_BODY_BYTES) return void chunks.push(chunk);
+      refused = true;
+      chunks = [];
+      tooLarge(req, res);
+    });
+    req.on("error", (error) => (refused ? undefined : next(error)));
     req.on("end", async () => {
+      if (refused) return;
       try {
         const headers = new Headers();
         for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
@@ -95,6 +111,30 @@ function webhookFastPath(remixBuild) {
       }
     });
   };
+}
+
+/**
+ * 413, then the rest of the body is read and dropped, never kept, so that a client still sending
+ * can read the answer: closing at once resets the connection under it, and over loopback a client
+ * was seen to send up to 9 MiB more before it read the answer. After LINGER_BYTES dropped, or
+ * LINGER_MS, the connection is closed.
+ */
+const LINGER_BYTES = 16 * MAX_WEBHOOK_BODY_BYTES;
+const LINGER_MS = 5000;
+function tooLarge(req, res) {
+  console.log(`POST ${req.path} 413`);
+  let dropped = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, LINGER_MS).unref();
+  req.removeAllListeners("data");
+  req.on("data", (chunk) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) close();
+  });
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
+  res.status(413).type("text/plain").end("Payload Too Large");
 }
 
 const port = Number(process.env.PORT ?? 3000);

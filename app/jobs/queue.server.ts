@@ -100,11 +100,18 @@ export function jobRow(job: NewJob) {
   };
 }
 
+export type JobRow = ReturnType<typeof jobRow>;
+
 /** Add a job (inside the caller's transaction when given one); a no-op when (shop, dedupeKey) exists. */
 export function enqueue(db: Db | Tx, job: NewJob) {
+  return enqueueRow(db, jobRow(job));
+}
+
+/** `enqueue` for a row already made by `jobRow` (its payload already serialized). */
+export function enqueueRow(db: Db | Tx, row: JobRow) {
   return db.job.upsert({
-    where: { shop_dedupeKey: { shop: job.shop, dedupeKey: job.dedupeKey } },
-    create: jobRow(job),
+    where: { shop_dedupeKey: { shop: row.shop, dedupeKey: row.dedupeKey } },
+    create: row,
     update: {},
   });
 }

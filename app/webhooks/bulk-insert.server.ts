@@ -5,7 +5,7 @@
 // them column by column): ids and timestamps that Prisma fills in on the client are filled in here.
 import { randomUUID } from "node:crypto";
 import { sqlTarget, type Db } from "../db-client.server";
-import { jobRow, type NewJob } from "../jobs/queue.server";
+import type { JobRow } from "../jobs/queue.server";
 import type { deliveryRow } from "./deliveries.server";
 
 type DeliveryRow = ReturnType<typeof deliveryRow>;
@@ -24,16 +24,16 @@ function insert(db: Db, table: string, columns: readonly string[], rows: Value[]
   return db.$executeRawUnsafe(`INSERT INTO ${name} (${columns.map((c) => `"${c}"`).join(",")}) VALUES ${tuples.join(",")}`, ...rows.flat());
 }
 
-/** Insert the deliveries and jobs in one transaction; a unique violation rolls back all of it. */
-export async function insertDeliveriesWithJobs(db: Db, deliveries: DeliveryRow[], jobs: NewJob[]): Promise<void> {
+/**
+ * Insert the deliveries and jobs (rows made by `jobRow`, payloads already serialized) in one
+ * transaction; any failure, a unique violation or another, rolls back all of it.
+ */
+export async function insertDeliveriesWithJobs(db: Db, deliveries: DeliveryRow[], jobs: JobRow[]): Promise<void> {
   const now = new Date();
   const deliveryValues = deliveries.map((d): Value[] => [
     randomUUID(), d.shop, d.webhookId, d.topic, d.eventId, d.apiVersion, d.triggeredAt, now, d.status, d.error, d.rawBody,
   ]);
-  const jobValues = jobs.map((job): Value[] => {
-    const r = jobRow(job);
-    return [r.id ?? randomUUID(), r.shop, r.kind, r.dedupeKey, r.payload, "queued", 0, r.maxAttempts, r.runAt, now, now];
-  });
+  const jobValues = jobs.map((r): Value[] => [r.id ?? randomUUID(), r.shop, r.kind, r.dedupeKey, r.payload, "queued", 0, r.maxAttempts, r.runAt, now, now]);
   await db.$transaction([
     insert(db, "WebhookDelivery", DELIVERY_COLUMNS, deliveryValues),
     ...(jobValues.length > 0 ? [insert(db, "Job", JOB_COLUMNS, jobValues)] : []),

@@ -17,19 +17,41 @@ export interface DeliveryHeaders {
 
 export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";
 
+// X-Shopify-Triggered-At is unsigned: a time outside these years is not kept (PostgreSQL's
+// timestamp cannot hold every JavaScript date).
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
+
 function parseTriggeredAt(value: string | undefined): Date | null {
   if (!value) return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const t = date.getTime();
+  return Number.isNaN(t) || t < EARLIEST || t >= LATEST ? null : date;
+}
+
+export const MAX_STORED_ERROR = 2000;
+export const MAX_STORED_RAW_BODY = 100_000;
+
+/**
+ * Text from a delivery made storable: at most `max` characters (a surrogate pair is not cut in
+ * two) and no NUL, which PostgreSQL's text type refuses (replaced by U+FFFD).
+ */
+function storable(text: string | undefined, max: number): string | null {
+  if (text === undefined) return null;
+  let cut = text.length > max ? text.slice(0, max) : text;
+  const last = cut.charCodeAt(cut.length - 1);
+  if (cut.length < text.length && last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return cut.includes("\0") ? cut.replaceAll("\0", "\uFFFD") : cut;
 }
 
 export interface DeliveryOutcome {
   status: DeliveryStatus;
   error?: string;
+  /** Kept for invalid deliveries only; cut to MAX_STORED_RAW_BODY characters here. */
   rawBody?: string;
 }
 
-/** The row for a delivery (one shape for every writer of WebhookDelivery). */
+/** The row for a delivery (one shape for every writer of WebhookDelivery). Never throws. */
 export function deliveryRow(headers: DeliveryHeaders, outcome: DeliveryOutcome) {
   return {
     shop: headers.shop,
@@ -39,8 +61,8 @@ export function deliveryRow(headers: DeliveryHeaders, outcome: DeliveryOutcome) 
     eventId: headers.eventId ?? null,
     triggeredAt: parseTriggeredAt(headers.triggeredAt),
     status: outcome.status,
-    error: outcome.error ?? null,
-    rawBody: outcome.rawBody ?? null,
+    error: storable(outcome.error, MAX_STORED_ERROR),
+    rawBody: storable(outcome.rawBody, MAX_STORED_RAW_BODY),
   };
 }
 

@@ -2,15 +2,17 @@
 // answered 200; deliveries that arrive together are written in one transaction (createMany), so
 // under load one transaction carries many deliveries. A lone delivery is written at once; while
 // deliveries keep coming (another one within BUSY_MS), a write waits up to GATHER_MS for company.
-// A batch that hits a unique key (a redelivered webhook id, or a job that reconciliation or
-// another delivery already enqueued) is rolled back whole and written one delivery at a time,
-// where a duplicate is recognised and answered as such.
+// A batch that fails is rolled back whole and written one delivery at a time: a unique key (a
+// redelivered webhook id, or a job that reconciliation or another delivery already enqueued) is
+// then recognised and answered as a duplicate, and any other failure fails only the delivery whose
+// row causes it, never the neighbours that shared its batch. The rows come ready to insert (job
+// payloads serialized and size-checked by acceptWebhook), so nothing here depends on their content.
 //
 // The batch is two multi-row INSERTs of our own (bulk-insert.server.ts) rather than Prisma's
 // createMany: the JS query engine compiles each createMany with its data, which cost about twice
 // the CPU per delivery at 1,000 deliveries/s (ADR 005). The one-at-a-time path stays on Prisma.
 import { isUniqueViolation, type Db } from "../db-client.server";
-import { enqueue, type NewJob } from "../jobs/queue.server";
+import { enqueueRow, type JobRow } from "../jobs/queue.server";
 import { insertDeliveriesWithJobs } from "./bulk-insert.server";
 import type { deliveryRow } from "./deliveries.server";
 
@@ -19,7 +21,7 @@ export type WriteOutcome = "recorded" | "duplicate";
 
 interface Pending {
   row: DeliveryRow;
-  jobs: NewJob[];
+  jobs: JobRow[];
   resolve: (outcome: WriteOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -36,7 +38,7 @@ export class IntakeWriter {
   constructor(private readonly db: Db) {}
 
   /** Persist a delivery and its jobs; resolves once committed. */
-  write(row: DeliveryRow, jobs: NewJob[]): Promise<WriteOutcome> {
+  write(row: DeliveryRow, jobs: JobRow[]): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, jobs, resolve, reject });
       if (this.flushing) return;
@@ -70,8 +72,8 @@ export class IntakeWriter {
         await insertDeliveriesWithJobs(this.db, batch.map((p) => p.row), batch.flatMap((p) => p.jobs));
         for (const p of batch) p.resolve("recorded");
         return;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
+      } catch {
+        // Rolled back whole: one at a time below, where each delivery gets its own outcome.
       }
     }
     for (const p of batch) {
@@ -87,7 +89,7 @@ export class IntakeWriter {
     const db = this.db;
     for (let attempt = 1; ; attempt++) {
       try {
-        await db.$transaction([db.webhookDelivery.create({ data: row }), ...jobs.map((job) => enqueue(db, job))]);
+        await db.$transaction([db.webhookDelivery.create({ data: row }), ...jobs.map((job) => enqueueRow(db, job))]);
         return "recorded";
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

@@ -3,6 +3,7 @@
 // on are checked; everything else passes through untouched. A payload that fails is recorded as an
 // invalid delivery with the reason, never processed.
 import { z } from "zod";
+import { MAX_LINE_ITEMS } from "./limits.mjs";
 
 const gidOf = (type: string) =>
   z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `must be a gid://shopify/${type}/<id>`);
@@ -56,9 +57,10 @@ export const OrderPayload = z.object({
     .nullish(),
   billing_address: address.nullish(),
   shipping_address: address.nullish(),
-  line_items: z.array(
-    z.object({ quantity: z.number().int(), price: money.nullish(), title: kept, sku: kept, product_id: kept, variant_id: kept }),
-  ),
+  // Counted before this schema runs (body.ts), so a huge array is refused without being walked.
+  line_items: z
+    .array(z.object({ quantity: z.number().int(), price: money.nullish(), title: kept, sku: kept, product_id: kept, variant_id: kept }))
+    .max(MAX_LINE_ITEMS),
   note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() }).passthrough()).nullish(),
 });
 export type OrderPayload = z.infer<typeof OrderPayload>;
