@@ -152,6 +152,16 @@ export class WebhookSender {
     };
   }
 
+  /**
+   * The same event delivered again as a new delivery: same topic, event id and body, a new
+   * webhook id. Shopify's "ignore duplicates" guidance keys on X-Shopify-Event-Id because this
+   * happens (https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates), while a retry of one
+   * delivery keeps its webhook id (send the same WebhookDelivery again for that).
+   */
+  duplicateEvent(delivery: WebhookDelivery): WebhookDelivery {
+    return { ...delivery, webhookId: randomUUID() };
+  }
+
   ordersCreate(shop: string, orderId: number): WebhookDelivery {
     const state = this.emulator.shop(shop);
     return this.build("orders/create", shop, orderPayload(state, state.requireOrder(orderId)));

@@ -12,7 +12,7 @@
 //      the topic's handler validate it and plan its work (jobs to enqueue) or do an idempotent
 //      follow-up (uninstall); the planned jobs are serialized and size-checked here;
 //   5. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
-//      (shop, X-Shopify-Webhook-Id), with concurrent deliveries grouped into one commit
+//      (shop, X-Shopify-Webhook-Id) and on (shop, topic, X-Shopify-Event-Id, body hash), with concurrent deliveries grouped into one commit
 //      (intake-writer.server.ts); answer 200.
 // A body that verifies but fails step 4 (not UTF-8, nested too deep, not JSON, too many line items,
 // fails its topic's schema, or plans a job too large to store) is recorded as `invalid` with the
@@ -23,14 +23,14 @@
 // Why not `authenticate.webhook`: it loads the shop's offline session on every delivery and may
 // refresh an expiring token there, outside Holdfast's per-shop refresh lease, and it throws on a
 // body that is not JSON. Verification here is the same HMAC-SHA256 check (constant time).
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import type { Db } from "../db-client.server";
 import { jobRow, type JobRow, type NewJob } from "../jobs/queue.server";
 import { notifyWork } from "../jobs/worker.server";
 import { parseBody } from "./body";
-import { deliveryRow, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
+import { deliveryRow, eventKey, type DeliveryHeaders, type DeliveryStatus } from "./deliveries.server";
 import { intakeWriter } from "./intake-writer.server";
 import { MAX_JOB_KEY_LENGTH, MAX_JOB_PAYLOAD_BYTES, MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_ID_LENGTH } from "./limits.mjs";
 import { readSignedBody } from "./signed-body.server";
@@ -156,6 +156,8 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, datab
     return new Response("Missing X-Shopify-Shop-Domain, X-Shopify-Topic or X-Shopify-Webhook-Id", { status: 400 });
   }
   if (webhookId.length > MAX_WEBHOOK_ID_LENGTH) return new Response(`X-Shopify-Webhook-Id is longer than ${MAX_WEBHOOK_ID_LENGTH} characters`, { status: 400 });
+  const eventId = h.get("x-shopify-event-id") || undefined;
+  if (eventId && eventId.length > MAX_WEBHOOK_ID_LENGTH) return new Response(`X-Shopify-Event-Id is longer than ${MAX_WEBHOOK_ID_LENGTH} characters`, { status: 400 });
   if (!isShopDomain(shop)) return refuse(path, shop, topic, "shop header is not a myshopify.com domain");
   const canonicalTopic = topicOf(topic);
   if (!route.topics.includes(canonicalTopic)) return refuse(path, shop, topic, "topic header is not one this route accepts");
@@ -164,8 +166,9 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, datab
     topic: canonicalTopic,
     webhookId,
     apiVersion: h.get("x-shopify-api-version") ?? undefined,
-    eventId: h.get("x-shopify-event-id") ?? undefined,
+    eventId,
     triggeredAt: h.get("x-shopify-triggered-at") ?? undefined,
+    eventKey: eventKey(canonicalTopic, eventId, createHash("sha256").update(body.bytes).digest("hex")),
   };
 
   const { text, payload, invalid } = parseBody(body.bytes);

@@ -11,7 +11,7 @@ import type { deliveryRow } from "./deliveries.server";
 type DeliveryRow = ReturnType<typeof deliveryRow>;
 type Value = string | number | Date | null;
 
-const DELIVERY_COLUMNS = ["id", "shop", "webhookId", "topic", "eventId", "apiVersion", "triggeredAt", "receivedAt", "status", "error", "rawBody"] as const;
+const DELIVERY_COLUMNS = ["id", "shop", "webhookId", "topic", "eventId", "eventKey", "apiVersion", "triggeredAt", "receivedAt", "status", "error", "rawBody"] as const;
 const JOB_COLUMNS = ["id", "shop", "kind", "dedupeKey", "payload", "state", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt"] as const;
 
 function insert(db: Db, table: string, columns: readonly string[], rows: Value[][]) {
@@ -31,7 +31,7 @@ function insert(db: Db, table: string, columns: readonly string[], rows: Value[]
 export async function insertDeliveriesWithJobs(db: Db, deliveries: DeliveryRow[], jobs: JobRow[]): Promise<void> {
   const now = new Date();
   const deliveryValues = deliveries.map((d): Value[] => [
-    randomUUID(), d.shop, d.webhookId, d.topic, d.eventId, d.apiVersion, d.triggeredAt, now, d.status, d.error, d.rawBody,
+    randomUUID(), d.shop, d.webhookId, d.topic, d.eventId, d.eventKey, d.apiVersion, d.triggeredAt, now, d.status, d.error, d.rawBody,
   ]);
   const jobValues = jobs.map((r): Value[] => [r.id ?? randomUUID(), r.shop, r.kind, r.dedupeKey, r.payload, "queued", 0, r.maxAttempts, r.runAt, now, now]);
   await db.$transaction([

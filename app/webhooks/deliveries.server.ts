@@ -1,6 +1,7 @@
-// Webhook deliveries: every accepted delivery is recorded once per (shop, webhookId).
-// Shopify redelivers the same X-Shopify-Webhook-Id on retries and sometimes duplicates
-// deliveries, so a unique-key violation simply means "seen before" (still answered 200). The rows
+// Webhook deliveries: every accepted delivery is recorded once per (shop, webhookId) and once per
+// (shop, eventKey) (see eventKey below). Shopify redelivers the same X-Shopify-Webhook-Id on
+// retries and sometimes duplicates an event under a new webhook id, so a unique-key violation
+// simply means "seen before" (still answered 200). The rows
 // are written by intake-writer.server.ts, with the jobs they plan, in one transaction.
 // Retention (pruneDeliveries, run by the scheduler): the raw body of an invalid delivery is kept
 // for staff for a limited time (it may hold personal data), the rows themselves somewhat longer.
@@ -13,6 +14,20 @@ export interface DeliveryHeaders {
   apiVersion?: string;
   eventId?: string;
   triggeredAt?: string;
+  /** See eventKey(). */
+  eventKey?: string;
+}
+
+/**
+ * The second key a delivery is deduplicated on, besides (shop, webhook id). Shopify's pages
+ * disagree on the idempotency key (the "ignore duplicates" page names X-Shopify-Event-Id, the
+ * library's changelog X-Shopify-Webhook-Id), and one event can reach us again under a new webhook
+ * id. The event id is unsigned, so the key also holds the body's hash: a replay of another signed
+ * body that claims a future event id cannot make Shopify's genuine delivery of that event look
+ * like a duplicate. One event reaches several topics with the same id, so the topic is in it too.
+ */
+export function eventKey(topic: string, eventId: string | undefined, bodySha256: string): string | undefined {
+  return eventId ? `${topic}|${eventId}|${bodySha256.slice(0, 32)}` : undefined;
 }
 
 export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";
@@ -59,6 +74,7 @@ export function deliveryRow(headers: DeliveryHeaders, outcome: DeliveryOutcome) 
     topic: headers.topic,
     apiVersion: headers.apiVersion ?? null,
     eventId: headers.eventId ?? null,
+    eventKey: headers.eventKey ?? null,
     triggeredAt: parseTriggeredAt(headers.triggeredAt),
     status: outcome.status,
     error: storable(outcome.error, MAX_STORED_ERROR),

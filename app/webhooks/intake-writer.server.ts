@@ -93,7 +93,10 @@ export class IntakeWriter {
         return "recorded";
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        const seen = await db.webhookDelivery.findUnique({ where: { shop_webhookId: { shop: row.shop, webhookId: row.webhookId } }, select: { id: true } });
+        const seen = await db.webhookDelivery.findFirst({
+          where: { shop: row.shop, OR: [{ webhookId: row.webhookId }, ...(row.eventKey ? [{ eventKey: row.eventKey }] : [])] },
+          select: { id: true },
+        });
         // Seen before: its jobs were committed with it. Otherwise another delivery enqueued the
         // same job at the same moment; once more finds it there.
         if (seen || attempt >= 2) return "duplicate";

@@ -117,6 +117,23 @@ describe("webhook delivery", () => {
     expect(got?.headers["x-shopify-hmac-sha256"]).not.toBe(wrong);
   });
 
+  // https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates: duplicates are told apart by
+  // X-Shopify-Event-Id; the same event can arrive again as a new delivery (a new webhook id).
+  it("sends an event again as a new delivery: same topic, event id and body, a new webhook id", async () => {
+    const w = world();
+    const target = await receiver();
+    const sender = new WebhookSender(w.emulator, { targetBaseUrl: target.url });
+    const first = sender.ordersCreate(SHOP, w.legit.id);
+    const again = sender.duplicateEvent(first);
+    await sender.deliver(first);
+    await sender.deliver(again);
+    const [a, b] = target.received;
+    expect(a?.headers["x-shopify-event-id"]).toBe(b?.headers["x-shopify-event-id"]);
+    expect(a?.headers["x-shopify-topic"]).toBe(b?.headers["x-shopify-topic"]);
+    expect(a?.body).toBe(b?.body);
+    expect(a?.headers["x-shopify-webhook-id"]).not.toBe(b?.headers["x-shopify-webhook-id"]);
+  });
+
   it("retries non-2xx with the same webhook id and body, following the schedule", async () => {
     const w = world();
     const target = await receiver([500, 503, 200]);
