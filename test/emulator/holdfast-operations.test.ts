@@ -10,7 +10,7 @@ import { OrderFactory } from "../../emulator/order-factory.js";
 const SHOP = "contract.myshopify.com";
 
 function world() {
-  const emulator = new ShopifyEmulator({ clock: new ManualClock() });
+  const emulator = new ShopifyEmulator({ clock: new ManualClock(), fulfillmentOrderDelayMs: 0 });
   const shop = emulator.createShop(SHOP);
   const order = shop.addOrder(new OrderFactory({ seed: 21 }).fraud("card_testing").draft);
   const dispute = shop.addDispute(order.id);
