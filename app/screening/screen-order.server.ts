@@ -13,13 +13,14 @@ import type { PrismaPromise } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { guaranteeFor } from "../guarantee/policy";
-import type { JobContext } from "../jobs/worker.server";
 import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
 import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
-import { shippingHash, type ScreenOrderPayload } from "./intake.server";
+import { screenJobKey, shippingHash, type ScreenOrderPayload } from "./intake.server";
+import { wake } from "../jobs/queue.server";
+import { notifyWork, type JobContext } from "../jobs/worker.server";
 import { HOLD_TAG, StoreActions, StoreActionsPending, type AdminOrder } from "./store-actions.server";
 
 /** How long a held order's screening waits for Shopify to create a fulfillment order to hold. */
@@ -130,7 +131,8 @@ export class OrderScreener {
    * Fulfillment orders of a screened order appeared, split or moved: apply its current revision's
    * store actions again (a new fulfillment order of a held order is held; one staff released stays
    * released). Nothing to do for an order not screened yet (its screening reads the fulfillment
-   * orders itself) or approved. A wait for Shopify is left to the screening job, which owns it.
+   * orders itself) or approved. While the revision's screening job is queued (waiting) or running,
+   * it is left to that job (woken now), so that two jobs never act on one order side by side.
    */
   async follow(shop: string, orderId: string, signal?: AbortSignal): Promise<{ orderId: string; outcome: string }> {
     const { db, gateway } = this.deps;
@@ -139,6 +141,14 @@ export class OrderScreener {
     const screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId } } });
     if (!screening) return { orderId, outcome: "not screened yet" };
     if (screening.verdict !== "hold") return { orderId, outcome: "approved" };
+    // The screening job of this revision still at work (waiting for fulfillment orders, say) does it:
+    // wake it rather than act beside it.
+    const own = await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: screenJobKey(orderId, screening.revision) } }, select: { id: true, state: true } });
+    if (own?.state === "running") return { orderId, outcome: "left to its screening job (running)" };
+    if (own?.state === "queued") {
+      if (await wake(db, shop, own.id, new Date())) notifyWork([{ id: own.id, shop }]);
+      return { orderId, outcome: "left to its screening job (woken)" };
+    }
     const read = await gateway.request<OrderForScreeningQuery>(shop, OrderForScreening, { id: `gid://shopify/Order/${orderId}` }, signal);
     if (!read.order) throw new Error(`order ${orderId} is not readable in ${shop}`);
     try {
