@@ -43,12 +43,12 @@ export function followHoldsJob(shop: string, payload: FollowHoldsPayload, dedupe
 
 /** A fulfillment_orders/* delivery: one job per change (the same change delivered again is the same job). */
 export function planFulfillmentOrders(ctx: WebhookContext): DeliveryPlan {
-  const schema = (PAYLOADS as Record<string, z.ZodType<string[], z.ZodTypeDef, unknown>>)[ctx.topic];
-  if (!schema) return { invalid: `no fulfillment order handler for ${ctx.topic}` };
-  const parsed = schema.safeParse(ctx.payload);
-  if (!parsed.success) return { invalid: `${ctx.topic} payload: ${describeIssues(parsed.error)}` };
+  const topic = z.enum(FULFILLMENT_ORDER_TOPICS).safeParse(ctx.topic);
+  if (!topic.success) return { invalid: `no fulfillment order handler for ${ctx.topic}` };
+  const reason = topic.data;
+  const parsed = PAYLOADS[reason].safeParse(ctx.payload);
+  if (!parsed.success) return { invalid: `${reason} payload: ${describeIssues(parsed.error)}` };
   const ids = parsed.data;
-  const reason = ctx.topic as (typeof FULFILLMENT_ORDER_TOPICS)[number];
   return { jobs: [followHoldsJob(ctx.shop, { fulfillmentOrderIds: ids, reason }, `fulfillment_orders:${reason.split("/")[1]}:${ids.map(gidTail).join(",")}`)] };
 }
 
