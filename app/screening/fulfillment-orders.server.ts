@@ -5,6 +5,7 @@
 // revision's store actions again (OrderScreener.follow): a new fulfillment order of a held order is
 // held. Reconciliation enqueues the same job for held orders changed since its last pass.
 import { z } from "zod";
+import type { Db } from "../db-client.server";
 import type { NewJob } from "../jobs/queue.server";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { FulfillmentOrderOrder } from "../shopify/operations";
@@ -41,14 +42,29 @@ export function followHoldsJob(shop: string, payload: FollowHoldsPayload, dedupe
   return { shop, kind: FOLLOW_HOLDS, dedupeKey, payload, maxAttempts: 5 };
 }
 
-/** A fulfillment_orders/* delivery: one job per change (the same change delivered again is the same job). */
-export function planFulfillmentOrders(ctx: WebhookContext): DeliveryPlan {
+/** How far back a held order can still be waiting for its first fulfillment orders (routing). */
+const ROUTING_LOOKBACK_MS = 7 * 24 * 3_600_000;
+
+/**
+ * A fulfillment_orders/* delivery: one job per change (the same change delivered again is the same
+ * job). Routing completes for every order, and nearly all are approved or not screened yet (their
+ * screening reads the fulfillment orders itself): a routing is followed only while the shop has a
+ * held order whose store actions are not all done (one indexed read); splits and moves always are.
+ */
+export async function planFulfillmentOrders(ctx: WebhookContext, db: Db): Promise<DeliveryPlan> {
   const topic = z.enum(FULFILLMENT_ORDER_TOPICS).safeParse(ctx.topic);
   if (!topic.success) return { invalid: `no fulfillment order handler for ${ctx.topic}` };
   const reason = topic.data;
   const parsed = PAYLOADS[reason].safeParse(ctx.payload);
   if (!parsed.success) return { invalid: `${reason} payload: ${describeIssues(parsed.error)}` };
   const ids = parsed.data;
+  if (reason === "fulfillment_orders/order_routing_complete") {
+    const waiting = await db.orderScreening.findFirst({
+      where: { shop: ctx.shop, verdict: "hold", status: "screened", screenedAt: { gte: new Date(Date.now() - ROUTING_LOOKBACK_MS) } },
+      select: { orderId: true },
+    });
+    if (!waiting) return { status: "ignored" };
+  }
   return { jobs: [followHoldsJob(ctx.shop, { fulfillmentOrderIds: ids, reason }, `fulfillment_orders:${reason.split("/")[1]}:${ids.map(gidTail).join(",")}`)] };
 }
 
