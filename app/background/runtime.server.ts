@@ -50,6 +50,7 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
   return [
     defineJob(SCREEN_ORDER, ScreenOrderPayload, (payload, job, ctx) => screener.run(job.shop, payload, ctx)),
     defineJob(FOLLOW_HOLDS, FollowHoldsPayload, async (payload, job, { signal }) => {
+      if ("waiting" in payload) return { reason: payload.reason, ...(await screener.wakeWaitingHolds(job.shop)) };
       const orderId = "orderId" in payload ? payload.orderId : await orderOfFulfillmentOrders(gateway, job.shop, payload.fulfillmentOrderIds, signal);
       if (!orderId) return { ...payload, outcome: "fulfillment order not found" };
       return { ...payload, ...(await screener.follow(job.shop, orderId, signal)) };

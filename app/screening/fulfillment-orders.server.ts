@@ -31,10 +31,14 @@ const PAYLOADS = {
     .transform((p) => [p.moved_fulfillment_order.id, p.original_fulfillment_order.id]),
 } satisfies Record<(typeof FULFILLMENT_ORDER_TOPICS)[number], z.ZodType<string[], z.ZodTypeDef, unknown>>;
 
-/** The follow_holds job's payload: the order, or fulfillment orders to find it by. */
+/**
+ * The follow_holds job's payload: the order (reconciliation), fulfillment orders to find it by (a
+ * split or move), or, for routings, the shop's held orders waiting for fulfillment orders.
+ */
 export const FollowHoldsPayload = z.union([
   z.object({ orderId: z.string().regex(/^\d{1,20}$/, "must be a numeric order id"), reason: z.literal("reconcile") }),
-  z.object({ fulfillmentOrderIds: z.array(FulfillmentOrderGid).min(1).max(10), reason: z.enum(FULFILLMENT_ORDER_TOPICS) }),
+  z.object({ fulfillmentOrderIds: z.array(FulfillmentOrderGid).min(1).max(10), reason: z.enum(["fulfillment_orders/split", "fulfillment_orders/moved"]) }),
+  z.object({ waiting: z.literal(true), reason: z.literal("fulfillment_orders/order_routing_complete"), fulfillmentOrderIds: z.array(FulfillmentOrderGid).max(10) }),
 ]);
 export type FollowHoldsPayload = z.infer<typeof FollowHoldsPayload>;
 
@@ -45,11 +49,16 @@ export function followHoldsJob(shop: string, payload: FollowHoldsPayload, dedupe
 /** How far back a held order can still be waiting for its first fulfillment orders (routing). */
 const ROUTING_LOOKBACK_MS = 7 * 24 * 3_600_000;
 
+/** Routings within one slot share one job per shop. */
+export const ROUTING_SLOT_MS = 2_000;
+
 /**
- * A fulfillment_orders/* delivery: one job per change (the same change delivered again is the same
- * job). Routing completes for every order, and nearly all are approved or not screened yet (their
- * screening reads the fulfillment orders itself): a routing is followed only while the shop has a
- * held order whose store actions are not all done (one indexed read); splits and moves always are.
+ * A fulfillment_orders/* delivery. A split or a move: one job for the fulfillment orders involved
+ * (the same change delivered again is the same job). A routing completes for every order, and
+ * nearly all are approved or not screened yet (their screening reads the fulfillment orders
+ * itself): it matters only while the shop has a held order waiting for its fulfillment orders (one
+ * indexed read), and then the routings of a 2-s slot share one job that wakes the waiting
+ * screenings (no Admin API call per routing).
  */
 export async function planFulfillmentOrders(ctx: WebhookContext, db: Db): Promise<DeliveryPlan> {
   const topic = z.enum(FULFILLMENT_ORDER_TOPICS).safeParse(ctx.topic);
@@ -64,6 +73,8 @@ export async function planFulfillmentOrders(ctx: WebhookContext, db: Db): Promis
       select: { orderId: true },
     });
     if (!waiting) return { status: "ignored" };
+    const slot = Math.floor(Date.now() / ROUTING_SLOT_MS);
+    return { jobs: [followHoldsJob(ctx.shop, { waiting: true, reason, fulfillmentOrderIds: ids }, `fulfillment_orders:order_routing_complete:${slot}`)] };
   }
   return { jobs: [followHoldsJob(ctx.shop, { fulfillmentOrderIds: ids, reason }, `fulfillment_orders:${reason.split("/")[1]}:${ids.map(gidTail).join(",")}`)] };
 }

@@ -26,6 +26,8 @@ import { HOLD_TAG, StoreActions, StoreActionsPending, type AdminOrder } from "./
 /** How long a held order's screening waits for Shopify to create a fulfillment order to hold. */
 export const HOLD_WAIT_MS = 3_600_000;
 const MIN_WAIT_MS = 2_000;
+/** A routing wakes the screenings of held orders decided this recently (see wakeWaitingHolds). */
+export const WAKE_WINDOW_MS = 10 * 60_000;
 const MAX_WAIT_MS = 5 * 60_000;
 
 /** Run again later: Shopify has not done something yet (the composition root makes it a deferral). */
@@ -158,6 +160,30 @@ export class OrderScreener {
       if (error instanceof StoreActionsPending) return { orderId, outcome: error.message };
       throw error;
     }
+  }
+
+  /**
+   * Fulfillment orders were routed in the shop: wake the screening jobs of held orders waiting for
+   * theirs (decided within WAKE_WINDOW_MS; older ones keep their own backoff, and reconciliation
+   * follows held orders that change). A woken job re-reads its order: held if its fulfillment
+   * orders are there, waiting on otherwise. No Admin API call here.
+   */
+  async wakeWaitingHolds(shop: string): Promise<{ waiting: number; woken: number }> {
+    const { db } = this.deps;
+    const waiting = await db.orderScreening.findMany({
+      where: { shop, verdict: "hold", status: "screened", screenedAt: { gte: new Date(this.now() - WAKE_WINDOW_MS) } },
+      select: { orderId: true, revision: true },
+      take: 100,
+    });
+    let woken = 0;
+    for (const w of waiting) {
+      const own = await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: screenJobKey(w.orderId, w.revision) } }, select: { id: true, state: true } });
+      if (own?.state === "queued" && (await wake(db, shop, own.id, new Date()))) {
+        notifyWork([{ id: own.id, shop }]);
+        woken++;
+      }
+    }
+    return { waiting: waiting.length, woken };
   }
 
   private applyActions(

@@ -25,7 +25,11 @@ describeEachDb("planFulfillmentOrders", (get) => {
     expect(await planFulfillmentOrders(ctx("fulfillment_orders/order_routing_complete", routed), get().db)).toEqual({ status: "ignored" });
     await screened("12", "hold", "screened"); // waiting for its fulfillment orders
     const plan = await planFulfillmentOrders(ctx("fulfillment_orders/order_routing_complete", routed), get().db);
-    expect(plan.jobs?.map((j) => [j.kind, j.dedupeKey])).toEqual([[FOLLOW_HOLDS, "fulfillment_orders:order_routing_complete:1"]]);
+    expect(plan.jobs?.map((j) => [j.kind, j.dedupeKey])).toEqual([[FOLLOW_HOLDS, expect.stringMatching(/^fulfillment_orders:order_routing_complete:\d+$/)]]);
+    expect(FollowHoldsPayload.parse(plan.jobs![0]!.payload)).toEqual({ waiting: true, reason: "fulfillment_orders/order_routing_complete", fulfillmentOrderIds: [fo(1).id] });
+    // Routings of the same 2-s slot share the job (the intake's upsert makes the second a no-op).
+    const again = await planFulfillmentOrders(ctx("fulfillment_orders/order_routing_complete", { fulfillment_order: fo(2) }), get().db);
+    expect(Math.abs(Number(again.jobs![0]!.dedupeKey.split(":").at(-1)) - Number(plan.jobs![0]!.dedupeKey.split(":").at(-1)))).toBeLessThanOrEqual(1);
   });
 
   it("a split or a move: one follow_holds job for the fulfillment orders involved", async () => {
