@@ -8,7 +8,8 @@ import { FaultInjector, type Fault, type InjectedUserError, type RequestFacts } 
 import type { AppIdentity } from "./graphql-view.js";
 import { IdAllocator } from "./ids.js";
 import { mintSessionToken, verifySessionToken, type MintOptions } from "./session-token.js";
-import { ShopState, type ShopInfo } from "./store.js";
+import { Rng } from "./order-factory.js";
+import { ShopState, type FulfillmentOrderEvent, type ShopBehaviour, type ShopInfo } from "./store.js";
 import type { Order } from "./types.js";
 import { STANDARD_PLAN, Throttle, type ThrottleConfig } from "./throttle.js";
 import { TokenStore, type TokenGrant } from "./tokens.js";
@@ -28,7 +29,23 @@ export interface EmulatorOptions {
   autoApproveSubscriptions?: boolean;
   /** Used for injected latency; replace to avoid real waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long after an order is placed its fulfillment orders exist (Shopify routes them after
+   * orders/create). Default 2000 ms; 0 = with the order; Infinity = never.
+   */
+  fulfillmentOrderDelayMs?: number;
+  /** Share of orders whose routing splits a fulfillment order in two (default 0). */
+  routingSplitRate?: number;
+  /** How long after orderCancel its job finishes (default 500 ms). */
+  cancelDelayMs?: number;
+  /** Routing and jobs happen by themselves on timers (default: when the clock is the system clock); otherwise at the next Admin API request after their time. */
+  timers?: boolean;
+  /** Seed of the routing split draw (default 1). */
+  seed?: number;
 }
+
+export const DEFAULT_FULFILLMENT_ORDER_DELAY_MS = 2000;
+export const DEFAULT_CANCEL_DELAY_MS = 500;
 
 /** Returned by the handler when the connection must be dropped without a response. */
 export const DROP_CONNECTION = Symbol("drop-connection");
@@ -59,7 +76,10 @@ export class ShopifyEmulator {
   baseUrl = "http://emulator.invalid";
   private readonly shops = new Map<string, ShopState>();
   private readonly orderListeners = new Set<(shop: ShopState, order: Order) => void>();
+  private readonly fulfillmentOrderListeners = new Set<(shop: ShopState, event: FulfillmentOrderEvent) => void>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** What every new shop does with fulfillment orders and cancels (each shop's copy can be changed: `shop.behaviour`). */
+  readonly behaviour: ShopBehaviour;
 
   constructor(opts: EmulatorOptions = {}) {
     this.app = { id: 1_000_001, apiKey: opts.apiKey ?? "holdfast-test-api-key", title: opts.appTitle ?? "Holdfast", handle: opts.appHandle ?? "holdfast" };
@@ -70,6 +90,14 @@ export class ShopifyEmulator {
     this.throttle = new Throttle({ ...STANDARD_PLAN, ...opts.throttle }, this.clock);
     this.autoApproveSubscriptions = opts.autoApproveSubscriptions ?? true;
     this.sleep = opts.sleep ?? realSleep;
+    const rng = new Rng(opts.seed ?? 1);
+    this.behaviour = {
+      fulfillmentOrderDelayMs: opts.fulfillmentOrderDelayMs ?? DEFAULT_FULFILLMENT_ORDER_DELAY_MS,
+      routingSplitRate: opts.routingSplitRate ?? 0,
+      cancelDelayMs: opts.cancelDelayMs ?? DEFAULT_CANCEL_DELAY_MS,
+      timers: opts.timers ?? this.clock === systemClock,
+      random: () => rng.next(),
+    };
   }
 
   // ---- shops and installation -------------------------------------------
@@ -95,6 +123,10 @@ export class ShopifyEmulator {
       (changedShop, order) => {
         for (const listener of this.orderListeners) listener(changedShop, order);
       },
+      this.behaviour,
+      (changedShop, event) => {
+        for (const listener of this.fulfillmentOrderListeners) listener(changedShop, event);
+      },
     );
     this.shops.set(domain, shop);
     return shop;
@@ -104,6 +136,17 @@ export class ShopifyEmulator {
   onOrderChange(listener: (shop: ShopState, order: Order) => void): () => void {
     this.orderListeners.add(listener);
     return () => this.orderListeners.delete(listener);
+  }
+
+  /** Subscribes to fulfillment order changes (routing complete, split, moved) in every shop; returns an unsubscribe function. */
+  onFulfillmentOrderEvent(listener: (shop: ShopState, event: FulfillmentOrderEvent) => void): () => void {
+    this.fulfillmentOrderListeners.add(listener);
+    return () => this.fulfillmentOrderListeners.delete(listener);
+  }
+
+  /** Bring every shop up to the clock: due routings and jobs happen (see ShopState.tick). */
+  tick(): void {
+    for (const shop of this.shops.values()) shop.tick();
   }
 
   shop(domain: string): ShopState {
@@ -251,6 +294,7 @@ export class ShopifyEmulator {
       this.log.add({ at: this.clock.now(), shop: shop.domain, kind: "graphql", operationName: null, operationType: null, rootFields: [], variables: {}, query: typeof body.query === "string" ? body.query : "", outcome: "unauthorized", requestedCost: null });
       return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
     }
+    shop.tick(); // what the clock says has happened (routing, finished jobs) is there to read
     const result = await executeAdminGraphql({
       body,
       ctx: { shop, app: this.app, scopes: token.scopes, now: this.clock.now(), baseUrl: this.baseUrl },

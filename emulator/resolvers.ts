@@ -141,6 +141,19 @@ const queries: Record<string, Resolver> = {
     );
     return connection(list, args as PageArgs, (d) => disputeView(d, ctx));
   },
+  fulfillmentOrder: (args, ctx) => {
+    const id = idOf(args.id, "FulfillmentOrder");
+    const fo = id === null ? undefined : ctx.shop.findFulfillmentOrder(id);
+    if (!fo) return null;
+    const scope = fulfillmentOrderScope(fo.managedBy, "read");
+    if (!hasScope(ctx.scopes, scope)) throw accessDenied("fulfillmentOrder", scope);
+    return fulfillmentOrderView(fo, ctx);
+  },
+  job: (args, ctx) => {
+    const id = idOf(args.id, "Job");
+    const job = id === null ? undefined : ctx.shop.jobs.get(id);
+    return job ? jobView(job.id, job.done) : null;
+  },
   currentAppInstallation: (_args, ctx) => installationView(ctx),
   shop: (_args, ctx) => ({
     __typename: "Shop",
@@ -166,6 +179,10 @@ const queries: Record<string, Resolver> = {
     return null;
   },
 };
+
+function jobView(id: number, done: boolean) {
+  return { __typename: "Job", id: gid("Job", id), done, query: null };
+}
 
 // ---- mutations -----------------------------------------------------------
 
@@ -277,8 +294,9 @@ const mutations: Record<string, Resolver> = {
     if (!order) return fail("NOT_FOUND", "Order does not exist");
     if (order.cancelledAt) return fail("INVALID", "Cannot cancel an order that has already been cancelled");
     if (order.fulfillmentOrders.some((f) => f.fulfilled)) return fail("INVALID", "Cannot cancel a fulfilled order");
-    ctx.shop.cancel(order, args.reason as NonNullable<Order["cancelReason"]>);
-    return { job: { __typename: "Job", id: gid("Job", ctx.shop.nextId()), done: false, query: null }, orderCancelUserErrors: [], userErrors: [] };
+    // Asynchronous, as on Shopify: the job cancels the order later, or finishes without cancelling it.
+    const job = ctx.shop.requestCancel(order, args.reason as NonNullable<Order["cancelReason"]>);
+    return { job: jobView(job.id, job.done), orderCancelUserErrors: [], userErrors: [] };
   },
 
   appSubscriptionCreate: (args, ctx) => {

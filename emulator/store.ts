@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { IdAllocator } from "./ids.js";
 import type {
+  AdminJob,
   Address,
   CardDetails,
   ClientDetails,
@@ -123,6 +124,42 @@ export interface ShopInfo {
   createdAt: string;
 }
 
+/**
+ * What happens to fulfillment orders after an order is placed, and to an asynchronous cancel
+ * (docs/emulator.md, "Fulfillment orders arrive late" and "Cancels are asynchronous").
+ */
+export interface ShopBehaviour {
+  /**
+   * How long after an order is placed its fulfillment orders exist: Shopify creates them in a
+   * routing step after orders/create. 0 = with the order; Infinity = never (a stuck routing).
+   */
+  fulfillmentOrderDelayMs: number;
+  /** Share of orders (0..1) whose routing splits the first fulfillment order into two (a second location). */
+  routingSplitRate: number;
+  /** How long after orderCancel its job finishes (and the order is cancelled, or not). */
+  cancelDelayMs: number;
+  /** Set timers so that routing and jobs happen on time by themselves (system clock); otherwise they happen when the shop is next read after their time. */
+  timers: boolean;
+  /** Random source for the split rate (seeded by the emulator). */
+  random: () => number;
+}
+
+export const DEFAULT_SHOP_BEHAVIOUR: ShopBehaviour = {
+  fulfillmentOrderDelayMs: 0,
+  routingSplitRate: 0,
+  cancelDelayMs: 0,
+  timers: false,
+  random: Math.random,
+};
+
+/** A change to fulfillment orders that Shopify announces with a fulfillment_orders/* webhook. */
+export type FulfillmentOrderEvent =
+  | { topic: "fulfillment_orders/order_routing_complete"; fulfillmentOrder: FulfillmentOrder }
+  | { topic: "fulfillment_orders/split"; fulfillmentOrder: FulfillmentOrder; remainingFulfillmentOrder: FulfillmentOrder }
+  | { topic: "fulfillment_orders/moved"; originalFulfillmentOrder: FulfillmentOrder; movedFulfillmentOrder: FulfillmentOrder };
+
+type FulfillmentOrderDraft = NonNullable<OrderDraft["fulfillmentOrders"]>[number];
+
 const money = (n: number): string => n.toFixed(2);
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 export const HOLD_LIMIT_PER_APP = 10;
@@ -137,7 +174,14 @@ export class ShopState {
    * risk). Every Admin API call then answers 402 or 423 (https://shopify.dev/docs/api/usage/response-codes).
    */
   availability: "active" | "frozen" | "locked" = "active";
+  /** Asynchronous Admin API jobs (orderCancel's), by id. */
+  readonly jobs = new Map<number, AdminJob>();
+  readonly behaviour: ShopBehaviour;
   private orderNumber = 1000;
+  /** Orders whose fulfillment orders are still being routed: when, and what they will be. */
+  private readonly routing = new Map<number, { at: number; drafts: FulfillmentOrderDraft[] }>();
+  /** Orders whose next cancel job will finish without cancelling, and why (a test's stand-in for Shopify's reasons). */
+  private readonly cancelRefusals = new Map<number, string>();
 
   constructor(
     readonly info: ShopInfo,
@@ -145,8 +189,12 @@ export class ShopState {
     private readonly clock: Clock,
     /** Called whenever an existing order changes (tags, holds, risk, cancel, fulfillment): what triggers orders/updated. */
     private readonly onOrderChange: (shop: ShopState, order: Order) => void = () => {},
+    behaviour: Partial<ShopBehaviour> = {},
+    /** Called for each change Shopify announces with a fulfillment_orders/* webhook. */
+    private readonly onFulfillmentOrderEvent: (shop: ShopState, event: FulfillmentOrderEvent) => void = () => {},
   ) {
     this.installation = { id: ids.take(), installed: false, scopes: [], subscriptions: [], usageRecords: [] };
+    this.behaviour = { ...DEFAULT_SHOP_BEHAVIOUR, ...behaviour };
   }
 
   get domain(): string {
@@ -262,16 +310,89 @@ export class ShopState {
     if (draft.shopifyRiskLevel) {
       order.riskAssessments.push({ riskLevel: draft.shopifyRiskLevel, providerApiKey: null, facts: [], createdAt: order.createdAt });
     }
-    order.fulfillmentOrders = (draft.fulfillmentOrders ?? [{ managedBy: "merchant" }]).map((fo) => ({
-      id: this.ids.take(),
-      orderId: id,
-      status: fo.status ?? "OPEN",
-      managedBy: fo.managedBy,
-      holds: [],
-      fulfilled: false,
-    }));
     this.orders.set(id, order);
+    const drafts = draft.fulfillmentOrders ?? [{ managedBy: "merchant" }];
+    const delay = this.behaviour.fulfillmentOrderDelayMs;
+    if (delay <= 0) {
+      this.route(order, drafts, false);
+    } else {
+      this.routing.set(id, { at: this.clock.now() + delay, drafts });
+      this.later(delay);
+    }
     return order;
+  }
+
+  /** Run `tick` after `ms` by itself when the shop keeps time with timers (an unbounded wait never fires). */
+  private later(ms: number): void {
+    if (!this.behaviour.timers || !Number.isFinite(ms)) return;
+    setTimeout(() => this.tick(), ms + 1).unref();
+  }
+
+  /**
+   * Bring the shop up to its clock: route the orders whose routing is due (their fulfillment
+   * orders appear, fulfillment_orders/order_routing_complete for each) and finish the jobs that
+   * are due. The emulator calls it before every Admin API request, so a read always sees what
+   * the clock says has happened; timers call it too when `behaviour.timers` is on.
+   */
+  tick(): void {
+    const now = this.clock.now();
+    for (const [orderId, pending] of this.routing) {
+      if (pending.at > now) continue;
+      this.routing.delete(orderId);
+      const order = this.orders.get(orderId);
+      if (order) this.route(order, pending.drafts, true);
+    }
+    for (const job of this.jobs.values()) if (!job.done && job.finishAt <= now) this.finishJob(job);
+  }
+
+  /** Routing is still to create this order's fulfillment orders. */
+  isRouting(orderId: number): boolean {
+    return this.routing.has(orderId);
+  }
+
+  /** Create the order's fulfillment orders (split in two at `routingSplitRate`), announcing each. */
+  private route(order: Order, drafts: FulfillmentOrderDraft[], changed: boolean): void {
+    const split = drafts.length > 0 && this.behaviour.routingSplitRate > 0 && this.behaviour.random() < this.behaviour.routingSplitRate;
+    const all = split ? [drafts[0]!, ...drafts] : drafts;
+    const created = all.map((fo) => this.newFulfillmentOrder(order.id, fo.managedBy, fo.status ?? "OPEN"));
+    order.fulfillmentOrders.push(...created);
+    if (order.cancelledAt) for (const fo of created) fo.status = "CANCELLED";
+    if (changed) this.touch(order);
+    for (const fo of created) this.onFulfillmentOrderEvent(this, { topic: "fulfillment_orders/order_routing_complete", fulfillmentOrder: fo });
+  }
+
+  private newFulfillmentOrder(orderId: number, managedBy: FulfillmentOrder["managedBy"], status: FulfillmentOrder["status"]): FulfillmentOrder {
+    return { id: this.ids.take(), orderId, status, managedBy, holds: [], fulfilled: false, createdAt: this.nowIso() };
+  }
+
+  /**
+   * A merchant splits an open fulfillment order (fulfillmentOrderSplit): a new fulfillment order
+   * (new id) takes some of its line items; both stay open. Announced as fulfillment_orders/split.
+   */
+  splitFulfillmentOrder(fo: FulfillmentOrder): FulfillmentOrder {
+    if (fo.status !== "OPEN") throw new Error(`the emulator splits only OPEN fulfillment orders (this one is ${fo.status})`);
+    const order = this.requireOrder(fo.orderId);
+    const remaining = this.newFulfillmentOrder(order.id, fo.managedBy, "OPEN");
+    order.fulfillmentOrders.push(remaining);
+    this.touch(order);
+    this.onFulfillmentOrderEvent(this, { topic: "fulfillment_orders/split", fulfillmentOrder: fo, remainingFulfillmentOrder: remaining });
+    return remaining;
+  }
+
+  /**
+   * A merchant moves an open fulfillment order to another location (fulfillmentOrderMove): the
+   * original is closed and a new fulfillment order (new id) holds its line items at the
+   * destination. Announced as fulfillment_orders/moved.
+   */
+  moveFulfillmentOrder(fo: FulfillmentOrder, managedBy: FulfillmentOrder["managedBy"] = fo.managedBy): FulfillmentOrder {
+    if (fo.status !== "OPEN") throw new Error(`the emulator moves only OPEN fulfillment orders (this one is ${fo.status})`);
+    const order = this.requireOrder(fo.orderId);
+    const moved = this.newFulfillmentOrder(order.id, managedBy, "OPEN");
+    fo.status = "CLOSED";
+    order.fulfillmentOrders.push(moved);
+    this.touch(order);
+    this.onFulfillmentOrderEvent(this, { topic: "fulfillment_orders/moved", originalFulfillmentOrder: fo, movedFulfillmentOrder: moved });
+    return moved;
   }
 
   requireOrder(id: number): Order {
@@ -371,6 +492,47 @@ export class ShopState {
       fo.holds = [];
     }
     this.touch(order);
+  }
+
+  /**
+   * orderCancel: answer a job at once; the job cancels the order `cancelDelayMs` later, or
+   * finishes without cancelling it (see `finishJob`).
+   */
+  requestCancel(order: Order, reason: NonNullable<Order["cancelReason"]>): AdminJob {
+    const job: AdminJob = {
+      id: this.ids.take(), kind: "order_cancel", orderId: order.id, reason,
+      finishAt: this.clock.now() + this.behaviour.cancelDelayMs, done: false, outcome: null, failure: null,
+    };
+    this.jobs.set(job.id, job);
+    this.later(this.behaviour.cancelDelayMs);
+    return job;
+  }
+
+  /** The next cancel job of this order finishes without cancelling it (e.g. "pending authorization", "open return"). */
+  refuseCancel(orderId: number, reason: string): void {
+    this.cancelRefusals.set(orderId, reason);
+  }
+
+  /** A cancel job finishes: the order is cancelled, unless it was fulfilled meanwhile or a refusal is set. */
+  private finishJob(job: AdminJob): void {
+    job.done = true;
+    const order = this.orders.get(job.orderId);
+    const refusal = this.cancelRefusals.get(job.orderId);
+    const failure = !order
+      ? "order not found"
+      : order.cancelledAt
+        ? "order already cancelled"
+        : order.fulfillmentOrders.some((f) => f.fulfilled)
+          ? "order has fulfilled items"
+          : refusal ?? null;
+    if (failure || !order) {
+      this.cancelRefusals.delete(job.orderId);
+      job.outcome = "not_cancelled";
+      job.failure = failure;
+      return;
+    }
+    this.cancel(order, job.reason);
+    job.outcome = "cancelled";
   }
 
   cancel(order: Order, reason: NonNullable<Order["cancelReason"]>): void {

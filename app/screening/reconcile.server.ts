@@ -2,6 +2,8 @@
 // orders created (and disputes initiated) since the shop's watermark and feed the ones Holdfast has
 // not seen into the same jobs the webhooks create (same dedupe keys, so nothing runs twice).
 // Orders younger than SETTLE_MS are left to their webhook, which carries more signals.
+// Held orders changed in the same window get a follow_holds job (their fulfillment orders may have
+// appeared, split or moved with the fulfillment_orders/* webhook lost), which holds any new one.
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { enqueue, type NewJob } from "../jobs/queue.server";
@@ -11,7 +13,9 @@ import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.genera
 import { disputeJob } from "../guarantee/disputes.server";
 import { gidTail } from "../webhooks/payloads";
 import { rememberShopId } from "../webhooks/shop-lifecycle.server";
+import { followHoldsJob } from "./fulfillment-orders.server";
 import { screenOrderJob } from "./intake.server";
+import { HOLD_TAG } from "./store-actions.server";
 
 export const RECONCILE = "reconcile";
 export const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -37,6 +41,8 @@ export interface ReconcileResult {
   ordersEnqueued: number;
   disputesSeen: number;
   disputesEnqueued: number;
+  /** Held orders changed in the window, each given a follow_holds job. */
+  heldFollowed: number;
   /** The shop answered 402/423: nothing was read; its jobs keep waiting. */
   suspended?: string;
   /** Jobs woken because the shop answers again after a suspension. */
@@ -52,19 +58,19 @@ export async function reconcileShop(db: Db, gateway: AdminGateway, shop: string,
     return await reconcile(db, gateway, shop, now, signal);
   } catch (error) {
     if (!(error instanceof ShopUnavailableError)) throw error;
-    return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, suspended: error.message };
+    return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, heldFollowed: 0, suspended: error.message };
   }
 }
 
 async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
   const row = await db.shop.findUnique({ where: { shop } });
-  if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0 };
+  if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, heldFollowed: 0 };
   // Read at install; if that read failed, read it now (webhook bodies are checked against it).
   if (!row?.shopId) await rememberShopId(db, shop, await gateway.request<unknown>(shop, ShopIdentity, {}, signal));
   const until = new Date(now - SETTLE_MS);
   const ordersFrom = row?.ordersWatermark ?? new Date(now - FIRST_LOOKBACK_MS);
   const disputesFrom = row?.disputesWatermark ?? new Date(now - FIRST_LOOKBACK_MS);
-  const result: ReconcileResult = { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0 };
+  const result: ReconcileResult = { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, heldFollowed: 0 };
 
   // Orders.
   const orderQuery = `created_at:>='${ordersFrom.toISOString()}' created_at:<'${until.toISOString()}'`;
@@ -80,6 +86,21 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
       await enqueue(db, screenOrderJob(shop, { orderId, revision: 0, reason: "reconcile" }));
     }
     result.ordersEnqueued += missing.length;
+    if (!page.orders.pageInfo.hasNextPage) break;
+    after = page.orders.pageInfo.endCursor;
+  }
+
+  // Held orders updated in the window (the same window, on updated_at): follow their holds. One job
+  // per order and update, so a pass after the next change looks again.
+  const heldQuery = `tag:'${HOLD_TAG}' updated_at:>='${ordersFrom.toISOString()}' updated_at:<'${until.toISOString()}'`;
+  for (let after: string | null | undefined = undefined; ; ) {
+    const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: heldQuery, after }, signal);
+    const byId = new Map(page.orders.nodes.map((n) => [gidTail(n.id), String(n.updatedAt)]));
+    const held = await db.orderScreening.findMany({ where: { shop, orderId: { in: [...byId.keys()] }, verdict: "hold" }, select: { orderId: true } });
+    for (const { orderId } of held) {
+      await enqueue(db, followHoldsJob(shop, { orderId, reason: "reconcile" }, `order:${orderId}:follow_holds:${byId.get(orderId)}`));
+    }
+    result.heldFollowed += held.length;
     if (!page.orders.pageInfo.hasNextPage) break;
     after = page.orders.pageInfo.endCursor;
   }

@@ -4,17 +4,49 @@
 // the persisted decision for the same revision and only completes the store actions that are
 // missing or failed; a store action Shopify refuses fails the run (StoreActionFailedError), so the
 // job is retried and, after its last attempt, dead-lettered naming what failed.
+// A held order whose fulfillment orders Shopify has not routed yet gets its tag and risk assessment
+// at once; the job then waits for the fulfillment orders (WaitForShopify, run again later with a
+// growing delay) and gives up after HOLD_WAIT_MS (NoFulfillmentOrderError: dead-lettered, audited),
+// never ending as done without its hold. `follow` applies the current revision's actions again
+// when fulfillment orders appear, split or move (fulfillment_orders/* webhooks, reconciliation).
+import type { PrismaPromise } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { guaranteeFor } from "../guarantee/policy";
-import type { JobContext } from "../jobs/worker.server";
 import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
 import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
-import { shippingHash, type ScreenOrderPayload } from "./intake.server";
-import { StoreActions, type AdminOrder } from "./store-actions.server";
+import { screenJobKey, shippingHash, type ScreenOrderPayload } from "./intake.server";
+import { wake } from "../jobs/queue.server";
+import { notifyWork, type JobContext } from "../jobs/worker.server";
+import { HOLD_TAG, StoreActions, StoreActionsPending, type AdminOrder } from "./store-actions.server";
+
+/** How long a held order's screening waits for Shopify to create a fulfillment order to hold. */
+export const HOLD_WAIT_MS = 3_600_000;
+const MIN_WAIT_MS = 2_000;
+/** A routing wakes the screenings of held orders decided this recently (see wakeWaitingHolds). */
+export const WAKE_WINDOW_MS = 10 * 60_000;
+const MAX_WAIT_MS = 5 * 60_000;
+
+/** Run again later: Shopify has not done something yet (the composition root makes it a deferral). */
+export class WaitForShopify extends Error {
+  override name = "WaitForShopify";
+  constructor(message: string, readonly retryInMs: number) {
+    super(message);
+  }
+}
+
+/** A held order still had no fulfillment order to hold after HOLD_WAIT_MS: retrying cannot help. */
+export class NoFulfillmentOrderError extends Error {
+  override name = "NoFulfillmentOrderError";
+}
+
+/** The next wait: as long as waited so far (doubling), between 2 s and 5 min. */
+export function nextWaitMs(waitedMs: number): number {
+  return Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, waitedMs));
+}
 
 export interface ScreeningDeps {
   db: Db;
@@ -61,8 +93,8 @@ export class OrderScreener {
   private readonly now: () => number;
 
   constructor(private readonly deps: ScreeningDeps) {
-    this.actions = new StoreActions(deps.db, deps.gateway);
     this.now = deps.now ?? Date.now;
+    this.actions = new StoreActions(deps.db, deps.gateway, this.now);
   }
 
   /** The job handler (payload parsed by the job's schema). Returns the compacted payload (the webhook's personal data is not kept). */
@@ -82,23 +114,103 @@ export class OrderScreener {
     const fresh = !existing || existing.revision < payload.revision;
     const screening = fresh ? await this.decide(shop, shopRow, payload, order, existing) : existing;
     signal?.throwIfAborted();
-    const revision = screening.revision;
-    await this.actions.apply(
+    try {
+      await this.applyActions(shop, shopRow, screening, order, { signal, fresh, completion: ctx.completion && (() => ctx.completion!(compact)) });
+    } catch (error) {
+      if (!(error instanceof StoreActionsPending)) throw error;
+      const waited = this.now() - screening.screenedAt.getTime();
+      if (error.noFulfillmentOrder && waited >= HOLD_WAIT_MS) {
+        const message = `hold: no fulfillment order to hold after ${Math.round(waited / 60_000)} min (Shopify has not routed the order); the order is tagged ${HOLD_TAG} but not held`;
+        await db.auditEvent.create({ data: { shop, orderId: payload.orderId, kind: "store_action_failed", message } });
+        throw new NoFulfillmentOrderError(message);
+      }
+      throw new WaitForShopify(error.message, nextWaitMs(waited));
+    }
+    return compact;
+  }
+
+  /**
+   * Fulfillment orders of a screened order appeared, split or moved: apply its current revision's
+   * store actions again (a new fulfillment order of a held order is held; one staff released stays
+   * released). Nothing to do for an order not screened yet (its screening reads the fulfillment
+   * orders itself) or approved. While the revision's screening job is queued (waiting) or running,
+   * it is left to that job (woken now), so that two jobs never act on one order side by side.
+   */
+  async follow(shop: string, orderId: string, signal?: AbortSignal): Promise<{ orderId: string; outcome: string }> {
+    const { db, gateway } = this.deps;
+    const shopRow = await db.shop.findUnique({ where: { shop } });
+    if (shopRow?.uninstalledAt) return { orderId, outcome: "shop uninstalled" };
+    const screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId } } });
+    if (!screening) return { orderId, outcome: "not screened yet" };
+    if (screening.verdict !== "hold") return { orderId, outcome: "approved" };
+    // The screening job of this revision still at work (waiting for fulfillment orders, say) does it:
+    // wake it rather than act beside it.
+    const own = await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: screenJobKey(orderId, screening.revision) } }, select: { id: true, state: true } });
+    if (own?.state === "running") return { orderId, outcome: "left to its screening job (running)" };
+    if (own?.state === "queued") {
+      if (await wake(db, shop, own.id, new Date())) notifyWork([{ id: own.id, shop }]);
+      return { orderId, outcome: "left to its screening job (woken)" };
+    }
+    const read = await gateway.request<OrderForScreeningQuery>(shop, OrderForScreening, { id: `gid://shopify/Order/${orderId}` }, signal);
+    if (!read.order) throw new Error(`order ${orderId} is not readable in ${shop}`);
+    try {
+      const results = await this.applyActions(shop, shopRow, screening, read.order, { signal, fresh: false });
+      return { orderId, outcome: results.length ? results.map((r) => `${r.action} ${r.target} ${r.outcome}`.replace(/\s+/g, " ")).join("; ") : "nothing to do" };
+    } catch (error) {
+      if (error instanceof StoreActionsPending) return { orderId, outcome: error.message };
+      throw error;
+    }
+  }
+
+  /**
+   * Fulfillment orders were routed in the shop: wake the screening jobs of held orders waiting for
+   * theirs (decided within WAKE_WINDOW_MS; older ones keep their own backoff, and reconciliation
+   * follows held orders that change). A woken job re-reads its order: held if its fulfillment
+   * orders are there, waiting on otherwise. No Admin API call here.
+   */
+  async wakeWaitingHolds(shop: string): Promise<{ waiting: number; woken: number }> {
+    const { db } = this.deps;
+    const waiting = await db.orderScreening.findMany({
+      where: { shop, verdict: "hold", status: "screened", screenedAt: { gte: new Date(this.now() - WAKE_WINDOW_MS) } },
+      select: { orderId: true, revision: true },
+      take: 100,
+    });
+    let woken = 0;
+    for (const w of waiting) {
+      const own = await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: screenJobKey(w.orderId, w.revision) } }, select: { id: true, state: true } });
+      if (own?.state === "queued" && (await wake(db, shop, own.id, new Date()))) {
+        notifyWork([{ id: own.id, shop }]);
+        woken++;
+      }
+    }
+    return { waiting: waiting.length, woken };
+  }
+
+  private applyActions(
+    shop: string,
+    shopRow: { autoCancel: boolean; autoCancelScore: number | null } | null,
+    screening: { orderId: string; revision: number; verdict: string; score: number; riskLevel: string; riskFacts: string },
+    order: AdminOrder,
+    opts: { signal?: AbortSignal; fresh: boolean; completion?: () => PrismaPromise<unknown> },
+  ) {
+    const { db } = this.deps;
+    const { orderId, revision } = screening;
+    return this.actions.apply(
       shop,
       { ...screening, riskFacts: StoredRiskFacts.parse(JSON.parse(screening.riskFacts)) },
       order,
       { autoCancel: shopRow?.autoCancel ?? false, autoCancelScore: shopRow?.autoCancelScore ?? DEFAULT_AUTO_CANCEL_SCORE },
       {
-        signal,
-        fresh,
-        // Marked acted, and the job done, in the same transaction as the actions' records (only when none failed).
+        signal: opts.signal,
+        fresh: opts.fresh,
+        // Marked acted (once: a later run keeps the first time), and the job done, in the same
+        // transaction as the actions' records (only when none failed or waits).
         finish: () => [
-          db.orderScreening.updateMany({ where: { shop, orderId: payload.orderId, revision }, data: { status: "acted", actedAt: new Date(this.now()) } }),
-          ...(ctx.completion ? [ctx.completion(compact)] : []),
+          db.orderScreening.updateMany({ where: { shop, orderId, revision, status: "screened" }, data: { status: "acted", actedAt: new Date(this.now()) } }),
+          ...(opts.completion ? [opts.completion()] : []),
         ],
       },
     );
-    return compact;
   }
 
   private async decide(

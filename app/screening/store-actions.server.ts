@@ -6,7 +6,14 @@
 //   hold:            fulfillmentOrderHold (HIGH_RISK_OF_FRAUD, handle holdfast-review) on each fulfillment
 //                    order that supports HOLD; on a later ship, release of *our* hold ids only;
 //   override:        a hold of ours that is gone was released by a merchant: not put back, recorded;
-//   cancel:          (opt-in per shop) orderCancel of the highest-risk held orders.
+//   cancel:          (opt-in per shop) orderCancel of the highest-risk held orders. Shopify cancels
+//                    asynchronously: the call answers a job, recorded `pending` with its id; a later
+//                    run reads job(id) and the order, and records `applied` once the order reads
+//                    cancelled, `failed` when the job finished without cancelling it.
+// Two things a run can have to wait for (StoreActionsPending, after recording what was done): a held
+// order whose fulfillment orders Shopify has not created yet (they are routed after orders/create;
+// tag and risk assessment are applied at once), and a cancel job that has not finished. The
+// screening job then runs again later (screen-order.server.ts bounds the wait).
 // Each function decides from the order as just read and returns an outcome (applied, already,
 // skipped or failed); `apply` runs them and records the outcomes. Reading first means a run that
 // crashed between a mutation and its record finds the effect in the store and records it as
@@ -22,9 +29,9 @@ import type { Db } from "../db-client.server";
 import { isUniqueViolation } from "../db-client.server";
 import { MAX_FACT_CHARS } from "../risk/engine";
 import type { AdminGateway } from "../shopify/gateway.server";
-import { AddTags, FulfillmentOrderHold, FulfillmentOrderReleaseHold, OrderCancel, RemoveTags, RiskAssessmentCreate } from "../shopify/operations";
+import { AddTags, CancelJob, FulfillmentOrderHold, FulfillmentOrderReleaseHold, OrderCancel, RemoveTags, RiskAssessmentCreate } from "../shopify/operations";
 import type {
-  AddTagsMutation, FulfillmentOrderHoldMutation, FulfillmentOrderReleaseHoldMutation, OrderCancelMutation,
+  AddTagsMutation, CancelJobQuery, FulfillmentOrderHoldMutation, FulfillmentOrderReleaseHoldMutation, OrderCancelMutation,
   OrderForScreeningQuery, RemoveTagsMutation, RiskAssessmentCreateMutation,
 } from "../types/admin.generated";
 
@@ -36,7 +43,11 @@ export type AdminOrder = NonNullable<OrderForScreeningQuery["order"]>;
 type FulfillmentOrder = AdminOrder["fulfillmentOrders"]["nodes"][number];
 
 export type ActionName = "tag" | "untag" | "risk_assessment" | "hold" | "release" | "override" | "cancel";
-export type ActionOutcome = "applied" | "already" | "skipped" | "failed";
+/** `pending`: asked for, not done yet (a cancel job that has not finished); a later run settles it. */
+export type ActionOutcome = "applied" | "already" | "skipped" | "failed" | "pending";
+
+/** How long a cancel job may stay unfinished before the cancel counts as failed. */
+export const CANCEL_JOB_WAIT_MS = 3_600_000;
 
 /** What one store action did. `target` is a tag or a fulfillment order id, or "" for the order itself. */
 export interface ActionResult {
@@ -72,6 +83,21 @@ export class StoreActionFailedError extends Error {
   }
 }
 
+/**
+ * Some actions wait for Shopify: the held order's fulfillment orders do not exist yet, or a cancel
+ * job has not finished. What was done is recorded; the job should run again later.
+ */
+export class StoreActionsPending extends Error {
+  override name = "StoreActionsPending";
+  constructor(
+    /** The held order has no fulfillment order yet: nothing to hold. */
+    readonly noFulfillmentOrder: boolean,
+    readonly pending: ActionResult[],
+  ) {
+    super(`waiting for Shopify: ${[...(noFulfillmentOrder ? ["hold: no fulfillment order yet"] : []), ...pending.map(describeResult)].join("; ")}`);
+  }
+}
+
 /** "hold gid://shopify/FulfillmentOrder/12: CODE: message" */
 function describeResult(r: ActionResult): string {
   return `${r.action}${r.target ? ` ${r.target}` : ""}: ${r.detail ?? r.outcome}`;
@@ -82,8 +108,11 @@ interface ActionContext {
   s: ScreenedOrder;
   order: AdminOrder;
   ship: boolean;
-  /** Done by an earlier run of this revision (applied, already or skipped; a failed one is to be tried again). */
+  /** Done by an earlier run of this revision (applied, already or skipped; a failed or pending one is not). */
   done(action: ActionName, target: string): boolean;
+  /** Recorded as pending by an earlier run: its detail (e.g. a cancel job's id) and when. */
+  pending(action: ActionName, target: string): { detail: string; since: number } | undefined;
+  now: number;
   call<T>(document: string, variables: Record<string, unknown>): Promise<T>;
 }
 
@@ -162,12 +191,29 @@ async function release(ctx: ActionContext, fo: FulfillmentOrder): Promise<Action
   return mutated("release", fo.id, r.fulfillmentOrderReleaseHold?.userErrors);
 }
 
-/** Cancel a held order at or above the shop's auto-cancel score, when the shop turned it on (off by default). */
+/**
+ * Cancel a held order at or above the shop's auto-cancel score, when the shop turned it on (off by
+ * default). Applied only once the order reads cancelled: orderCancel answers a job (recorded
+ * pending); a later run asks for the job and the order, and a job that finished without cancelling
+ * the order (Shopify gives no reason: a pending authorisation, a return, a fulfilment) is a failure.
+ */
 async function cancel(ctx: ActionContext, settings: ActionSettings): Promise<ActionResult | undefined> {
   if (ctx.ship || !settings.autoCancel || ctx.s.score < settings.autoCancelScore || ctx.done("cancel", "")) return undefined;
-  if (ctx.order.cancelledAt) return { action: "cancel", target: "", outcome: "already" };
+  const asked = ctx.pending("cancel", "");
+  if (ctx.order.cancelledAt) return { action: "cancel", target: "", outcome: asked ? "applied" : "already" };
+  if (asked) {
+    const r = await ctx.call<CancelJobQuery>(CancelJob, { id: asked.detail, orderId: orderGid(ctx) });
+    if (r.order?.cancelledAt) return { action: "cancel", target: "", outcome: "applied" };
+    if (r.job?.done === false && ctx.now - asked.since < CANCEL_JOB_WAIT_MS) return { action: "cancel", target: "", outcome: "pending", detail: asked.detail };
+    const why = r.job?.done === false ? `not finished after ${CANCEL_JOB_WAIT_MS / 60_000} min` : r.job ? "finished without cancelling the order" : "is unknown to Shopify";
+    return { action: "cancel", target: "", outcome: "failed", detail: `cancel job ${asked.detail} ${why}` };
+  }
   const r = await ctx.call<OrderCancelMutation>(OrderCancel, { orderId: orderGid(ctx), staffNote: `Cancelled by Holdfast: risk score ${ctx.s.score}/1000` });
-  return mutated("cancel", "", r.orderCancel?.orderCancelUserErrors);
+  const result = mutated("cancel", "", r.orderCancel?.orderCancelUserErrors);
+  if (result.outcome === "failed") return result;
+  const job = r.orderCancel?.job?.id;
+  if (!job) return { action: "cancel", target: "", outcome: "failed", detail: "orderCancel answered no job" };
+  return { action: "cancel", target: "", outcome: "pending", detail: job };
 }
 
 /** The actions for this order, in the order they are applied. */
@@ -185,13 +231,15 @@ function steps(ctx: ActionContext, settings: ActionSettings): (() => Promise<Act
 type StoreActionRow = Prisma.StoreActionCreateManyInput & { detail: string | null };
 
 export class StoreActions {
-  constructor(private readonly db: Db, private readonly gateway: AdminGateway) {}
+  constructor(private readonly db: Db, private readonly gateway: AdminGateway, private readonly now: () => number = Date.now) {}
 
   /**
    * Apply what is missing for this revision and record the outcomes together, in one transaction
    * with `finish` (marking the screening acted, completing the job). If an action failed, the
    * outcomes are recorded without `finish` and StoreActionFailedError is thrown; on any other
-   * error, what was done so far is recorded before the error goes on. `fresh`: the revision was
+   * error, what was done so far is recorded before the error goes on. When an action waits for
+   * Shopify (no fulfillment order to hold yet, a cancel job not finished), the outcomes are
+   * recorded without `finish` and StoreActionsPending is thrown. `fresh`: the revision was
    * decided in this run, so nothing can have been recorded for it yet. Returns this run's outcomes.
    */
   async apply(
@@ -203,12 +251,19 @@ export class StoreActions {
   ): Promise<ActionResult[]> {
     const earlier = opts.fresh
       ? []
-      : await this.db.storeAction.findMany({ where: { shop, orderId: s.orderId, revision: s.revision }, select: { action: true, target: true, outcome: true } });
-    const done = new Set(earlier.filter((a) => a.outcome !== "failed").map((a) => `${a.action}|${a.target}`));
-    const retried = new Set(earlier.filter((a) => a.outcome === "failed").map((a) => `${a.action}|${a.target}`));
+      : await this.db.storeAction.findMany({
+          where: { shop, orderId: s.orderId, revision: s.revision },
+          select: { action: true, target: true, outcome: true, detail: true, createdAt: true },
+        });
+    const unsettled = (outcome: string) => outcome === "failed" || outcome === "pending";
+    const done = new Set(earlier.filter((a) => !unsettled(a.outcome)).map((a) => `${a.action}|${a.target}`));
+    // Recorded failed or pending: this run's outcome replaces the row.
+    const retried = new Set(earlier.filter((a) => unsettled(a.outcome)).map((a) => `${a.action}|${a.target}`));
+    const pending = new Map(earlier.filter((a) => a.outcome === "pending").map((a) => [`${a.action}|${a.target}`, { detail: a.detail ?? "", since: a.createdAt.getTime() }]));
     const ctx: ActionContext = {
-      s, order, ship: s.verdict === "ship",
+      s, order, ship: s.verdict === "ship", now: this.now(),
       done: (action, target) => done.has(`${action}|${target}`),
+      pending: (action, target) => pending.get(`${action}|${target}`),
       call: (document, variables) => this.gateway.request(shop, document, variables, opts.signal),
     };
     const results: ActionResult[] = [];
@@ -229,6 +284,14 @@ export class StoreActions {
     if (failed.length > 0) {
       await this.persist(rows(), retried);
       throw new StoreActionFailedError(failed);
+    }
+    // A held order whose fulfillment orders Shopify has not created yet (routing comes after
+    // orders/create): nothing to hold, so not done.
+    const noFulfillmentOrder = !ctx.ship && !order.cancelledAt && order.fulfillmentOrders.nodes.length === 0;
+    const waiting = results.filter((r) => r.outcome === "pending");
+    if (noFulfillmentOrder || waiting.length > 0) {
+      await this.persist(rows(), retried);
+      throw new StoreActionsPending(noFulfillmentOrder, waiting);
     }
     await this.persist(rows(), retried, opts.finish);
     return results;
@@ -271,11 +334,14 @@ export class StoreActions {
   }
 }
 
-/** Update the row of an action whose recorded outcome is `failed` to this outcome (a no-op on any other). */
+/**
+ * Update the row of an action whose recorded outcome is `failed` or `pending` to this outcome (a
+ * no-op on any other). A pending row keeps its createdAt (when it was asked for) while it stays pending.
+ */
 function replaceFailed(db: Db) {
   return (row: StoreActionRow) =>
     db.storeAction.updateMany({
-      where: { shop: row.shop, orderId: row.orderId, revision: row.revision, action: row.action, target: row.target, outcome: "failed" },
+      where: { shop: row.shop, orderId: row.orderId, revision: row.revision, action: row.action, target: row.target, outcome: { in: ["failed", "pending"] } },
       data: { outcome: row.outcome, detail: row.detail },
     });
 }

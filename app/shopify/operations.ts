@@ -102,6 +102,21 @@ export const OrderCancel = `#graphql
   }
 `;
 
+// orderCancel runs asynchronously: its job says when it ran, the order whether it was cancelled.
+export const CancelJob = `#graphql
+  query CancelJob($id: ID!, $orderId: ID!) {
+    job(id: $id) { id done }
+    order(id: $orderId) { id cancelledAt }
+  }
+`;
+
+// fulfillment_orders/* webhooks name fulfillment orders only; this finds their order.
+export const FulfillmentOrderOrder = `#graphql
+  query FulfillmentOrderOrder($id: ID!) {
+    fulfillmentOrder(id: $id) { id orderId }
+  }
+`;
+
 export const Dispute = `#graphql
   query Dispute($id: ID!) {
     dispute(id: $id) {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { planCompliance } from "../compliance/compliance.server";
 import { planDispute } from "../guarantee/disputes.server";
+import { FULFILLMENT_ORDER_TOPICS, planFulfillmentOrders } from "../screening/fulfillment-orders.server";
 import { planOrderCreate, planOrderUpdated } from "../screening/intake.server";
 import type { WebhookRoute } from "./accept.server";
 import { handleAppUninstalled, updateScopes } from "./shop-lifecycle.server";
@@ -22,6 +23,7 @@ export const WEBHOOK_ROUTES = {
   },
   "/webhooks/orders/create": { topics: ["orders/create"], handle: planOrderCreate },
   "/webhooks/orders/updated": { topics: ["orders/updated"], handle: planOrderUpdated },
+  "/webhooks/fulfillment_orders": { topics: FULFILLMENT_ORDER_TOPICS, handle: planFulfillmentOrders },
   "/webhooks/disputes": { topics: ["disputes/create", "disputes/update"], handle: planDispute },
   "/webhooks/compliance": { topics: ["customers/data_request", "customers/redact", "shop/redact"], handle: planCompliance },
 } as const satisfies Record<string, WebhookRoute>;

@@ -28,7 +28,7 @@ describe("shopify.app.toml", () => {
   it("subscribes to every topic Holdfast handles", () => {
     const topics = toml.webhooks.subscriptions.flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])]);
     expect(topics.sort()).toEqual(
-      ["app/uninstalled", "app/scopes_update", "orders/create", "orders/updated", "disputes/create", "disputes/update", "customers/data_request", "customers/redact", "shop/redact"].sort(),
+      ["app/uninstalled", "app/scopes_update", "orders/create", "orders/updated", "fulfillment_orders/order_routing_complete", "fulfillment_orders/split", "fulfillment_orders/moved", "disputes/create", "disputes/update", "customers/data_request", "customers/redact", "shop/redact"].sort(),
     );
   });
 

@@ -9,7 +9,7 @@ import { gid } from "../../emulator/ids.js";
 const SHOP = "rejection-test.myshopify.com";
 
 function setup() {
-  const emulator = new ShopifyEmulator({ clock: new ManualClock() });
+  const emulator = new ShopifyEmulator({ clock: new ManualClock(), fulfillmentOrderDelayMs: 0 });
   const shop = emulator.createShop(SHOP);
   const order = shop.addOrder({
     createdAt: "2026-07-15T11:00:00Z",
@@ -107,7 +107,7 @@ describe("Admin GraphQL against the real 2026-07 schema", () => {
 
 describe("access scopes", () => {
   it("denies fields and mutations the token's scopes do not cover, like Shopify (ACCESS_DENIED, partial data)", async () => {
-    const emulator = new ShopifyEmulator({ clock: new ManualClock(), scopes: ["write_orders", "read_merchant_managed_fulfillment_orders"] });
+    const emulator = new ShopifyEmulator({ clock: new ManualClock(), fulfillmentOrderDelayMs: 0, scopes: ["write_orders", "read_merchant_managed_fulfillment_orders"] });
     const shop = emulator.createShop(SHOP);
     const order = shop.addOrder({
       createdAt: "2026-07-15T11:00:00Z", email: "b@example.com", currency: "USD", lineItems: [{ title: "Mug", quantity: 1, price: "9.00" }],

@@ -10,7 +10,7 @@ import { OrderFactory } from "../../emulator/order-factory.js";
 const SHOP = "contract.myshopify.com";
 
 function world() {
-  const emulator = new ShopifyEmulator({ clock: new ManualClock() });
+  const emulator = new ShopifyEmulator({ clock: new ManualClock(), fulfillmentOrderDelayMs: 0 });
   const shop = emulator.createShop(SHOP);
   const order = shop.addOrder(new OrderFactory({ seed: 21 }).fraud("card_testing").draft);
   const dispute = shop.addDispute(order.id);
@@ -29,6 +29,8 @@ function world() {
     FulfillmentOrderHold: { id: foId, hold: { reason: "HIGH_RISK_OF_FRAUD", handle: "holdfast-review", reasonNotes: "Held by Holdfast", notifyMerchant: false } },
     FulfillmentOrderReleaseHold: { id: foId, holdIds: hold && !("error" in hold) ? [gid("FulfillmentHold", hold.id)] : [] },
     OrderCancel: { orderId, staffNote: "Cancelled by Holdfast" },
+    CancelJob: { id: gid("Job", shop.requestCancel(order, "FRAUD").id), orderId },
+    FulfillmentOrderOrder: { id: foId },
     Dispute: { id: gid("ShopifyPaymentsDispute", dispute.id) },
     DisputesSince: { query: "initiated_at:>='2026-07-01T00:00:00Z'" },
   };

@@ -8,14 +8,15 @@ import { OrderFactory } from "../../emulator/order-factory.js";
 const SHOP = "actions.myshopify.com";
 
 function setup() {
-  const emulator = new ShopifyEmulator({ clock: new ManualClock() });
+  const clock = new ManualClock();
+  const emulator = new ShopifyEmulator({ clock, fulfillmentOrderDelayMs: 0 });
   const shop = emulator.createShop(SHOP);
   const order = shop.addOrder(new OrderFactory({ seed: 3 }).legit({ country: "US" }).draft);
   const { access_token: token } = emulator.install(SHOP);
   const fo = order.fulfillmentOrders[0];
   if (!fo) throw new Error("factory order without fulfillment order");
   const call = (query: string, variables: Record<string, unknown> = {}) => adminGraphql(emulator, SHOP, token, query, variables);
-  return { emulator, shop, order, fo, foId: gid("FulfillmentOrder", fo.id), call };
+  return { emulator, clock, shop, order, fo, foId: gid("FulfillmentOrder", fo.id), call };
 }
 
 const HOLD = `mutation Hold($id: ID!, $hold: FulfillmentOrderHoldInput!) {
@@ -142,11 +143,14 @@ describe("tags, risk assessments and cancel", () => {
   });
 
   it("cancels an order once, as a job", async () => {
-    const { call, order } = setup();
+    const { call, order, clock } = setup();
     const CANCEL = `mutation Cancel($orderId: ID!) { orderCancel(orderId: $orderId, reason: FRAUD, restock: true, notifyCustomer: false, refundMethod: { originalPaymentMethodsRefund: true }, staffNote: "Cancelled by Holdfast") { job { id done } orderCancelUserErrors { field message code } } }`;
-    type C = { orderCancel: { job: { done: boolean } | null; orderCancelUserErrors: { code: string }[] } };
+    type C = { orderCancel: { job: { id: string; done: boolean } | null; orderCancelUserErrors: { code: string }[] } };
     const first = (await call(CANCEL, { orderId: gid("Order", order.id) })).body.data as C;
     expect(first.orderCancel).toMatchObject({ job: { done: false }, orderCancelUserErrors: [] });
+    clock.advance(500); // the job's default time
+    const job = (await call(`query J($id: ID!) { job(id: $id) { id done } }`, { id: first.orderCancel.job!.id })).body.data as { job: { done: boolean } };
+    expect(job.job.done).toBe(true);
     expect(order.cancelReason).toBe("FRAUD");
     expect(order.fulfillmentOrders.every((f) => f.status === "CANCELLED")).toBe(true);
     const again = (await call(CANCEL, { orderId: gid("Order", order.id) })).body.data as C;

@@ -205,7 +205,13 @@ describeEachDb("order pipeline", (get) => {
     const { order } = await place(await held());
     await p.drain();
     expect((await screening(order.id)).verdict).toBe("hold");
+    // Shopify cancels asynchronously (late-fulfillment.test.ts): the job looks again once the cancel job has run.
+    await new Promise((r) => setTimeout(r, 600));
+    await get().db.job.updateMany({ where: { shop, state: "queued" }, data: { runAt: new Date() } });
+    p.worker["poke"]();
+    await p.drain();
     expect(p.store.orders.get(order.id)!.cancelReason).toBe("FRAUD");
+    expect((await screening(order.id)).status).toBe("acted");
     await get().db.job.updateMany({ where: { shop }, data: { state: "queued", runAt: new Date() } });
     p.worker["poke"]();
     await p.drain();

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintSessionToken } from "../../emulator/session-token";
 import { TEST_API_KEY, TEST_API_SECRET, signedWebhook, startApp, type RunningApp } from "../../scripts/lib/app-process";
 import { describeEachDb } from "../support/db";
+import { WEBHOOK_ROUTES } from "../../app/webhooks/subscriptions.server";
 
 const SHOP = "auth-routes.myshopify.com";
 const HOST = Buffer.from("admin.shopify.com/store/auth-routes").toString("base64url");
 // The admin loads the app in a browser iframe; the library turns bot user agents away (410).
 const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
-const WEBHOOK_PATHS = ["/webhooks/orders/create", "/webhooks/orders/updated", "/webhooks/disputes", "/webhooks/app/scopes_update", "/webhooks/app/uninstalled", "/webhooks/compliance"];
+const WEBHOOK_PATHS = Object.keys(WEBHOOK_ROUTES);
 
 const token = (dest: string | undefined) => mintSessionToken({ shop: SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, overrides: { dest } });
 

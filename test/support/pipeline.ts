@@ -46,13 +46,21 @@ export interface Pipeline {
 export async function startPipeline(
   db: Db,
   shop: string,
-  opts: { emulator?: EmulatorOptions; gateway?: Partial<GatewayOptions>; concurrency?: number; emulatorInstance?: ShopifyEmulator } = {},
+  opts: {
+    /** Fulfillment orders come with the order here (fulfillmentOrderDelayMs 0) unless set: tests of late ones say so. */
+    emulator?: EmulatorOptions;
+    gateway?: Partial<GatewayOptions>;
+    concurrency?: number;
+    emulatorInstance?: ShopifyEmulator;
+    /** Holdfast's clock (screening times, waits), for tests that jump ahead. */
+    now?: () => number;
+  } = {},
 ): Promise<Pipeline> {
-  const emulator = opts.emulatorInstance ?? new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, ...opts.emulator });
+  const emulator = opts.emulatorInstance ?? new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fulfillmentOrderDelayMs: 0, ...opts.emulator });
   const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
   await installOffline(db, emulator, shop);
   const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
-  const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway }, {
+  const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway, now: opts.now }, {
     concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
   }).start();
   const sender = new WebhookSender(emulator, { targetBaseUrl: "http://holdfast.invalid" });

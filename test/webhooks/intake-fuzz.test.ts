@@ -31,6 +31,7 @@ const ROUTE_MODULES: Record<WebhookPath, string> = {
   "/webhooks/orders/create": "../../app/routes/webhooks.orders.create",
   "/webhooks/orders/updated": "../../app/routes/webhooks.orders.updated",
   "/webhooks/disputes": "../../app/routes/webhooks.disputes",
+  "/webhooks/fulfillment_orders": "../../app/routes/webhooks.fulfillment_orders",
   "/webhooks/compliance": "../../app/routes/webhooks.compliance",
 };
 const TOPICS = Object.entries(WEBHOOK_ROUTES).flatMap(([path, route]) => route.topics.map((topic) => ({ topic, path: path as WebhookPath })));
