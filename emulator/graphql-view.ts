@@ -137,7 +137,13 @@ export function holdView(hold: FulfillmentHold, ctx: ViewContext): View {
     reasonNotes: hold.reasonNotes,
     displayReason: hold.reason.toLowerCase().replace(/_/g, " "),
     heldByRequestingApp: hold.heldByApiKey === ctx.app.apiKey,
-    heldByApp: hold.heldByApiKey === ctx.app.apiKey ? appView(ctx.app) : null,
+    // "The app that created the fulfillment hold": every app's hold names its app; a merchant's has none.
+    heldByApp:
+      hold.heldByApiKey === null
+        ? null
+        : hold.heldByApiKey === ctx.app.apiKey
+          ? appView(ctx.app)
+          : { __typename: "App", id: gid("App", 1), apiKey: hold.heldByApiKey, title: "Other app", handle: "other-app" },
   };
 }
 

@@ -276,12 +276,18 @@ const mutations: Record<string, Resolver> = {
     if (!fo) return { fulfillmentOrder: null, userErrors: [{ field: ["id"], message: "Fulfillment order does not exist.", code: "FULFILLMENT_ORDER_NOT_FOUND" }] };
     const releaseScope = fulfillmentOrderScope(fo.managedBy, "write");
     if (!hasScope(ctx.scopes, releaseScope)) throw accessDenied("fulfillmentOrderReleaseHold", releaseScope);
-    if (fo.status !== "ON_HOLD") {
-      return { fulfillmentOrder: null, userErrors: [{ field: ["id"], message: "The fulfillment order is not on hold.", code: null }] };
-    }
+    // holdIds: "Holds will only be released if they belong to the fulfillment order"; "if not supplied,
+    // all holds for the fulfillment order will be released". A hold another app placed is not this
+    // app's to release: INVALID_ACCESS ("The app doesn't have access to release the fulfillment hold",
+    // FulfillmentOrderReleaseHoldUserErrorCode), and nothing is released. Every error has a code.
     const holdIds = args.holdIds as string[] | null | undefined;
     const ids = holdIds ? holdIds.map((h) => idOf(h, "FulfillmentHold")).filter((n): n is number => n !== null) : undefined;
-    ctx.shop.release(fo, ids);
+    const named = ids ? fo.holds.filter((h) => ids.includes(h.id)) : fo.holds;
+    if (named.some((h) => h.heldByApiKey !== null && h.heldByApiKey !== ctx.app.apiKey)) {
+      return { fulfillmentOrder: null, userErrors: [{ field: ["holdIds"], message: "The app doesn't have access to release the fulfillment hold.", code: "INVALID_ACCESS" }] };
+    }
+    // Not on hold (or none of the named holds on it): nothing to release, and nothing refused.
+    if (named.length > 0) ctx.shop.release(fo, ids);
     return { fulfillmentOrder: fulfillmentOrderView(fo, ctx), userErrors: [] };
   },
 

@@ -454,7 +454,9 @@ export class ShopState {
     input: { reason: HoldReason; handle?: string | null; reasonNotes?: string | null; externalId?: string | null },
     apiKey: string | null,
   ): FulfillmentHold | { error: "DUPLICATE_FULFILLMENT_HOLD_HANDLE" | "FULFILLMENT_ORDER_HOLD_LIMIT_REACHED" | "INVALID_STATUS" | "HANDLE_TOO_LONG" } {
-    if (fo.status !== "OPEN" && fo.status !== "ON_HOLD") return { error: "INVALID_STATUS" };
+    // The statuses whose supportedActions include HOLD (graphql-view.ts), and no others.
+    const holdable = fo.status === "OPEN" || fo.status === "ON_HOLD" || (fo.status === "IN_PROGRESS" && fo.managedBy === "merchant");
+    if (!holdable) return { error: "INVALID_STATUS" };
     const handle = input.handle ?? "";
     if (handle.length > 64) return { error: "HANDLE_TOO_LONG" };
     const mine = fo.holds.filter((h) => h.heldByApiKey === apiKey);

@@ -62,6 +62,31 @@ describe("fulfillment holds", () => {
     expect(emulator.log.count("fulfillmentOrderHold")).toBe(1);
   });
 
+  // FulfillmentOrderReleaseHoldUserErrorCode.INVALID_ACCESS: "The app doesn't have access to release the
+  // fulfillment hold"; FulfillmentHold.heldByApp: "The app that created the fulfillment hold" (Admin 2026-07 schema).
+  it("refuses to release another app's hold with INVALID_ACCESS, and names the app of every app's hold", async () => {
+    const { call, foId, fo, shop } = setup();
+    shop.hold(fo, { reason: "OTHER", handle: "their-review" }, "other-app-key");
+    const read = await call(`query($id: ID!) { node(id: $id) { ... on FulfillmentOrder { fulfillmentHolds { id heldByRequestingApp heldByApp { apiKey } } } } }`, { id: foId });
+    const holds = (read.body.data as { node: { fulfillmentHolds: { id: string; heldByRequestingApp: boolean; heldByApp: { apiKey: string } | null }[] } }).node.fulfillmentHolds;
+    expect(holds).toMatchObject([{ heldByRequestingApp: false, heldByApp: { apiKey: "other-app-key" } }]);
+    for (const variables of [{ id: foId, holdIds: [holds[0]!.id] }, { id: foId }]) {
+      const refused = (await call(RELEASE, variables)).body.data as ReleaseResult;
+      expect(refused.fulfillmentOrderReleaseHold.userErrors.map((e) => e.code)).toEqual(["INVALID_ACCESS"]);
+    }
+    expect(fo.holds).toHaveLength(1);
+  });
+
+  // supportedActions lists HOLD exactly where fulfillmentOrderHold accepts the hold.
+  it.each(["OPEN", "ON_HOLD", "IN_PROGRESS", "CLOSED", "CANCELLED", "INCOMPLETE", "SCHEDULED"] as const)("supportedActions and the hold agree on a %s fulfillment order", async (status) => {
+    const { call, foId, fo } = setup();
+    fo.status = status;
+    const read = await call(`query($id: ID!) { node(id: $id) { ... on FulfillmentOrder { supportedActions { action } } } }`, { id: foId });
+    const offered = (read.body.data as { node: { supportedActions: { action: string }[] } }).node.supportedActions.some((a) => a.action === "HOLD");
+    const held = ((await call(HOLD, { id: foId, hold: { reason: "HIGH_RISK_OF_FRAUD", handle: "holdfast-review" } })).body.data as HoldResult).fulfillmentOrderHold.userErrors.length === 0;
+    expect(held).toBe(offered);
+  });
+
   it("releases only the given holdIds, or every hold without them", async () => {
     const { call, foId, fo, shop } = setup();
     shop.hold(fo, { reason: "OTHER", handle: "merchant" }, null); // a merchant's own hold
@@ -77,8 +102,9 @@ describe("fulfillment holds", () => {
     const all = (await call(RELEASE, { id: foId })).body.data as ReleaseResult;
     expect(all.fulfillmentOrderReleaseHold.fulfillmentOrder?.status).toBe("OPEN");
     expect(fo.holds).toEqual([]);
+    // Nothing on hold: nothing to release, and no error without a code.
     const notHeld = (await call(RELEASE, { id: foId })).body.data as ReleaseResult;
-    expect(notHeld.fulfillmentOrderReleaseHold.userErrors).toHaveLength(1);
+    expect(notHeld.fulfillmentOrderReleaseHold.userErrors).toEqual([]);
     const missing = (await call(RELEASE, { id: gid("FulfillmentOrder", 1) })).body.data as ReleaseResult;
     expect(missing.fulfillmentOrderReleaseHold.userErrors[0]?.code).toBe("FULFILLMENT_ORDER_NOT_FOUND");
   });
