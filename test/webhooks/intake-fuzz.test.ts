@@ -66,6 +66,10 @@ function wrongType(topic: string, body: Record<string, unknown>): [Record<string
   if (topic.startsWith("disputes/")) return [{ ...body, amount: { value: 1 } }, "invalid"];
   if (topic === "app/scopes_update") return [{ ...body, current: "read_orders" }, "invalid"];
   if (topic === "app/uninstalled") return [{ ...body, id: { id: 1 } }, "invalid"];
+  if (topic.startsWith("fulfillment_orders/")) {
+    // Every fulfillment order reference a number instead of an object with its gid.
+    return [Object.fromEntries(Object.entries(body).map(([k, v]) => [k, k.includes("fulfillment_order") ? 7 : v])), "invalid"];
+  }
   if (topic === "shop/redact") return [{ ...body, shop_domain: 42 }, "refused"]; // its only checked field names the shop
   return [{ ...body, customer: "everyone" }, "invalid"];
 }
