@@ -84,20 +84,23 @@ async function isKnownShop(database: Db, shop: string): Promise<boolean> {
 
 /**
  * The numeric id Holdfast read for a shop at install, or null while unknown. A shop's id never
- * changes, so a known one is cached per database (bounded); an unknown one is read each time.
+ * changes, so a known one is cached per database for good (bounded); "not known yet" is cached for
+ * UNKNOWN_ID_TTL_MS, so a shop whose id could not be read costs no query per delivery either, and is
+ * checked within a minute of reconciliation reading it.
  */
-const shopIds = new WeakMap<Db, Map<string, string>>();
+const UNKNOWN_ID_TTL_MS = 60_000;
+const shopIds = new WeakMap<Db, Map<string, { id: string | null; until: number }>>();
 async function knownShopId(database: Db, shop: string): Promise<string | null> {
   let cache = shopIds.get(database);
   if (!cache) shopIds.set(database, (cache = new Map()));
+  const now = Date.now();
   const cached = cache.get(shop);
-  if (cached) return cached;
+  if (cached && (cached.id !== null || cached.until > now)) return cached.id;
   const row = await database.shop.findUnique({ where: { shop }, select: { shopId: true } });
-  if (row?.shopId) {
-    if (cache.size >= 50_000) cache.clear();
-    cache.set(shop, row.shopId);
-  }
-  return row?.shopId ?? null;
+  const id = row?.shopId ?? null;
+  if (cache.size >= 50_000) cache.clear();
+  cache.set(shop, { id, until: id === null ? now + UNKNOWN_ID_TTL_MS : Infinity });
+  return id;
 }
 
 /** 413, logged like a refusal (what was claimed, and how much; never the body). */
