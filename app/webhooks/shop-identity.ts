@@ -9,7 +9,6 @@
 //   - a body that names a shop names the one in the header;
 //   - a topic that can erase or disable a shop's data must come from a body that names the shop;
 //   - a compliance body is of the topic in the header (a customers/redact body is not a shop/redact).
-import { z } from "zod";
 
 // The shop-domain rule itself lives with the Shopify gateway, which the auth routes share.
 export { MAX_SHOP_DOMAIN_LENGTH, SHOP_DOMAIN, isShopDomain } from "../shopify/shop-domain";
@@ -36,7 +35,6 @@ const SHOP_FIELDS = ["shop_domain", "myshopify_domain"] as const;
  */
 export const SHOP_MUST_BE_KNOWN: ReadonlySet<string> = new Set(["app/uninstalled", "customers/data_request", "customers/redact", "shop/redact"]);
 
-const JsonObject = z.record(z.unknown());
 
 /** `548380009`, `"548380009"` or `"gid://shopify/Shop/548380009"` -> "548380009". */
 function shopIdOf(value: unknown): string | undefined {
@@ -67,9 +65,14 @@ export function shopIdNamedBy(topic: string, payload: unknown): string | undefin
 }
 
 /** The top-level fields of a JSON object body; none for anything else (an array, a non-JSON body). */
-function fieldsOf(payload: unknown): Record<string, unknown> {
-  const parsed = JsonObject.safeParse(payload);
-  return parsed.success ? parsed.data : {};
+function fieldsOf(payload: unknown): Readonly<Record<string, unknown>> {
+  // A type guard, not a schema: only the top-level fields are read, each checked where it is used,
+  // and a zod record would copy every field of every delivery, three times per delivery.
+  return isJsonObject(payload) ? payload : {};
+}
+
+function isJsonObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export type IdentityCheck = { ok: true } | { ok: false; reason: string };
