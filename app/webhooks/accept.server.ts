@@ -12,7 +12,7 @@
 //      the topic's handler validate it and plan its work (jobs to enqueue) or do an idempotent
 //      follow-up (uninstall); the planned jobs are serialized and size-checked here;
 //   5. record the delivery and enqueue the planned jobs in one transaction, deduplicated on
-//      (shop, X-Shopify-Webhook-Id) and on (shop, topic, X-Shopify-Event-Id, body hash), with concurrent deliveries grouped into one commit
+//      (shop, X-Shopify-Webhook-Id) and on (shop, topic, X-Shopify-Event-Id, body HMAC), with concurrent deliveries grouped into one commit
 //      (intake-writer.server.ts); answer 200.
 // A body that verifies but fails step 4 (not UTF-8, nested too deep, not JSON, too many line items,
 // fails its topic's schema, or plans a job too large to store) is recorded as `invalid` with the
@@ -23,7 +23,7 @@
 // Why not `authenticate.webhook`: it loads the shop's offline session on every delivery and may
 // refresh an expiring token there, outside Holdfast's per-shop refresh lease, and it throws on a
 // body that is not JSON. Verification here is the same HMAC-SHA256 check (constant time).
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import type { Db } from "../db-client.server";
@@ -171,7 +171,7 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, datab
     apiVersion: h.get("x-shopify-api-version") ?? undefined,
     eventId,
     triggeredAt: h.get("x-shopify-triggered-at") ?? undefined,
-    eventKey: eventKey(canonicalTopic, eventId, createHash("sha256").update(body.bytes).digest("hex")),
+    eventKey: eventKey(canonicalTopic, eventId, body.digest),
   };
 
   const { text, payload, invalid } = parseBody(body.bytes);

@@ -22,12 +22,12 @@ export interface DeliveryHeaders {
  * The second key a delivery is deduplicated on, besides (shop, webhook id). Shopify's pages
  * disagree on the idempotency key (the "ignore duplicates" page names X-Shopify-Event-Id, the
  * library's changelog X-Shopify-Webhook-Id), and one event can reach us again under a new webhook
- * id. The event id is unsigned, so the key also holds the body's hash: a replay of another signed
+ * id. The event id is unsigned, so the key also holds the body's HMAC (computed anyway): a replay of another signed
  * body that claims a future event id cannot make Shopify's genuine delivery of that event look
  * like a duplicate. One event reaches several topics with the same id, so the topic is in it too.
  */
-export function eventKey(topic: string, eventId: string | undefined, bodySha256: string): string | undefined {
-  return eventId ? `${topic}|${eventId}|${bodySha256.slice(0, 32)}` : undefined;
+export function eventKey(topic: string, eventId: string | undefined, bodyHmac: string): string | undefined {
+  return eventId ? `${topic}|${eventId}|${bodyHmac.slice(0, 32)}` : undefined;
 }
 
 export type DeliveryStatus = "received" | "invalid" | "processed" | "ignored";

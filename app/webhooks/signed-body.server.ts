@@ -5,7 +5,8 @@
 // (a body with a BOM or invalid UTF-8 would otherwise never verify).
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-export type SignedBody = { ok: true; bytes: Buffer; verified: boolean } | { ok: false; tooLarge: true; declared: boolean };
+/** `digest`: the body's HMAC-SHA256 (hex), a fingerprint of its bytes once `verified`. */
+export type SignedBody = { ok: true; bytes: Buffer; verified: boolean; digest: string } | { ok: false; tooLarge: true; declared: boolean };
 
 /** The request's body, read up to `maxBytes`, and whether `hmacHeader` is its HMAC-SHA256 under `secret`. */
 export async function readSignedBody(request: Request, hmacHeader: string, secret: string, maxBytes: number): Promise<SignedBody> {
@@ -31,5 +32,6 @@ export async function readSignedBody(request: Request, hmacHeader: string, secre
   }
   const expected = hmac.digest();
   const given = Buffer.from(hmacHeader, "base64");
-  return { ok: true, bytes: Buffer.concat(chunks, size), verified: given.length === expected.length && timingSafeEqual(given, expected) };
+  const verified = given.length === expected.length && timingSafeEqual(given, expected);
+  return { ok: true, bytes: Buffer.concat(chunks, size), verified, digest: expected.toString("hex") };
 }
