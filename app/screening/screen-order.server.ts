@@ -145,12 +145,9 @@ export class OrderScreener {
     if (screening.verdict !== "hold") return { orderId, outcome: "approved" };
     // The screening job of this revision still at work (waiting for fulfillment orders, say) does it:
     // wake it rather than act beside it.
-    const own = await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: screenJobKey(orderId, screening.revision) } }, select: { id: true, state: true } });
+    const [own] = await this.wakeScreeningJobs(shop, [screening]);
     if (own?.state === "running") return { orderId, outcome: "left to its screening job (running)" };
-    if (own?.state === "queued") {
-      if (await wake(db, shop, own.id, new Date())) notifyWork([{ id: own.id, shop }]);
-      return { orderId, outcome: "left to its screening job (woken)" };
-    }
+    if (own?.state === "queued") return { orderId, outcome: "left to its screening job (woken)" };
     const read = await gateway.request<OrderForScreeningQuery>(shop, OrderForScreening, { id: `gid://shopify/Order/${orderId}` }, signal);
     if (!read.order) throw new Error(`order ${orderId} is not readable in ${shop}`);
     try {
@@ -175,15 +172,28 @@ export class OrderScreener {
       select: { orderId: true, revision: true },
       take: 100,
     });
-    let woken = 0;
-    for (const w of waiting) {
-      const own = await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: screenJobKey(w.orderId, w.revision) } }, select: { id: true, state: true } });
-      if (own?.state === "queued" && (await wake(db, shop, own.id, new Date()))) {
-        notifyWork([{ id: own.id, shop }]);
-        woken++;
-      }
+    const jobs = await this.wakeScreeningJobs(shop, waiting);
+    return { waiting: waiting.length, woken: jobs.filter((j) => j.woken).length };
+  }
+
+  /**
+   * The screening jobs of these order revisions (one query): a queued one is made due now and the
+   * worker told; a running one is left to finish. Returns each job found with its state.
+   */
+  private async wakeScreeningJobs(shop: string, revisions: { orderId: string; revision: number }[]) {
+    if (revisions.length === 0) return [];
+    const { db } = this.deps;
+    const jobs = await db.job.findMany({
+      where: { shop, dedupeKey: { in: revisions.map((r) => screenJobKey(r.orderId, r.revision)) } },
+      select: { id: true, state: true },
+    });
+    const found: { id: string; state: string; woken: boolean }[] = [];
+    for (const job of jobs) {
+      const woken = job.state === "queued" && (await wake(db, shop, job.id, new Date()));
+      if (woken) notifyWork([{ id: job.id, shop }]);
+      found.push({ ...job, woken });
     }
-    return { waiting: waiting.length, woken };
+    return found;
   }
 
   private applyActions(
