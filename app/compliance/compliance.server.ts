@@ -177,6 +177,16 @@ function chunks<T>(list: T[], size = BATCH): T[][] {
   return out;
 }
 
+/** Every row `read` gives, page by page in id order (BATCH at a time, from after `cursor`). */
+async function* pages<T extends { id: string }>(read: (page: { orderBy: { id: "asc" }; take: number; cursor?: { id: string }; skip?: number }) => Promise<T[]>) {
+  for (let cursor: string | undefined; ; ) {
+    const rows = await read({ orderBy: { id: "asc" }, take: BATCH, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+    yield* rows;
+    if (rows.length < BATCH) return;
+    cursor = rows[rows.length - 1]!.id;
+  }
+}
+
 /**
  * The shop's unfinished jobs (queued, retrying, running, dead) that concern the customer: work on
  * one of their orders (dedupe key `order:<id>:`), or a payload naming them (the order webhook's
@@ -185,23 +195,20 @@ function chunks<T>(list: T[], size = BATCH): T[][] {
  */
 async function unfinishedJobsOf(db: Db, shop: string, who: Erased) {
   const found: { id: string; orderId: string | null }[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const rows = await db.job.findMany({
+  const rows = pages((page) =>
+    db.job.findMany({
       where: { shop, state: { in: ["queued", "running", "dead"] }, kind: { notIn: [DATA_REQUEST, CUSTOMER_REDACT, SHOP_REDACT] } },
       select: { id: true, dedupeKey: true, payload: true },
-      orderBy: { id: "asc" },
-      take: BATCH,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    for (const row of rows) {
-      const orderId = /^order:(\d+):/.exec(row.dedupeKey)?.[1] ?? null;
-      if ((orderId && who.orderIds.has(orderId)) || mentionsCustomer(row.payload, who, { ids: false }) || namesCustomer(row.payload, who)) {
-        found.push({ id: row.id, orderId });
-      }
+      ...page,
+    }),
+  );
+  for await (const row of rows) {
+    const orderId = /^order:(\d+):/.exec(row.dedupeKey)?.[1] ?? null;
+    if ((orderId && who.orderIds.has(orderId)) || mentionsCustomer(row.payload, who, { ids: false }) || namesCustomer(row.payload, who)) {
+      found.push({ id: row.id, orderId });
     }
-    if (rows.length < BATCH) return found;
-    cursor = rows[rows.length - 1]!.id;
   }
+  return found;
 }
 
 function namesCustomer(payload: string, who: Erased): boolean {
@@ -220,37 +227,22 @@ function namesCustomer(payload: string, who: Erased): boolean {
 /** The shop's invalid deliveries whose raw body (or error) names the customer; `error` when the error does. Read in batches. */
 async function invalidDeliveriesOf(db: Db, shop: string, who: Erased) {
   const found: { id: string; error: boolean }[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const rows = await db.webhookDelivery.findMany({
-      where: { shop, status: "invalid" },
-      select: { id: true, rawBody: true, error: true },
-      orderBy: { id: "asc" },
-      take: BATCH,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    for (const row of rows) {
-      const inBody = row.rawBody !== null && mentionsCustomer(row.rawBody, who, { ids: true });
-      const inError = row.error !== null && mentionsCustomer(row.error, who, { ids: true });
-      if (inBody || inError) found.push({ id: row.id, error: inError });
-    }
-    if (rows.length < BATCH) return found;
-    cursor = rows[rows.length - 1]!.id;
+  const rows = pages((page) => db.webhookDelivery.findMany({ where: { shop, status: "invalid" }, select: { id: true, rawBody: true, error: true }, ...page }));
+  for await (const row of rows) {
+    const inBody = row.rawBody !== null && mentionsCustomer(row.rawBody, who, { ids: true });
+    const inError = row.error !== null && mentionsCustomer(row.error, who, { ids: true });
+    if (inBody || inError) found.push({ id: row.id, error: inError });
   }
+  return found;
 }
 
 /** The shop's data-request exports of the customer, or that list one of the orders. */
 async function exportsOf(db: Db, shop: string, customerId: string | null, orderIds: Set<string>) {
   const found: string[] = [];
   const listed = orderIds.size ? new RegExp(`"orderId":"(?:${[...orderIds].filter((id) => /^\d+$/.test(id)).join("|") || "(?!)"})"`) : null;
-  for (let cursor: string | undefined; ; ) {
-    const rows = await db.dataRequest.findMany({
-      where: { shop }, select: { id: true, customerId: true, data: true }, orderBy: { id: "asc" }, take: BATCH,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    for (const row of rows) if ((customerId && row.customerId === customerId) || listed?.test(row.data)) found.push(row.id);
-    if (rows.length < BATCH) return found;
-    cursor = rows[rows.length - 1]!.id;
-  }
+  const rows = pages((page) => db.dataRequest.findMany({ where: { shop }, select: { id: true, customerId: true, data: true }, ...page }));
+  for await (const row of rows) if ((customerId && row.customerId === customerId) || listed?.test(row.data)) found.push(row.id);
+  return found;
 }
 
 /**
