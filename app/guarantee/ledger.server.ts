@@ -1,0 +1,46 @@
+// The per-shop ledger's entries for the guarantee's fee (docs/guarantee.md). Each entry exists once
+// per shop and key (LedgerEntry @@unique([shop, key])):
+//   fee:<orderId>     kind fee:        pending (to charge) -> charged | owed (cannot be charged now) |
+//                                      netted (covered by credits) | void (the guarantee was voided before any charge);
+//   credit:<orderId>  kind fee_credit: open -> applied (netted against later charges), when a guarantee
+//                                      whose fee was charged is voided (usage records cannot be negative).
+import type { PrismaPromise } from "@prisma/client";
+import type { Db } from "../db-client.server";
+
+export const feeKey = (orderId: string) => `fee:${orderId}`;
+export const creditKey = (orderId: string) => `credit:${orderId}`;
+
+/** Calendar month (UTC) an entry counts in. */
+export function monthOf(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
+/**
+ * The fee of a guarantee that became active: a `pending` fee entry, created once (a re-approval or a
+ * redelivery leaves the first one as it is). To run in the transaction that records the guarantee.
+ */
+export function feeOnApproval(db: Db, g: { shop: string; orderId: string; fee: string; currency: string; at: Date }): PrismaPromise<unknown> {
+  return db.ledgerEntry.upsert({
+    where: { shop_key: { shop: g.shop, key: feeKey(g.orderId) } },
+    create: { shop: g.shop, key: feeKey(g.orderId), kind: "fee", state: "pending", orderId: g.orderId, amount: g.fee, currency: g.currency, month: monthOf(g.at) },
+    update: {},
+  });
+}
+
+/**
+ * A guarantee was voided: a fee not charged yet is not charged (void); a fee already charged becomes
+ * an open credit of what was billed, netted against the shop's next charges.
+ */
+export async function feeOnVoid(db: Db, shop: string, orderId: string, at: Date): Promise<void> {
+  await db.ledgerEntry.updateMany({ where: { shop, key: feeKey(orderId), state: { in: ["pending", "owed"] } }, data: { state: "void", detail: "guarantee voided before the fee was charged" } });
+  const fee = await db.ledgerEntry.findUnique({ where: { shop_key: { shop, key: feeKey(orderId) } } });
+  if (fee?.state !== "charged" || !fee.billedAmount || !fee.billedCurrency) return;
+  await db.ledgerEntry.upsert({
+    where: { shop_key: { shop, key: creditKey(orderId) } },
+    create: {
+      shop, key: creditKey(orderId), kind: "fee_credit", state: "open", orderId, amount: fee.billedAmount, currency: fee.billedCurrency,
+      detail: `guarantee voided after its fee was charged (usage record ${fee.usageRecordId ?? "?"})`, month: monthOf(at),
+    },
+    update: {},
+  });
+}

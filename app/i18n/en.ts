@@ -1,0 +1,41 @@
+// The English message catalogue. Every key has a Japanese twin in ja.ts (the type enforces it and
+// test/i18n/catalogue.test.ts checks it). `{name}` marks a value filled in by `translate`.
+export const en = {
+  // Why an order is or is not guaranteed (Guarantee.reason).
+  "guarantee.active": "Guaranteed: if this order turns out to be fraud, Holdfast pays the full {amount}.",
+  "guarantee.reapproved": "Still guaranteed: re-screened after {fields} changed and approved again.",
+  "guarantee.held": "Not guaranteed: the order is on hold for review.",
+  "guarantee.released_by_staff": "Not guaranteed: a person released Holdfast's hold, so the order ships without the guarantee.",
+  "guarantee.approved_by_staff": "Not guaranteed: a person approved an order Holdfast held, so it ships without the guarantee.",
+  "guarantee.test_order": "Not guaranteed: test orders are never covered.",
+  "guarantee.shopify_protect": "Not guaranteed by Holdfast: Shopify Protect already covers this order.",
+  "guarantee.cancelled": "Not guaranteed: the order was cancelled before it was fulfilled.",
+  "guarantee.fulfilled_before_decision": "Not guaranteed: the order was fulfilled before Holdfast decided.",
+  "guarantee.subscription_not_approved": "Not guaranteed: Holdfast's usage charges are not approved for this store yet. Approve them to guarantee approved orders.",
+  "guarantee.thin_data": "Not guaranteed: too little was known about this order to judge it.",
+  "guarantee.void_cancelled": "Guarantee void: the order was cancelled on {date}.",
+  "guarantee.void_rescreen_held": "Guarantee void: {fields} changed on {date} and the re-screen held the order.",
+  // Why a dispute did or did not become a claim (Dispute.coverageReason).
+  "claim.opened": "Claim opened: Holdfast covers this dispute.",
+  "claim.not_guaranteed": "No claim: the order was not guaranteed ({why}).",
+  "claim.not_screened": "No claim: Holdfast did not screen this order.",
+  "claim.reason_not_covered": "No claim: the guarantee covers fraud chargebacks (fraudulent, unrecognized), not \"{reason}\".",
+  "claim.not_received_not_delivered": "No claim: \"product not received\" is covered only when the order's fulfilment shows it delivered.",
+  "claim.inquiry": "No claim yet: this is an inquiry; if the bank turns it into a chargeback, Holdfast decides again.",
+  "claim.reason_unknown": "No claim: Shopify sent a dispute reason Holdfast does not know (\"{raw}\").",
+  "claim.no_order": "No claim: the dispute names no order.",
+  "claim.waiting_for_screening": "Waiting: the order has not been screened yet; the dispute is decided once it is.",
+  // Claim states.
+  "claim.state.open": "Open",
+  "claim.state.approved": "Approved: Holdfast owes {amount}",
+  "claim.state.paid": "Paid ({reference})",
+  "claim.state.closed": "Closed: the dispute was won or prevented; nothing is owed",
+  // Billing.
+  "billing.paused": "Holdfast's charges reached the monthly cap you approved. Orders are still guaranteed; fees are recorded as owed until the cap is raised.",
+  "billing.no_rate": "Fee recorded as owed: no exchange rate from {from} to {to} is configured.",
+  "billing.not_approved": "Approve Holdfast's usage charges so that approved orders are guaranteed.",
+  // The hold's note in Shopify's admin (fulfillmentOrderHold reasonNotes).
+  "hold.reason_notes": "Held by Holdfast (risk score {score}/1000). Releasing this hold ships the order without Holdfast's chargeback guarantee.",
+} as const;
+
+export type MessageKey = keyof typeof en;
