@@ -15,11 +15,14 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { OrderFactory, ShopifyEmulator, WebhookSender, draftFromRestOrder, startEmulatorServer, type OrderDraft } from "../emulator/index";
+import { OrderFactory, ShopifyEmulator, WebhookSender, draftFromRestOrder, startEmulatorServer, type DisputeDraft, type OrderDraft } from "../emulator/index";
 import { startApp, TEST_API_KEY, TEST_API_SECRET } from "./lib/app-process";
 import { createPrismaClient } from "../app/db-client.server";
 import { redactShop } from "../app/compliance/compliance.server";
 import { convertFraudEcommerce } from "./convert-datasets";
+import { isMessageKey, translate } from "../app/i18n";
+import { roundTo, sum } from "../app/guarantee/money";
+import { payClaim } from "../app/guarantee/claims.server";
 
 const { values: args } = parseArgs({
   options: { once: { type: "boolean", default: false }, orders: { type: "string", default: "300" }, port: { type: "string" } },
@@ -36,7 +39,6 @@ const REPORT = path.resolve(process.env.DEMO_REPORT ?? ".cache/demo/report.json"
  * worker paces itself on the shop's Admin API budget (about 3 orders/s on the emulator's Standard plan).
  */
 const SETTLE_TIMEOUT_MS = Math.max(120_000, ORDERS * 600);
-const CLAIMS = "not built yet (guarantee issue)";
 
 const step = (msg: string) => console.log(`\n▸ ${msg}`);
 
@@ -87,15 +89,43 @@ if (!settle.settled) console.log(`  ! not settled after ${SETTLE_TIMEOUT_MS / 10
 else if (settle.acted < delivered.length) console.log(`  ! the queue is empty but ${delivered.length - settle.acted} order(s) were not acted on (see dead jobs)`);
 else console.log(`  all ${delivered.length} delivered orders screened and acted on in ${(settle.waitedMs / 1000).toFixed(1)} s`);
 
-step("Opening disputes on a few orders (fraudulent and other reasons)");
-const reasons = ["FRAUDULENT", "UNRECOGNIZED", "PRODUCT_NOT_RECEIVED", "FRAUDULENT", "GENERAL"] as const;
-for (const [i, reason] of reasons.entries()) {
-  const orderId = placed[(i * 37) % placed.length]!;
-  const { result } = await webhooks.openDispute(SHOP, orderId, { reason });
-  console.log(`  dispute on order ${orderId} (${reason.toLowerCase()}): ${result.ok ? "delivered" : "NOT delivered"}`);
+step("Disputes: chargebacks and an inquiry on approved orders, and on a held one");
+// Approved and guaranteed orders get fraud chargebacks (claims), an inquiry that the bank escalates,
+// and reasons the guarantee does not cover; a held order's chargeback is not covered (it was held).
+const guaranteed = (await db.guarantee.findMany({ where: { shop: SHOP, state: "active" }, orderBy: { orderId: "asc" }, select: { orderId: true } })).map((g) => Number(g.orderId));
+const heldOrders = (await db.orderScreening.findMany({ where: { shop: SHOP, verdict: "hold" }, orderBy: { orderId: "asc" }, select: { orderId: true } })).map((g) => Number(g.orderId));
+const plan: { label: string; orderId: number | undefined; draft: DisputeDraft; then?: "LOST" | "WON" | "ESCALATE" }[] = [
+  { label: "fraudulent chargeback, then lost", orderId: guaranteed[0], draft: { reason: "FRAUDULENT" }, then: "LOST" },
+  { label: "unrecognized chargeback, then won", orderId: guaranteed[1], draft: { reason: "UNRECOGNIZED" }, then: "WON" },
+  { label: "fraudulent chargeback, open", orderId: guaranteed[2], draft: { reason: "FRAUDULENT" } },
+  { label: "inquiry, then escalated to a chargeback", orderId: guaranteed[3], draft: { reason: "FRAUDULENT", type: "INQUIRY" }, then: "ESCALATE" },
+  { label: "product not received (not covered by default)", orderId: guaranteed[4], draft: { reason: "PRODUCT_NOT_RECEIVED" } },
+  { label: "general (not a fraud reason)", orderId: guaranteed[5], draft: { reason: "GENERAL" } },
+  { label: "fraudulent chargeback on a held order", orderId: heldOrders[0], draft: { reason: "FRAUDULENT" } },
+];
+const disputesOpened: { label: string; disputeId: number; then?: string }[] = [];
+for (const p of plan) {
+  if (p.orderId === undefined) {
+    console.log(`  (skipped: ${p.label}: no such order in this run)`);
+    continue;
+  }
+  const { dispute, result } = await webhooks.openDispute(SHOP, p.orderId, p.draft);
+  disputesOpened.push({ label: p.label, disputeId: dispute.id, then: p.then });
+  console.log(`  dispute ${dispute.id} on order ${p.orderId}: ${p.label}: ${result.ok ? "delivered" : "NOT delivered"}`);
 }
 const afterDisputes = await waitForWorker();
 if (!afterDisputes.settled) console.log(`  ! ${afterDisputes.pending} job(s) still queued or running after ${SETTLE_TIMEOUT_MS / 1000} s`);
+for (const o of disputesOpened.filter((x) => x.then)) {
+  if (o.then === "ESCALATE") await webhooks.turnIntoChargeback(SHOP, o.disputeId);
+  else await webhooks.updateDispute(SHOP, o.disputeId, { status: o.then as "LOST" | "WON" });
+}
+const afterOutcomes = await waitForWorker();
+if (!afterOutcomes.settled) console.log(`  ! ${afterOutcomes.pending} job(s) still queued or running after ${SETTLE_TIMEOUT_MS / 1000} s`);
+// The operator pays what Holdfast owes (npm run claims -- pay <claim> --reference <ref>).
+for (const claim of await db.claim.findMany({ where: { shop: SHOP, state: "approved" }, orderBy: { openedAt: "asc" } })) {
+  await payClaim(db, SHOP, claim.id, `DEMO-PAYOUT-${claim.disputeId}`);
+  console.log(`  operator paid claim ${claim.id} (dispute ${claim.disputeId}): ${claim.amount} ${claim.currency}`);
+}
 
 step("Summary");
 const summary = await summarise();
@@ -121,7 +151,22 @@ row("dead jobs", summary.jobs.dead);
 const deadList = summary.jobs.deadJobs.map((j) => `${j.kind} ${j.order ? `order ${j.order}` : j.dedupeKey}: ${j.lastError ?? "(no error recorded)"}`);
 console.log(`  dead-lettered: ${deadList.length ? deadList.join("\n                 ") : "none"}`);
 row("disputes recorded", summary.disputesRecorded);
-console.log(`  claims: ${CLAIMS}`);
+const { guarantee: gu, claims: cl, ledger } = summary;
+console.log("\n  guarantee (full order total, no cap):");
+row("  guaranteed", gu.active, `(${gu.coveredValue.join(", ") || "nothing"} covered)`);
+for (const x of gu.notGuaranteed) row(`  not guaranteed`, x.orders, `${x.reason}: ${x.message}`);
+for (const x of gu.voided) row(`  voided`, x.orders, `${x.reason}: ${x.message}`);
+console.log("  claims (disputes on guaranteed orders):");
+row("  claims opened", cl.opened);
+row("  claims open", cl.byState.open ?? 0);
+row("  claims approved", cl.byState.approved ?? 0, "(dispute lost: Holdfast owes the amount)");
+row("  claims paid", cl.byState.paid ?? 0, "(payout recorded by the operator)");
+row("  claims closed", cl.byState.closed ?? 0, "(dispute won: nothing owed)");
+row("  evidence saved", cl.evidenceSaved, "(disputeEvidenceUpdate, not submitted)");
+for (const d of cl.notCovered) console.log(`    no claim for dispute ${d.disputeId} (${d.reason}): ${d.message}`);
+console.log("  ledger (per currency):");
+for (const l of ledger) console.log(`    ${l.currency}: fees charged ${l.feesCharged}, fees owed ${l.feesOwed}, credits ${l.credits}, claims approved ${l.claimsApproved}, claims paid ${l.claimsPaid}`);
+if (ledger.length === 0) console.log("    (no entries)");
 if (summary.heldExamples.length) {
   console.log(`\n  held for review (${summary.heldExamples.length} of ${s.hold}, highest scores):`);
   for (const h of summary.heldExamples) {
@@ -234,7 +279,7 @@ async function summarise() {
       deadJobs: dead.map((j) => ({ kind: j.kind, order: orderOf(j.payload), dedupeKey: j.dedupeKey, lastError: j.lastError })),
     },
     disputesRecorded: disputes,
-    claims: CLAIMS,
+    ...(await guaranteeSummary()),
     heldExamples: held.map((h) => ({
       orderId: h.orderId,
       orderName: h.orderName,
@@ -243,7 +288,57 @@ async function summarise() {
       reasons: topReasons(h.reasons),
       actions: [...new Set(heldActions.filter((a) => a.orderId === h.orderId).map(describe))],
     })),
-    notBuiltYet: [`guarantee claims from disputes: ${CLAIMS}`],
+  };
+}
+
+/** Guarantees by state and reason, claims by state, disputes not covered and the ledger, for the summary and the report. */
+async function guaranteeSummary() {
+  const [guarantees, claims, disputes, entries] = await Promise.all([
+    db.guarantee.findMany({ where: { shop: SHOP }, select: { state: true, reason: true, amount: true, currency: true } }),
+    db.claim.findMany({ where: { shop: SHOP }, select: { state: true } }),
+    db.dispute.findMany({ where: { shop: SHOP }, orderBy: { disputeId: "asc" }, select: { disputeId: true, reason: true, coverage: true, coverageReason: true, coverageNote: true, evidenceState: true } }),
+    db.ledgerEntry.findMany({ where: { shop: SHOP }, select: { kind: true, state: true, amount: true, currency: true, billedAmount: true, billedCurrency: true } }),
+  ]);
+  const message = (reason: string | null) => (reason && isMessageKey(reason) ? translate("en", reason, { amount: "the order total", fields: "the facts", date: "that date", why: reason }) : (reason ?? "no reason recorded"));
+  const byReason = (state: string) => {
+    const counts = new Map<string, number>();
+    for (const g of guarantees.filter((x) => x.state === state)) counts.set(g.reason ?? "", (counts.get(g.reason ?? "") ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([reason, orders]) => ({ reason, orders, message: message(reason) }));
+  };
+  const covered = new Map<string, string[]>();
+  for (const g of guarantees.filter((x) => x.state === "active")) (covered.get(g.currency) ?? covered.set(g.currency, []).get(g.currency)!).push(g.amount);
+  const ledgerByCurrency = new Map<string, { feesCharged: string[]; feesOwed: string[]; credits: string[]; claimsApproved: string[]; claimsPaid: string[] }>();
+  for (const e of entries) {
+    const charged = e.kind === "fee" && e.state === "charged";
+    const currency = charged ? (e.billedCurrency ?? e.currency) : e.currency;
+    const t = ledgerByCurrency.get(currency) ?? { feesCharged: [], feesOwed: [], credits: [], claimsApproved: [], claimsPaid: [] };
+    ledgerByCurrency.set(currency, t);
+    if (charged) t.feesCharged.push(e.billedAmount ?? e.amount);
+    else if (e.kind === "fee" && (e.state === "owed" || e.state === "pending")) t.feesOwed.push(e.amount);
+    else if (e.kind === "fee_credit") t.credits.push(e.amount);
+    else if (e.kind === "claim_approved") t.claimsApproved.push(e.amount);
+    else if (e.kind === "claim_paid") t.claimsPaid.push(e.amount);
+  }
+  const total = (values: string[], currency: string) => roundTo(sum(values), currency);
+  const claimsByState: Record<string, number> = {};
+  for (const c of claims) claimsByState[c.state] = (claimsByState[c.state] ?? 0) + 1;
+  return {
+    guarantee: {
+      active: guarantees.filter((g) => g.state === "active").length,
+      coveredValue: [...covered].map(([currency, amounts]) => `${total(amounts, currency)} ${currency}`),
+      notGuaranteed: byReason("none"),
+      voided: byReason("void"),
+    },
+    claims: {
+      opened: claims.length,
+      byState: claimsByState,
+      evidenceSaved: disputes.filter((d) => d.evidenceState === "saved" || d.evidenceState === "submitted").length,
+      notCovered: disputes.filter((d) => d.coverage !== "claim").map((d) => ({ disputeId: d.disputeId, reason: d.reason, coverage: d.coverage, message: d.coverageNote ?? message(d.coverageReason) })),
+    },
+    ledger: [...ledgerByCurrency].map(([currency, t]) => ({
+      currency, feesCharged: total(t.feesCharged, currency), feesOwed: total(t.feesOwed, currency), credits: total(t.credits, currency),
+      claimsApproved: total(t.claimsApproved, currency), claimsPaid: total(t.claimsPaid, currency),
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 // Exact money arithmetic for the guarantee, fees and claims: amounts are decimal strings (as Shopify
 // sends them) and are computed with decimal.js, never with binary floats, and never capped: a claim
-// of JPY 12,000,000 or of any larger amount is carried exactly (docs/decisions/011-guarantee-money.md).
+// of JPY 12,000,000 or of any larger amount is carried exactly (docs/decisions/011-usage-billing-and-credits.md).
 import Decimal from "decimal.js";
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
