@@ -9,6 +9,7 @@ import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+import { Decimal } from "../app/guarantee/money";
 import { InMemoryHistoryStore } from "../app/risk/history";
 import { countryNameToIso, lookupIpRange, parseIpRangeCsv } from "../app/risk/ip-table";
 import { approvalPoint, prAuc, recallAtFpr, rocAuc, type ApprovalPoint } from "../app/risk/metrics";
@@ -85,8 +86,27 @@ export const APPROVALS = [0.9, 0.95, 0.975, 0.99];
 
 export interface Report {
   orders: number; skipped: number; fraud: number; roc_auc: number; pr_auc: number; approval_points: ApprovalPoint[];
-  guarantee: { fee_rate: number; fees: number; chargebacks_on_approved: number; currency: string };
+  guarantee: { fee_rate: number; fees: number; chargebacks_on_approved: number; currency: string; claims_at_approval_points: ClaimsAtApproval[] };
   rules: { id: string; hits: number; precision: number }[];
+}
+
+/**
+ * The guarantee claims that would have been opened at one approval point: the labelled-fraud orders
+ * approved there (score below its threshold), each a fraud chargeback on an approved order, valued at
+ * the label's chargeback amount when given, else the order's total (summed exactly, no cap).
+ */
+export interface ClaimsAtApproval { approval: number; threshold: number; claims: number; claims_value: number }
+
+export function claimsAtApproval(scored: Scored[], point: { approval: number; threshold: number }): ClaimsAtApproval {
+  let claims = 0;
+  let value = new Decimal(0);
+  for (const s of scored) {
+    if (!s.row.fraud || s.decision.score >= point.threshold) continue;
+    claims++;
+    const amount = s.row.chargeback ?? (Number(s.row.order.total_price) || 0);
+    value = value.plus(new Decimal(String(amount)));
+  }
+  return { approval: point.approval, threshold: point.threshold, claims, claims_value: value.toDecimalPlaces(2).toNumber() };
 }
 
 const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : x);
@@ -119,13 +139,17 @@ export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005):
     const h = hits.get(id) ?? 0;
     return { id, hits: h, precision: h ? r4((tps.get(id) ?? 0) / h) : 0 };
   });
+  const approvalPoints = APPROVALS.map((a) => {
+    const p = approvalPoint(scores, labels, a);
+    return { ...p, fraud_caught: r4(p.fraud_caught), fraud_rate_approved: r4(p.fraud_rate_approved) };
+  });
   return {
     orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(scores, labels)), pr_auc: r4(prAuc(scores, labels)),
-    approval_points: APPROVALS.map((a) => {
-      const p = approvalPoint(scores, labels, a);
-      return { ...p, fraud_caught: r4(p.fraud_caught), fraud_rate_approved: r4(p.fraud_rate_approved) };
-    }),
-    guarantee: { fee_rate: feeRate, fees: Math.round(fees * 100) / 100, chargebacks_on_approved: Math.round(cb * 100) / 100, currency: [...currencies].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD" },
+    approval_points: approvalPoints,
+    guarantee: {
+      fee_rate: feeRate, fees: Math.round(fees * 100) / 100, chargebacks_on_approved: Math.round(cb * 100) / 100, currency: [...currencies].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD",
+      claims_at_approval_points: approvalPoints.map((p) => claimsAtApproval(scored, p)),
+    },
     rules,
   };
 }
@@ -211,6 +235,7 @@ async function main(): Promise<void> {
   for (const p of report.approval_points) console.log(`approval ${(p.approval * 100).toFixed(1)}%: threshold ${p.threshold}, fraud caught ${(p.fraud_caught * 100).toFixed(1)}%, fraud rate approved ${(p.fraud_rate_approved * 100).toFixed(2)}%`);
   console.log(`(95% approval of all orders: ${(p95.fraud_caught * 100).toFixed(1)}% caught; holding 5% of legitimate orders instead: ${(tpr.recall * 100).toFixed(1)}% caught at threshold ${tpr.threshold})`);
   console.log(`guarantee: fees ${report.guarantee.fees} ${report.guarantee.currency}, chargebacks on approved ${report.guarantee.chargebacks_on_approved}`);
+  for (const c of report.guarantee.claims_at_approval_points) console.log(`  claims at ${(c.approval * 100).toFixed(1)}% approval (threshold ${c.threshold}): ${c.claims}, value ${c.claims_value}`);
   console.log(`time ${secs.toFixed(2)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 

@@ -10,6 +10,7 @@ import {
   redactCustomer, redactShop,
 } from "../compliance/compliance.server";
 import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
+import { VOID_GUARANTEE, VoidGuaranteePayload, voidCancelledGuarantee } from "../guarantee/void.server";
 import { DeferJob, PermanentJobError, RetrySoon, enqueue, minimiseAgedPayloads, pruneDone, type PayloadMinimiser } from "../jobs/queue.server";
 import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
@@ -64,6 +65,7 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
       await recordDispute(db, gateway, job.shop, payload, signal);
       return undefined;
     }),
+    defineJob(VOID_GUARANTEE, VoidGuaranteePayload, (payload, job, { signal }) => voidCancelledGuarantee(db, gateway, job.shop, payload, new Date(now()), signal)),
     defineJob(DATA_REQUEST, CustomerJobPayload, async (payload, job) => {
       await exportCustomerData(db, job.shop, payload);
       return undefined;

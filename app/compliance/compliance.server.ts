@@ -8,6 +8,7 @@
 // says what is kept, where and for how long; test/compliance/redaction.test.ts searches every table.
 import { z } from "zod";
 import type { Db } from "../db-client.server";
+import { REDACTED_FACTS_HASH } from "../guarantee/facts";
 import { DeferJob, REDACTED_PAYLOAD } from "../jobs/queue.server";
 import { refreshLockName } from "../shopify/tokens.server";
 import type { DeliveryPlan, WebhookContext } from "../webhooks/accept.server";
@@ -298,13 +299,18 @@ export async function redactCustomer(db: Db, shop: string, p: CustomerJobPayload
     ...screenings.map((s) =>
       db.orderScreening.update({
         where: { id: s.id },
-        data: { facts: REDACTED, reasons: ERASED_REASONS, outcomes: outcomesWithoutValues(s.outcomes), riskFacts: "[]", customerId: null, shippingHash: null, orderName: null },
+        data: {
+          facts: REDACTED, reasons: ERASED_REASONS, outcomes: outcomesWithoutValues(s.outcomes), riskFacts: "[]", customerId: null, shippingHash: null, orderName: null,
+          factsHash: REDACTED_FACTS_HASH,
+        },
       }),
     ),
     ...(p.customerId ? [db.identity.deleteMany({ where: { shop, customerId: p.customerId } })] : []),
     ...chunks(all).flatMap((ids) => [
       db.identity.deleteMany({ where: { shop, orderId: { in: ids } } }),
       db.auditEvent.updateMany({ where: { shop, orderId: { in: ids }, data: { not: null } }, data: { data: null } }),
+      // The facts a guarantee froze (addresses, email, phone, customer); the guarantee itself, its amount and reason stay.
+      db.guarantee.updateMany({ where: { shop, orderId: { in: ids }, frozenFacts: { not: null } }, data: { frozenFacts: null } }),
       // Finished jobs of the orders too (their payloads are compact, but a staff retry must not screen again).
       db.job.updateMany({ where: { shop, state: "done", OR: ids.map((id) => ({ dedupeKey: { startsWith: `order:${id}:` } })) }, data: { payload: REDACTED } }),
     ]),
@@ -340,6 +346,10 @@ export async function redactShop(db: Db, shop: string): Promise<number> {
     db.identity.deleteMany({ where: { shop } }),
     db.listEntry.deleteMany({ where: { shop } }),
     db.dispute.deleteMany({ where: { shop } }),
+    db.guarantee.deleteMany({ where: { shop } }),
+    db.claim.deleteMany({ where: { shop } }),
+    db.claimEvent.deleteMany({ where: { shop } }),
+    db.ledgerEntry.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
     db.auditEvent.deleteMany({ where: { shop } }),
     db.apiBudget.deleteMany({ where: { shop } }),

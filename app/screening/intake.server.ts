@@ -1,10 +1,17 @@
 // Webhook handlers of the order pipeline: they validate and plan, never call Shopify.
 //   orders/create  -> a screen_order job (revision 0), deduplicated per order.
-//   orders/updated -> nothing, unless the shipping address of an approved order changed: then a
-//                     re-screen (next revision). Decided with one indexed read.
+//   orders/updated -> nothing, unless
+//                     - the order reads cancelled in the body and its guarantee is active: a
+//                       void_guarantee job (which re-reads the order: the body is not trusted);
+//                     - a frozen fact of an approved order changed (shipping or billing address,
+//                       email, phone, customer: compared with OrderScreening.factsHash; rows from
+//                       before it compare the shipping address): a re-screen (next revision).
+//                     Decided with one indexed read.
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db-client.server";
+import { changedFacts, factsFromWebhook, REDACTED_FACTS_HASH } from "../guarantee/facts";
+import { voidGuaranteeJob } from "../guarantee/void.server";
 import { addressKey, normaliseZip } from "../risk/address";
 import type { NewJob } from "../jobs/queue.server";
 import type { DeliveryPlan, WebhookContext } from "../webhooks/accept.server";
@@ -18,7 +25,8 @@ export const ScreenOrderPayload = z.object({
   revision: z.number().int().min(0),
   /** The webhook's order, minimised to what screening reads (absent when reconciliation found the order). */
   webhook: z.record(z.unknown()).optional(),
-  reason: z.enum(["orders/create", "reconcile", "address_changed", "staff"]),
+  /** "facts_changed": a frozen fact of an approved order changed; "address_changed" is its older name (jobs queued before it). */
+  reason: z.enum(["orders/create", "reconcile", "facts_changed", "address_changed", "staff"]),
 });
 export type ScreenOrderPayload = z.infer<typeof ScreenOrderPayload>;
 
@@ -89,12 +97,15 @@ export async function planOrderUpdated(ctx: WebhookContext, db: Db): Promise<Del
   const orderId = gidTail(order.admin_graphql_api_id);
   const screening = await db.orderScreening.findUnique({
     where: { shop_orderId: { shop: ctx.shop, orderId } },
-    select: { verdict: true, revision: true, shippingHash: true },
+    select: { verdict: true, revision: true, shippingHash: true, factsHash: true, guarantee: true },
   });
-  // Only an approved order's guarantee depends on where it ships.
-  if (!screening || screening.verdict !== "ship") return { status: "ignored" };
-  const hash = shippingHash(order.shipping_address);
-  if (hash === screening.shippingHash) return { status: "ignored" };
+  if (!screening) return { status: "ignored" };
+  // Cancelled: an active guarantee is voided (once the Admin API confirms it); nothing to re-screen.
+  if (order.cancelled_at) return screening.guarantee === "active" ? { jobs: [voidGuaranteeJob(ctx.shop, orderId)] } : { status: "ignored" };
+  // Only an approved order's guarantee depends on the facts approved. A redacted customer's order is not compared.
+  if (screening.verdict !== "ship" || screening.factsHash === REDACTED_FACTS_HASH) return { status: "ignored" };
+  const changed = changedFacts(screening.factsHash, factsFromWebhook(order));
+  if (changed ? changed.length === 0 : shippingHash(order.shipping_address) === screening.shippingHash) return { status: "ignored" };
   const revision = screening.revision + 1;
-  return { jobs: [screenOrderJob(ctx.shop, { orderId, revision, webhook: minimiseOrder(order), reason: "address_changed" })] };
+  return { jobs: [screenOrderJob(ctx.shop, { orderId, revision, webhook: minimiseOrder(order), reason: "facts_changed" })] };
 }

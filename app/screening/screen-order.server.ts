@@ -12,6 +12,10 @@
 import type { PrismaPromise } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "../db-client.server";
+import { changedFacts, factsFromAdmin, factsHash } from "../guarantee/facts";
+import { chargeFeeJob } from "../guarantee/fee-job";
+import { feeOnApproval, feeOnVoid } from "../guarantee/ledger.server";
+import { feeOn, money, roundTo } from "../guarantee/money";
 import { guaranteeFor } from "../guarantee/policy";
 import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type ListEntry, type ListKind, type RiskFacts, type ShopLists } from "../risk";
 import type { AdminGateway } from "../shopify/gateway.server";
@@ -19,7 +23,7 @@ import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
 import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
 import { screenJobKey, shippingHash, type ScreenOrderPayload } from "./intake.server";
-import { wake } from "../jobs/queue.server";
+import { enqueue, wake } from "../jobs/queue.server";
 import { notifyWork, type JobContext } from "../jobs/worker.server";
 import { HOLD_TAG, StoreActions, StoreActionsPending, type AdminOrder } from "./store-actions.server";
 
@@ -57,6 +61,11 @@ export interface ScreeningDeps {
 }
 
 export const DEFAULT_AUTO_CANCEL_SCORE = 970;
+/** The guarantee's fee rate on the covered amount when the operator set none for the shop (Shop.feeRate). */
+export const DEFAULT_FEE_RATE = "0.005";
+
+/** The order's total in the shop's currency, as the Admin API reads it (never the webhook body's). */
+const ShopMoney = z.object({ amount: z.string().refine((a) => /^\d+(\.\d+)?$/.test(a), "must be a non-negative decimal"), currencyCode: z.string().regex(/^[A-Z]{3}$/) });
 
 const ListKindSchema = z.enum(["email", "phone", "ip", "device", "card", "address", "customer"]) satisfies z.ZodType<ListKind>;
 /** The risk facts sent to Shopify, as stored with the decision (read back through a schema). */
@@ -113,6 +122,9 @@ export class OrderScreener {
     // A new revision is decided now; a run after a crash reuses the decision it persisted.
     const fresh = !existing || existing.revision < payload.revision;
     const screening = fresh ? await this.decide(shop, shopRow, payload, order, existing) : existing;
+    // A run after a crash heals what follows the decision: an active guarantee's fee job (deduplicated
+    // by key, so a no-op when it exists), a voided one's fee not charged or credited (idempotent).
+    if (!fresh) await this.settleGuarantee(shop, screening);
     signal?.throwIfAborted();
     try {
       await this.applyActions(shop, shopRow, screening, order, { signal, fresh, completion: ctx.completion && (() => ctx.completion!(compact)) });
@@ -196,6 +208,12 @@ export class OrderScreener {
     return found;
   }
 
+  private async settleGuarantee(shop: string, screening: { orderId: string; guarantee: string }) {
+    const { db } = this.deps;
+    if (screening.guarantee === "active") await enqueue(db, chargeFeeJob(shop, screening.orderId));
+    if (screening.guarantee === "void") await feeOnVoid(db, shop, screening.orderId, new Date(this.now()));
+  }
+
   private applyActions(
     shop: string,
     shopRow: { autoCancel: boolean; autoCancelScore: number | null } | null,
@@ -225,10 +243,10 @@ export class OrderScreener {
 
   private async decide(
     shop: string,
-    shopRow: { holdThreshold: number | null; typicalValueLog: number | null } | null,
+    shopRow: { holdThreshold: number | null; typicalValueLog: number | null; feeRate: string | null; subscriptionStatus: string | null } | null,
     payload: ScreenOrderPayload,
     order: AdminOrder,
-    previous: { guarantee: string } | null,
+    previous: { guarantee: string; factsHash: string | null } | null,
   ) {
     const { db } = this.deps;
     const now = this.now();
@@ -240,10 +258,35 @@ export class OrderScreener {
     const history = await loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical);
     const facts: RiskFacts = { ...base, history, lists };
     const decision = evaluate(facts, defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {}));
+    // The guarantee: the order's full total in the shop's currency (no cap), its fee at the shop's rate.
+    const total = ShopMoney.parse(order.totalPriceSet.shopMoney);
+    const currency = total.currencyCode;
+    const amount = roundTo(money(total.amount), currency);
+    const feeRate = shopRow?.feeRate ?? DEFAULT_FEE_RATE;
+    const before = await db.guarantee.findUnique({ where: { shop_orderId: { shop, orderId: payload.orderId } } });
+    const frozen = factsFromAdmin(order);
+    const hashOfFacts = factsHash(frozen);
+    const rescreen = payload.reason === "facts_changed" || payload.reason === "address_changed";
+    const changed = (previous?.factsHash ? changedFacts(previous.factsHash, frozen) : null) ?? (payload.reason === "address_changed" ? ["shipping address"] : undefined);
+    const at = new Date(now);
+    const previousState = before?.state ?? previous?.guarantee;
     const g = guaranteeFor({
-      verdict: decision.verdict, test: Boolean(facts.test || order.test), cancelled: Boolean(order.cancelledAt),
-      reason: payload.reason, previous: previous?.guarantee,
+      verdict: decision.verdict, test: Boolean(facts.test || order.test), cancelledAt: order.cancelledAt ?? null,
+      fulfillmentStatus: order.displayFulfillmentStatus ?? null, shopifyProtect: order.shopifyProtect?.status ?? null,
+      subscriptionStatus: shopRow?.subscriptionStatus ?? null, reason: payload.reason, previous: previousState,
+      changed: changed ?? undefined, at, amount, currency,
     });
+    const becameActive = g.state === "active" && previousState !== "active";
+    const fee = g.state === "active" ? (becameActive || !before ? feeOn(amount, feeRate, currency) : before.fee) : g.state === "void" && before ? before.fee : roundTo(money("0"), currency);
+    const guaranteeRow = {
+      revision: payload.revision, state: g.state, reason: g.reason, note: g.note, amount, currency,
+      feeRate: becameActive || !before ? feeRate : before.feeRate, fee,
+      // The facts approved, frozen while the guarantee lasts (a void keeps what had been approved).
+      frozenFacts: g.state === "active" ? JSON.stringify(frozen) : g.state === "void" ? (before?.frozenFacts ?? null) : null,
+      approvedAt: g.state === "active" ? (previousState === "active" ? (before?.approvedAt ?? at) : at) : (before?.approvedAt ?? null),
+      voidedAt: g.state === "void" ? (order.cancelledAt && g.reason === "guarantee.void_cancelled" ? new Date(order.cancelledAt) : at) : null,
+    };
+    const guaranteeAudit = `Guarantee ${g.state}${g.state === "active" ? ` for ${amount} ${currency} (fee ${fee} at ${feeRate})` : ""}: ${g.note}`;
 
     const orderCreatedAt = new Date(base.createdAt);
     const row = {
@@ -254,10 +297,10 @@ export class OrderScreener {
       facts: JSON.stringify(minimisedFacts(facts)), customerId: base.customer?.id ?? null,
       totalPrice: base.totalPrice === undefined ? null : String(base.totalPrice), currency: base.currency ?? null, test: Boolean(base.test || order.test),
       orderCreatedAt, shippingHash: shippingHash((payload.webhook?.shipping_address as Record<string, unknown> | undefined) ?? gqlShipping(order)),
-      guarantee: g.guarantee, guaranteeNote: g.note, screenedAt: new Date(now), actedAt: null,
+      guarantee: g.state, guaranteeNote: g.note, factsHash: hashOfFacts, screenedAt: new Date(now), actedAt: null,
     };
     const summary = `${decision.verdict === "ship" ? "Approved" : "Held"} (score ${decision.score}/${decision.threshold}, ${decision.decidedBy})` +
-      (payload.reason === "address_changed" ? " after a shipping address change" : "") + (g.note ? `; guarantee: ${g.note}` : "");
+      (rescreen ? ` after a change of ${changed?.length ? changed.join(", ") : "the order's facts"}` : "") + `; guarantee: ${g.note}`;
     const typicalValueLog = nextTypicalValueLog(typical, base.totalPrice);
     const [saved] = await db.$transaction([
       // The first decision creates the row and its identities; a re-screen replaces them.
@@ -271,7 +314,18 @@ export class OrderScreener {
         ? []
         : [shopRow ? db.shop.update({ where: { shop }, data: { typicalValueLog } }) : db.shop.upsert({ where: { shop }, create: { shop, typicalValueLog }, update: { typicalValueLog } })]),
       db.auditEvent.create({ data: { shop, orderId: payload.orderId, kind: payload.revision === 0 ? "screened" : "rescreened", message: summary } }),
+      // The guarantee, one row per order, with its reason; its fee entry and fee job the first time it is active.
+      db.guarantee.upsert({
+        where: { shop_orderId: { shop, orderId: payload.orderId } },
+        create: { shop, orderId: payload.orderId, ...guaranteeRow },
+        update: guaranteeRow,
+      }),
+      ...(becameActive ? [feeOnApproval(db, { shop, orderId: payload.orderId, fee, currency, at }), enqueue(db, chargeFeeJob(shop, payload.orderId))] : []),
+      db.auditEvent.create({ data: { shop, orderId: payload.orderId, kind: "guarantee", message: guaranteeAudit.slice(0, 1000) } }),
     ]);
+    // A guarantee voided by this re-screen: its fee is not charged, or credited if it was (idempotent;
+    // a crash before it is healed by the job's next run, settleGuarantee).
+    if (g.state === "void" && previousState === "active") await feeOnVoid(db, shop, payload.orderId, at);
     return saved;
   }
 }

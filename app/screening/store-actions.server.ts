@@ -6,6 +6,8 @@
 //   hold:            fulfillmentOrderHold (HIGH_RISK_OF_FRAUD, handle holdfast-review) on each fulfillment
 //                    order that supports HOLD; on a later ship, release of *our* hold ids only;
 //   override:        a hold of ours that is gone was released by a merchant: not put back, recorded;
+//                    the order ships without the guarantee (Guarantee.reason guarantee.released_by_staff,
+//                    audited), as the hold's reasonNotes told staff before the click;
 //   cancel:          (opt-in per shop) orderCancel of the highest-risk held orders. Shopify cancels
 //                    asynchronously: the call answers a job, recorded `pending` with its id; a later
 //                    run reads job(id) and the order, and records `applied` once the order reads
@@ -27,6 +29,7 @@
 import type { Prisma, PrismaPromise } from "@prisma/client";
 import type { Db } from "../db-client.server";
 import { isUniqueViolation } from "../db-client.server";
+import { translate } from "../i18n";
 import { MAX_FACT_CHARS } from "../risk/engine";
 import type { AdminGateway } from "../shopify/gateway.server";
 import { AddTags, CancelJob, FulfillmentOrderHold, FulfillmentOrderReleaseHold, OrderCancel, RemoveTags, RiskAssessmentCreate } from "../shopify/operations";
@@ -38,6 +41,17 @@ import type {
 export const SHIP_TAG = "holdfast:ship";
 export const HOLD_TAG = "holdfast:hold";
 export const HOLD_HANDLE = "holdfast-review";
+/**
+ * The longest reasonNotes Holdfast sends with a hold. Shopify documents no limit for
+ * FulfillmentOrderHoldInput.reasonNotes; 255 characters is the common limit of its short text
+ * fields, and the catalogue's notes (hold.reason_notes) are well under it in English and Japanese.
+ */
+export const MAX_REASON_NOTES = 255;
+
+/** The hold's note in Shopify's admin: held by Holdfast, and releasing it ships the order without the guarantee. */
+export function holdReasonNotes(score: number): string {
+  return Array.from(translate("en", "hold.reason_notes", { score })).slice(0, MAX_REASON_NOTES).join("");
+}
 
 export type AdminOrder = NonNullable<OrderForScreeningQuery["order"]>;
 type FulfillmentOrder = AdminOrder["fulfillmentOrders"]["nodes"][number];
@@ -170,7 +184,7 @@ async function hold(ctx: ActionContext, fo: FulfillmentOrder): Promise<ActionRes
   if (!fo.supportedActions.some((a) => a.action === "HOLD")) return undefined;
   const r = await ctx.call<FulfillmentOrderHoldMutation>(FulfillmentOrderHold, {
     id: fo.id,
-    hold: { reason: "HIGH_RISK_OF_FRAUD", handle: HOLD_HANDLE, reasonNotes: `Held by Holdfast: risk score ${ctx.s.score}/1000`, notifyMerchant: false },
+    hold: { reason: "HIGH_RISK_OF_FRAUD", handle: HOLD_HANDLE, reasonNotes: holdReasonNotes(ctx.s.score), notifyMerchant: false },
   });
   const errors: UserError[] = r.fulfillmentOrderHold?.userErrors ?? [];
   if (errors.some((e) => e.code === "DUPLICATE_FULFILLMENT_HOLD_HANDLE")) return { action: "hold", target: fo.id, outcome: "already" };
@@ -309,8 +323,19 @@ export class StoreActions {
       .map((r) => ({ shop: r.shop, orderId: r.orderId, kind: "store_action_failed", message: `${r.action} ${r.target}: ${r.detail ?? ""}`.trim().slice(0, 1000) }));
     const isRetry = (r: StoreActionRow) => retried.has(`${r.action}|${r.target}`);
     const added = rows.filter((r) => !isRetry(r));
+    // Staff released our hold: the order ships uncovered, and the guarantee says why (once per release recorded).
+    const released = rows.find((r) => r.action === "override");
+    const note = translate("en", "guarantee.released_by_staff");
+    const overrideOps = () =>
+      released
+        ? [
+            db.guarantee.updateMany({ where: { shop: released.shop, orderId: released.orderId, state: "none" }, data: { reason: "guarantee.released_by_staff", note } }),
+            db.orderScreening.updateMany({ where: { shop: released.shop, orderId: released.orderId, guarantee: "none" }, data: { guaranteeNote: note } }),
+            db.auditEvent.create({ data: { shop: released.shop, orderId: released.orderId, kind: "guarantee", message: `Guarantee none: ${note} (fulfillment order ${released.target})` } }),
+          ]
+        : [];
     // Fresh operations each time: a batch that failed cannot be sent again.
-    const extra = () => [...(audits.length ? [db.auditEvent.createMany({ data: audits })] : []), ...(finish ? finish() : [])];
+    const extra = () => [...(audits.length ? [db.auditEvent.createMany({ data: audits })] : []), ...overrideOps(), ...(finish ? finish() : [])];
     try {
       await db.$transaction([
         ...(added.length ? [db.storeAction.createMany({ data: added })] : []),

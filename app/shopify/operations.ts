@@ -7,7 +7,7 @@ export const OrderForScreening = `#graphql
     order(id: $id) {
       id name createdAt updatedAt test tags email phone clientIp sourceName
       totalPriceSet { shopMoney { amount currencyCode } }
-      displayFinancialStatus cancelledAt billingAddressMatchesShippingAddress
+      displayFinancialStatus displayFulfillmentStatus cancelledAt billingAddressMatchesShippingAddress
       customer { id createdAt numberOfOrders amountSpent { amount currencyCode } verifiedEmail }
       billingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone }
       shippingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone latitude longitude }
@@ -26,6 +26,13 @@ export const OrderForScreening = `#graphql
         nodes { id status supportedActions { action } fulfillmentHolds { id handle reason heldByRequestingApp } }
       }
     }
+  }
+`;
+
+/** Whether an order reads cancelled (a guarantee is voided only when it does: the webhook body is not trusted). */
+export const OrderCancellation = `#graphql
+  query OrderCancellation($id: ID!) {
+    order(id: $id) { id cancelledAt }
   }
 `;
 

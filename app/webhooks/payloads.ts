@@ -51,7 +51,7 @@ export const OrderPayload = z.object({
   client_details: z.object({ browser_ip: z.string().nullish(), user_agent: z.string().nullish(), accept_language: z.string().nullish() }).nullish(),
   customer: z
     .object({
-      id, created_at: isoTime.nullish(), orders_count: kept, total_spent: kept, verified_email: kept,
+      id, admin_graphql_api_id: kept, created_at: isoTime.nullish(), orders_count: kept, total_spent: kept, verified_email: kept,
       first_name: kept, last_name: kept, email: kept, phone: kept,
     })
     .nullish(),

@@ -152,7 +152,7 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
 
   it("before any erasure, the search finds both customers' data (in screenings, jobs and raw bodies)", async () => {
     const hits = await search(get().db, [...needles(ERASED), ...needles(KEPT)]);
-    for (const expected of ["WebhookDelivery.rawBody", "Job.payload", "OrderScreening.reasons", "DataRequest.data"]) {
+    for (const expected of ["WebhookDelivery.rawBody", "Job.payload", "OrderScreening.reasons", "DataRequest.data", "Guarantee.frozenFacts"]) {
       expect(hits.filter((h) => h.startsWith(expected)).length, expected).toBeGreaterThan(0);
     }
     for (const person of [ERASED, KEPT]) expect(hits).toContain(`Job.payload: ${person.email}`);
@@ -176,6 +176,11 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
     expect(kept).toContain(`WebhookDelivery.rawBody: ${KEPT.address1}`);
     expect(kept).toContain(`ListEntry.value: ${KEPT.email}`);
     expect(kept.some((h) => h.startsWith("OrderScreening.reasons"))).toBe(true);
+    // The other customer's guarantee keeps the facts it froze; the erased one's keeps its state, amount and reason only.
+    expect(kept).toContain(`Guarantee.frozenFacts: ${KEPT.address1}`);
+    const erasedGuarantee = await db.guarantee.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(orders.screened) } } });
+    expect([erasedGuarantee.frozenFacts, erasedGuarantee.state, erasedGuarantee.amount.length > 0]).toEqual([null, "active", true]);
+    expect((await db.orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(orders.screened) } } })).factsHash).toBe("redacted");
 
     // The queued screening then ends without running: the order gets no verdict, no tag, no guarantee.
     p.worker.start();

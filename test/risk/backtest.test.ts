@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { buildReport, htmlReport, loadCorpus, replay } from "../../scripts/backtest";
+import { buildReport, claimsAtApproval, htmlReport, loadCorpus, replay } from "../../scripts/backtest";
 import { convertFraudEcommerce, convertRavelin, parseUsDateTime } from "../../scripts/convert-datasets";
 
 function corpus(): string {
@@ -39,12 +39,33 @@ describe("backtest", () => {
     expect(report.approval_points.map((a) => a.approval)).toEqual([0.9, 0.95, 0.975, 0.99]);
     expect(Object.keys(report.approval_points[0]!).sort()).toEqual(["approval", "fraud_caught", "fraud_rate_approved", "threshold"]);
     expect(report.rules.find((r) => r.id === "account_instant_purchase")).toMatchObject({ hits: 12, precision: 1 });
+    // The guarantee block keeps its keys and adds, per approval point, the claims that would have been opened.
+    expect(Object.keys(report.guarantee).sort()).toEqual(["chargebacks_on_approved", "claims_at_approval_points", "currency", "fee_rate", "fees"]);
+    expect(report.guarantee.claims_at_approval_points.map((c) => [c.approval, c.threshold])).toEqual(report.approval_points.map((a) => [a.approval, a.threshold]));
+    for (const c of report.guarantee.claims_at_approval_points) {
+      const approvedFraud = scored.filter((s) => s.row.fraud && s.decision.score < c.threshold).length;
+      expect(c.claims).toBe(approvedFraud);
+      expect(c.claims_value).toBe(approvedFraud * 50);
+    }
+    // Holding more approves less: never more claims at a lower approval.
+    const counts = report.guarantee.claims_at_approval_points.map((c) => c.claims);
+    expect([...counts].sort((a, b) => a - b)).toEqual(counts);
+
     // The first order on the shared device sees no history; later ones do.
     const shared = scored.filter((s) => s.features.velocity_device! > 0);
     expect(shared).toHaveLength(11);
     const html = htmlReport(report, scored, "t");
     expect(html).toContain("<svg");
     expect(html).toContain("polyline");
+  });
+
+  it("values each would-be claim at the label's chargeback amount when given, else the order's total, exactly", () => {
+    const row = (id: number, score: number, fraud: boolean, total: string, chargeback?: number) =>
+      ({ row: { line: id, order: { id, total_price: total, currency: "JPY" }, fraud, createdAt: id, ...(chargeback === undefined ? {} : { chargeback }) }, decision: { score, verdict: "ship", modelVersion: "t" }, features: {}, flagged: [] }) as Parameters<typeof claimsAtApproval>[0][number];
+    const scored = [row(1, 100, true, "12000000"), row(2, 200, true, "5000", 4321), row(3, 300, false, "999"), row(4, 900, true, "7")];
+    expect(claimsAtApproval(scored, { approval: 0.75, threshold: 500 })).toEqual({ approval: 0.75, threshold: 500, claims: 2, claims_value: 12004321 });
+    expect(claimsAtApproval(scored, { approval: 1, threshold: 1001 })).toMatchObject({ claims: 3, claims_value: 12004328 });
+    expect(claimsAtApproval(scored, { approval: 0.1, threshold: 0 })).toMatchObject({ claims: 0, claims_value: 0 });
   });
 });
 

@@ -391,6 +391,9 @@ describe("order pipeline: shop lifecycle and compliance [sqlite]", () => {
     const redacted = await db.db.orderScreening.findFirstOrThrow({ where: { shop, orderId: String(a.id) } });
     expect(JSON.parse(redacted.facts)).toEqual({ redacted: true });
     expect(redacted.customerId).toBeNull();
+    expect(redacted.factsHash).toBe("redacted");
+    expect((await db.db.guarantee.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(a.id) } } })).frozenFacts).toBeNull();
+    expect((await db.db.guarantee.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(b.id) } } })).frozenFacts).not.toBeNull();
     expect(await db.db.identity.count({ where: { shop, orderId: String(a.id) } })).toBe(0);
     expect(await db.db.identity.count({ where: { shop, customerId: customerA } })).toBe(0);
     expect(await db.db.dataRequest.count({ where: { shop } })).toBe(0);
@@ -408,10 +411,18 @@ describe("order pipeline: shop lifecycle and compliance [sqlite]", () => {
     expect([stopped.state, stopped.lastError]).toEqual(["dead", "shop uninstalled"]);
     expect(await db.db.orderScreening.count({ where: { shop } })).toBe(2); // kept until shop/redact
 
+    // The guarantee's tables too (seeded here where no screening wrote them: a claim, its history, a credit).
+    await db.db.claim.create({ data: { shop, disputeId: "1", orderId: String(a.id), guaranteeId: "g", revision: 0, state: "open", amount: "1.00", currency: "USD", guaranteeAmount: "1.00", guaranteeCurrency: "USD" } });
+    await db.db.claimEvent.create({ data: { shop, claimId: "c", toState: "open", amount: "1.00", currency: "USD", source: "test" } });
+    await db.db.ledgerEntry.create({ data: { shop, key: "credit:1", kind: "fee_credit", state: "open", orderId: "1", amount: "1.00", currency: "USD", month: "2026-11" } });
+    expect(await db.db.guarantee.count({ where: { shop } })).toBe(2);
     p.worker.start();
     await p.deliver(p.sender.shopRedact(shop));
     await p.drain();
-    for (const model of ["orderScreening", "storeAction", "identity", "listEntry", "dispute", "dataRequest", "auditEvent", "webhookDelivery", "session", "shop", "apiBudget"] as const) {
+    for (const model of [
+      "orderScreening", "storeAction", "identity", "listEntry", "dispute", "dataRequest", "auditEvent", "webhookDelivery", "session", "shop", "apiBudget",
+      "guarantee", "claim", "claimEvent", "ledgerEntry",
+    ] as const) {
       expect(await (db.db[model] as unknown as { count(a: object): Promise<number> }).count({ where: { shop } }), model).toBe(0);
     }
     expect(await db.db.job.count({ where: { shop, kind: { not: "shop_redact" } } })).toBe(0);

@@ -12,8 +12,12 @@ import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, t
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 
 
-/** Store the offline session Holdfast gets by token exchange (tested end to end in test/server). */
-export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false } = {}) {
+/**
+ * Store the offline session Holdfast gets by token exchange (tested end to end in test/server).
+ * The shop's usage charges count as approved (subscriptionStatus "ACTIVE"), so that approved orders
+ * are guaranteed, unless `subscriptionStatus` says otherwise (null: no subscription created).
+ */
+export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false; subscriptionStatus?: string | null } = {}) {
   const grant = emulator.install(shop);
   const now = Date.now();
   const data = {
@@ -23,7 +27,8 @@ export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: st
     refreshTokenExpires: grant.refresh_token_expires_in ? new Date(now + grant.refresh_token_expires_in * 1000) : null,
   };
   await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...data }, update: data });
-  await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+  const subscriptionStatus = opts.subscriptionStatus === undefined ? "ACTIVE" : opts.subscriptionStatus;
+  await db.shop.upsert({ where: { shop }, create: { shop, subscriptionStatus }, update: { uninstalledAt: null, subscriptionStatus } });
   // As afterAuth does after a token exchange: the shop's numeric id, from Shopify's own answer.
   if (opts.shopId !== false) {
     await rememberShopId(db, shop, { shop: { id: `gid://shopify/Shop/${emulator.shop(shop).info.id}`, myshopifyDomain: shop } });
@@ -54,11 +59,13 @@ export async function startPipeline(
     emulatorInstance?: ShopifyEmulator;
     /** Holdfast's clock (screening times, waits), for tests that jump ahead. */
     now?: () => number;
+    /** Shop.subscriptionStatus (default "ACTIVE": usage charges approved; null: none created). */
+    subscriptionStatus?: string | null;
   } = {},
 ): Promise<Pipeline> {
   const emulator = opts.emulatorInstance ?? new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fulfillmentOrderDelayMs: 0, ...opts.emulator });
   const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
-  await installOffline(db, emulator, shop);
+  await installOffline(db, emulator, shop, { subscriptionStatus: opts.subscriptionStatus });
   const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
   const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway, now: opts.now }, {
     concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
