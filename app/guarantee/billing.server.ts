@@ -42,8 +42,9 @@ export interface BillingOptions {
 /** Never real charges unless production says so. */
 export const DEFAULT_BILLING: BillingOptions = { test: true };
 
-export function billingOptions(env: { NODE_ENV: string; SHOPIFY_APP_URL?: string }): BillingOptions {
-  return { test: env.NODE_ENV !== "production", ...(env.SHOPIFY_APP_URL ? { returnUrl: new URL("/app", env.SHOPIFY_APP_URL).toString() } : {}) };
+export function billingOptions(env: { NODE_ENV: string; SHOPIFY_APP_URL?: string; HOLDFAST_BILLING_TEST?: "on" | "off" }): BillingOptions {
+  const test = env.HOLDFAST_BILLING_TEST ? env.HOLDFAST_BILLING_TEST === "on" : env.NODE_ENV !== "production";
+  return { test, ...(env.SHOPIFY_APP_URL ? { returnUrl: new URL("/app", env.SHOPIFY_APP_URL).toString() } : {}) };
 }
 
 /**
