@@ -57,6 +57,8 @@ const schema = z.object({
    * kill timeout: the process exits about a second after it.
    */
   HOLDFAST_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** Shopify test charges for the guarantee's fees (no money moves); default: on unless NODE_ENV=production. */
+  HOLDFAST_BILLING_TEST: z.enum(["on", "off"], { message: "must be on or off" }).optional(),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SCOPES"> & { SCOPES: string[] };

@@ -8,6 +8,7 @@ import { ADMIN_API_VERSION } from "./shopify/version.mjs";
 import { installOriginOverride } from "./shopify/origin-override.server";
 import { ShopIdentity } from "./shopify/operations";
 import { markInstalled, rememberShopId } from "./webhooks/shop-lifecycle.server";
+import { billingOptions, ensureSubscription, type AdminRequester } from "./guarantee/billing.server";
 import { refuseAdminRequest } from "./shopify/auth-requests";
 import { libraryLogLine } from "./shopify/library-log";
 import { refusal } from "./http/refusals";
@@ -50,6 +51,20 @@ const shopify = shopifyApp({
         await rememberShopId(db, session.shop, data);
       } catch (error) {
         console.warn(JSON.stringify({ event: "shop_id_unread", shop: session.shop, error: String(error).slice(0, 300) }));
+      }
+      // The usage subscription the guarantee's fees are billed through (a new one after a reinstall);
+      // if this fails, reconciliation creates it.
+      try {
+        const viaLibrary: AdminRequester = {
+          async request(_shop, document, variables) {
+            const answer: unknown = await (await admin.graphql(document, { variables })).json();
+            if (typeof answer !== "object" || answer === null || !("data" in answer)) throw new Error("Admin API answered no data");
+            return answer.data;
+          },
+        };
+        await ensureSubscription(db, viaLibrary, session.shop, billingOptions(config), { recreate: true });
+      } catch (error) {
+        console.warn(JSON.stringify({ event: "subscription_not_created", shop: session.shop, error: String(error).slice(0, 300) }));
       }
     },
   },

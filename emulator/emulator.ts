@@ -190,6 +190,27 @@ export class ShopifyEmulator {
     sub.status = "ACTIVE";
   }
 
+  /** Declines a pending subscription (the merchant cancels on the confirmation page): it ends DECLINED, never active. */
+  declineSubscription(domain: string, subscriptionId: number): void {
+    const sub = this.shop(domain).installation.subscriptions.find((s) => s.id === subscriptionId);
+    if (!sub) throw new Error(`no subscription ${subscriptionId}`);
+    if (sub.status !== "PENDING") throw new Error(`subscription ${subscriptionId} is ${sub.status}, not PENDING`);
+    sub.status = "DECLINED";
+  }
+
+  /**
+   * Raises a usage line item's capped amount, as when the merchant approves the confirmation URL
+   * that appSubscriptionLineItemUpdate returns (that mutation itself is not emulated). The new cap
+   * must be higher than the old one and is in the cap's currency.
+   */
+  raiseCappedAmount(domain: string, lineItemId: number, amount: string): void {
+    const found = this.shop(domain).findLineItem(lineItemId);
+    if (!found?.lineItem.usage) throw new Error(`no usage line item ${lineItemId}`);
+    const cap = found.lineItem.usage.cappedAmount;
+    if (!(Number(amount) > Number(cap.amount))) throw new Error(`the new cap ${amount} is not above ${cap.amount}`);
+    found.lineItem.usage.cappedAmount = { amount: Number(amount).toFixed(2), currencyCode: cap.currencyCode };
+  }
+
   // ---- request handling --------------------------------------------------
 
   /**

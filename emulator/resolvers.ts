@@ -172,6 +172,10 @@ const queries: Record<string, Resolver> = {
     if (parsed.type === "Order") return queries.order!(args, ctx);
     if (parsed.type === "ShopifyPaymentsDispute") return queries.dispute!(args, ctx);
     if (parsed.type === "ShopifyPaymentsDisputeEvidence") return disputeEvidenceQueries.disputeEvidence!(args, ctx);
+    if (parsed.type === "AppSubscription") {
+      const sub = ctx.shop.installation.subscriptions.find((s) => s.id === parsed.id);
+      return sub ? subscriptionView(sub, ctx) : null;
+    }
     if (parsed.type === "FulfillmentOrder") {
       const fo = ctx.shop.findFulfillmentOrder(parsed.id);
       return fo ? fulfillmentOrderView(fo, ctx) : null;

@@ -7,6 +7,7 @@ import type { Db } from "../db-client.server";
 import { db } from "../db.server";
 import { env, type Env } from "../env.server";
 import { settlesWithin } from "../jobs/worker.server";
+import { billingOptions } from "../guarantee/billing.server";
 import { startBackgroundWork, type Background } from "./runtime.server";
 
 declare global {
@@ -17,7 +18,10 @@ declare global {
 /** Background work for `database` with the worker settings of `config`. */
 export function backgroundFromEnv(config: Env, database: Db): Background {
   return startBackgroundWork(
-    { db: database, apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, originOverride: config.SHOPIFY_API_ORIGIN_OVERRIDE },
+    {
+      db: database, apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, originOverride: config.SHOPIFY_API_ORIGIN_OVERRIDE,
+      billing: billingOptions(config),
+    },
     { concurrency: config.HOLDFAST_WORKER_CONCURRENCY, leaseMs: config.HOLDFAST_JOB_LEASE_MS, pollMs: config.HOLDFAST_WORKER_POLL_MS },
   );
 }

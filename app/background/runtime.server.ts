@@ -9,8 +9,10 @@ import {
   CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, customerJobIds, exportCustomerData, pruneExports,
   redactCustomer, redactShop,
 } from "../compliance/compliance.server";
+import { DEFAULT_BILLING, chargeFee, type BillingOptions } from "../guarantee/billing.server";
 import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
 import { VOID_GUARANTEE, VoidGuaranteePayload, voidCancelledGuarantee } from "../guarantee/void.server";
+import { CHARGE_FEE, ChargeFeePayload } from "../guarantee/fee-job";
 import { DeferJob, PermanentJobError, RetrySoon, enqueue, minimiseAgedPayloads, pruneDone, type PayloadMinimiser } from "../jobs/queue.server";
 import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
@@ -32,6 +34,8 @@ export interface RuntimeConfig {
   originOverride?: string;
   now?: () => number;
   gateway?: AdminGateway;
+  /** Usage billing: test charges unless production (app/guarantee/billing.server.ts). */
+  billing?: BillingOptions;
 }
 
 /**
@@ -60,7 +64,10 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
       if (!orderId) return { ...payload, outcome: "fulfillment order not found" };
       return { ...payload, ...(await screener.follow(job.shop, orderId, signal)) };
     }),
-    defineJob(RECONCILE, ReconcileJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal)) })),
+    defineJob(RECONCILE, ReconcileJobPayload, async (payload, job, { signal }) => ({
+      ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal, config.billing ?? DEFAULT_BILLING)),
+    })),
+    defineJob(CHARGE_FEE, ChargeFeePayload, (payload, job, { signal }) => chargeFee(db, gateway, job.shop, payload.orderId, now(), signal)),
     defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => {
       await recordDispute(db, gateway, job.shop, payload, signal);
       return undefined;

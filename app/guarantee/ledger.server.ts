@@ -3,9 +3,15 @@
 //   fee:<orderId>     kind fee:        pending (to charge) -> charged | owed (cannot be charged now) |
 //                                      netted (covered by credits) | void (the guarantee was voided before any charge);
 //   credit:<orderId>  kind fee_credit: open -> applied (netted against later charges), when a guarantee
-//                                      whose fee was charged is voided (usage records cannot be negative).
+//                                      whose fee was charged is voided (usage records cannot be negative);
+//   credit:<orderId>:rest:<feeOrderId> the open remainder of a credit that the fee of feeOrderId used in
+//                                      part (the credit itself keeps the part applied);
+//   claim_approved / claim_paid (claims, app/guarantee/claims): what Holdfast owes and paid.
+// Billing (app/guarantee/billing.server.ts) fixes a fee's price before it calls Shopify: billedAmount
+// (the price sent, after credits), billedCurrency, rate, rateSource, idempotencyKey.
 import type { PrismaPromise } from "@prisma/client";
 import type { Db } from "../db-client.server";
+import { money, roundTo } from "./money";
 
 export const feeKey = (orderId: string) => `fee:${orderId}`;
 export const creditKey = (orderId: string) => `credit:${orderId}`;
@@ -28,18 +34,27 @@ export function feeOnApproval(db: Db, g: { shop: string; orderId: string; fee: s
 }
 
 /**
- * A guarantee was voided: a fee not charged yet is not charged (void); a fee already charged becomes
- * an open credit of what was billed, netted against the shop's next charges.
+ * A guarantee was voided: a fee not charged yet is not charged (void); a fee already charged, or
+ * netted against credits, becomes an open credit of what it billed in the billing currency (its
+ * converted amount: the price paid plus the credits it used), netted against the shop's next charges.
+ * A fee whose price was fixed but whose usage record may or may not exist yet (prepared, still
+ * pending or owed) is left to its charge_fee job, which completes it under its idempotency key and
+ * then credits it here: never a charge without its credit.
  */
 export async function feeOnVoid(db: Db, shop: string, orderId: string, at: Date): Promise<void> {
-  await db.ledgerEntry.updateMany({ where: { shop, key: feeKey(orderId), state: { in: ["pending", "owed"] } }, data: { state: "void", detail: "guarantee voided before the fee was charged" } });
+  await db.ledgerEntry.updateMany({
+    where: { shop, key: feeKey(orderId), state: { in: ["pending", "owed"] }, billedAmount: null },
+    data: { state: "void", detail: "guarantee voided before the fee was charged" },
+  });
   const fee = await db.ledgerEntry.findUnique({ where: { shop_key: { shop, key: feeKey(orderId) } } });
-  if (fee?.state !== "charged" || !fee.billedAmount || !fee.billedCurrency) return;
+  if ((fee?.state !== "charged" && fee?.state !== "netted") || !fee.billedAmount || !fee.billedCurrency) return;
+  const billed = fee.rate ? roundTo(money(fee.amount).times(money(fee.rate)), fee.billedCurrency) : fee.billedAmount;
+  if (money(billed).isZero()) return;
   await db.ledgerEntry.upsert({
     where: { shop_key: { shop, key: creditKey(orderId) } },
     create: {
-      shop, key: creditKey(orderId), kind: "fee_credit", state: "open", orderId, amount: fee.billedAmount, currency: fee.billedCurrency,
-      detail: `guarantee voided after its fee was charged (usage record ${fee.usageRecordId ?? "?"})`, month: monthOf(at),
+      shop, key: creditKey(orderId), kind: "fee_credit", state: "open", orderId, amount: billed, currency: fee.billedCurrency,
+      detail: `guarantee voided after its fee was ${fee.state} (usage record ${fee.usageRecordId ?? "none"})`, month: monthOf(at),
     },
     update: {},
   });

@@ -36,6 +36,10 @@ export const en = {
   "billing.not_approved": "Approve Holdfast's usage charges so that approved orders are guaranteed.",
   // The hold's note in Shopify's admin (fulfillmentOrderHold reasonNotes).
   "hold.reason_notes": "Held by Holdfast (risk score {score}/1000). Releasing this hold ships the order without Holdfast's chargeback guarantee.",
+  // Usage billing (app/guarantee/billing.server.ts).
+  "billing.resumed": "Holdfast's charges resumed: the cap now has room, and fees recorded as owed are being charged.",
+  "billing.refused": "Fee recorded as owed: Shopify refused the usage charge ({message}).",
+  "billing.pending_approval": "Holdfast's usage charges are waiting for your approval.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -32,4 +32,7 @@ export const ja: Record<MessageKey, string> = {
   "billing.no_rate": "手数料は未請求として記録されました: {from} から {to} への為替レートが設定されていません。",
   "billing.not_approved": "承認された注文を保証するため、Holdfast の従量課金を承認してください。",
   "hold.reason_notes": "Holdfast による保留 (リスクスコア {score}/1000)。この保留を解除すると、Holdfast のチャージバック保証なしで発送されます。",
+  "billing.resumed": "Holdfast の請求を再開しました: 上限に余裕ができたため、未請求の手数料を請求しています。",
+  "billing.refused": "手数料は未請求として記録されました: Shopify が従量課金を拒否しました ({message})。",
+  "billing.pending_approval": "Holdfast の従量課金はお客様の承認待ちです。",
 };

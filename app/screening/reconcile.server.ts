@@ -10,6 +10,7 @@ import { enqueue, type NewJob } from "../jobs/queue.server";
 import { SHOP_SUSPENDED, ShopUnavailableError, type AdminGateway } from "../shopify/gateway.server";
 import { DisputesSince, OrdersSince, ShopIdentity } from "../shopify/operations";
 import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.generated";
+import { DEFAULT_BILLING, reconcileBilling, type BillingOptions, type BillingSync } from "../guarantee/billing.server";
 import { disputeJob } from "../guarantee/disputes.server";
 import { gidTail } from "../webhooks/payloads";
 import { rememberShopId } from "../webhooks/shop-lifecycle.server";
@@ -47,22 +48,26 @@ export interface ReconcileResult {
   suspended?: string;
   /** Jobs woken because the shop answers again after a suspension. */
   woken?: number;
+  /** The usage subscription as re-read, a resumed pause, owed fees queued again; or why that failed. */
+  billing?: BillingSync | { failed: string };
 }
 
 /**
  * Reconcile the shop, or find it still frozen or locked: then nothing more is asked of it this
  * time (one call per reconciliation slot, no hammering) and its waiting jobs stay put.
  */
-export async function reconcileShop(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
+export async function reconcileShop(
+  db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal, billing: BillingOptions = DEFAULT_BILLING,
+): Promise<ReconcileResult> {
   try {
-    return await reconcile(db, gateway, shop, now, signal);
+    return await reconcile(db, gateway, shop, now, signal, billing);
   } catch (error) {
     if (!(error instanceof ShopUnavailableError)) throw error;
     return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, heldFollowed: 0, suspended: error.message };
   }
 }
 
-async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: number, signal?: AbortSignal): Promise<ReconcileResult> {
+async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: number, signal: AbortSignal | undefined, billing: BillingOptions): Promise<ReconcileResult> {
   const row = await db.shop.findUnique({ where: { shop } });
   if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, heldFollowed: 0 };
   // Read at install; if that read failed, read it now (webhook bodies are checked against it).
@@ -120,6 +125,15 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
     }
     if (!page.disputes.pageInfo.hasNextPage) break;
     after = page.disputes.pageInfo.endCursor;
+  }
+
+  // Billing: the subscription re-read (created if the install could not), a pause lifted once the
+  // cap has room, owed fees queued again. Its failure does not hold up the orders and disputes.
+  try {
+    result.billing = await reconcileBilling(db, gateway, shop, now, billing, signal);
+  } catch (error) {
+    if (error instanceof ShopUnavailableError || signal?.aborted) throw error;
+    result.billing = { failed: String(error).slice(0, 300) };
   }
 
   await db.shop.upsert({

@@ -143,3 +143,56 @@ export const DisputesSince = `#graphql
     }
   }
 `;
+
+// Usage billing (app/guarantee/billing.server.ts). The shop's currency, the app's active
+// subscriptions with their usage line item's cap and balance.
+export const BillingState = `#graphql
+  query BillingState {
+    shop { currencyCode }
+    currentAppInstallation {
+      activeSubscriptions {
+        id name status test
+        lineItems {
+          id
+          plan { pricingDetails { __typename ... on AppUsagePricing { cappedAmount { amount currencyCode } balanceUsed { amount currencyCode } terms } } }
+        }
+      }
+    }
+  }
+`;
+
+// One subscription by id: a PENDING one is not among activeSubscriptions until the merchant approves it.
+export const BillingSubscription = `#graphql
+  query BillingSubscription($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on AppSubscription {
+        id name status test
+        lineItems {
+          id
+          plan { pricingDetails { __typename ... on AppUsagePricing { cappedAmount { amount currencyCode } balanceUsed { amount currencyCode } terms } } }
+        }
+      }
+    }
+  }
+`;
+
+export const BillingSubscriptionCreate = `#graphql
+  mutation BillingSubscriptionCreate($name: String!, $returnUrl: URL!, $test: Boolean, $lineItems: [AppSubscriptionLineItemInput!]!) {
+    appSubscriptionCreate(name: $name, returnUrl: $returnUrl, test: $test, lineItems: $lineItems) {
+      appSubscription { id status lineItems { id } }
+      confirmationUrl
+      userErrors { field message }
+    }
+  }
+`;
+
+// Our own document, not the library's billing helper, so the idempotencyKey is sent (the helper drops it).
+export const BillingUsageRecordCreate = `#graphql
+  mutation BillingUsageRecordCreate($lineItemId: ID!, $price: MoneyInput!, $description: String!, $idempotencyKey: String) {
+    appUsageRecordCreate(subscriptionLineItemId: $lineItemId, price: $price, description: $description, idempotencyKey: $idempotencyKey) {
+      appUsageRecord { id idempotencyKey price { amount currencyCode } }
+      userErrors { field message }
+    }
+  }
+`;

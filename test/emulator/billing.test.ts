@@ -63,4 +63,31 @@ describe("billing", () => {
     expect(res.headers.get("location")).toMatch(/^https:\/\/holdfast\.example\/app\/billing\?charge_id=\d+$/);
     expect(((await call(INSTALLATION)).body.data as Installation).currentAppInstallation.activeSubscriptions).toHaveLength(1);
   });
+
+  it("raises a usage cap (the merchant approving appSubscriptionLineItemUpdate's confirmation), after which a charge that exceeded it fits", async () => {
+    const { call, emulator } = await setup();
+    const lineItemId = ((await call(INSTALLATION)).body.data as Installation).currentAppInstallation.activeSubscriptions[0]!.lineItems[0]!.id;
+    const charge = (key: string, amount: string) => call(USAGE, { lineItemId, price: { amount, currencyCode: "USD" }, desc: "Guarantee fee", key });
+    expect(((await charge("a", "8.00")).body.data as Usage).appUsageRecordCreate.userErrors).toEqual([]);
+    expect(((await charge("b", "4.00")).body.data as Usage).appUsageRecordCreate.userErrors[0]?.message).toBe("Total price exceeds balance remaining");
+    const numericId = Number(lineItemId.split("/").pop());
+    expect(() => emulator.raiseCappedAmount(SHOP, numericId, "5.00")).toThrow(/not above/);
+    emulator.raiseCappedAmount(SHOP, numericId, "20");
+    const cap = ((await call(INSTALLATION)).body.data as { currentAppInstallation: { activeSubscriptions: { lineItems: { plan: { pricingDetails: { cappedAmount: { amount: string } } } }[] }[] } })
+      .currentAppInstallation.activeSubscriptions[0]!.lineItems[0]!.plan.pricingDetails.cappedAmount.amount;
+    expect(cap).toBe("20.00");
+    expect(((await charge("b", "4.00")).body.data as Usage).appUsageRecordCreate.userErrors).toEqual([]);
+    expect(emulator.shop(SHOP).installation.usageRecords).toHaveLength(2);
+  });
+
+  it("a declined subscription never becomes active, and node(id) reads a subscription in any status", async () => {
+    const { call, emulator, created } = await setup(false);
+    const id = (created.body.data as { appSubscriptionCreate: { appSubscription: { id: string } } }).appSubscriptionCreate.appSubscription.id;
+    const NODE = `query S($id: ID!) { node(id: $id) { __typename ... on AppSubscription { id status } } }`;
+    expect((await call(NODE, { id })).body.data).toEqual({ node: { __typename: "AppSubscription", id, status: "PENDING" } });
+    emulator.declineSubscription(SHOP, Number(id.split("/").pop()));
+    expect((await call(NODE, { id })).body.data).toEqual({ node: { __typename: "AppSubscription", id, status: "DECLINED" } });
+    expect(((await call(INSTALLATION)).body.data as Installation).currentAppInstallation.activeSubscriptions).toEqual([]);
+    expect(() => emulator.declineSubscription(SHOP, Number(id.split("/").pop()))).toThrow(/not PENDING/);
+  });
 });
