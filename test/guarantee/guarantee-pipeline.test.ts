@@ -51,6 +51,13 @@ describeEachDb("the guarantee through the pipeline", (get) => {
   const guarantee = (orderId: number) => db().guarantee.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(orderId) } } });
   const screening = (orderId: number) => db().orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(orderId) } } });
   const feeEntry = (orderId: number) => db().ledgerEntry.findUnique({ where: { shop_key: { shop, key: `fee:${orderId}` } } });
+  /** The fee was charged before the void: it stays charged (usage records cannot be negative) and an open credit of what was billed nets against later fees. */
+  const expectCredited = async (orderId: number) => {
+    const fee = await feeEntry(orderId);
+    expect(fee?.state).toBe("charged");
+    const credit = await db().ledgerEntry.findUnique({ where: { shop_key: { shop, key: `credit:${orderId}` } } });
+    expect(credit).toMatchObject({ kind: "fee_credit", state: "open", amount: fee!.billedAmount, currency: fee!.billedCurrency });
+  };
   const feeJob = (orderId: number) => db().job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: `fee:${orderId}` } } });
   const audits = (orderId: number) => db().auditEvent.findMany({ where: { shop, orderId: String(orderId), kind: "guarantee" }, orderBy: { createdAt: "asc" } });
   const updated = async (orderId: number) => {
@@ -79,9 +86,11 @@ describeEachDb("the guarantee through the pipeline", (get) => {
     const s = await screening(order.id);
     expect([s.guarantee, s.guaranteeNote]).toEqual(["active", g.note]);
     expect(s.factsHash).toMatch(/^f1:/);
-    expect(await feeEntry(order.id)).toMatchObject({ kind: "fee", state: "pending", amount: g.fee, currency: g.currency });
+    // The fee job ran in the pipeline: charged once through the shop's usage subscription.
+    expect(await feeEntry(order.id)).toMatchObject({ kind: "fee", state: "charged", amount: g.fee, currency: g.currency, billedAmount: g.fee, billedCurrency: g.currency });
     const job = await feeJob(order.id);
-    expect([job?.kind, JSON.parse(job!.payload)]).toEqual([CHARGE_FEE, { orderId: String(order.id) }]);
+    // Done, its payload compacted to what it did.
+    expect([job?.kind, job?.state, JSON.parse(job!.payload)]).toEqual([CHARGE_FEE, "done", expect.objectContaining({ outcome: "charged", price: g.fee })]);
     expect((await audits(order.id)).map((a) => a.message)).toEqual([expect.stringMatching(/^Guarantee active for .* \(fee .* at 0\.005\): Guaranteed/)]);
   });
 
@@ -151,7 +160,7 @@ describeEachDb("the guarantee through the pipeline", (get) => {
     expect((await audits(order.id)).at(-1)!.message).toMatch(/^Guarantee none: Not guaranteed: a person released Holdfast's hold.*fulfillment order/);
   });
 
-  it("cancellation voids an active guarantee once the Admin API reads the order cancelled; the fee is not charged", async () => {
+  it("cancellation voids an active guarantee once the Admin API reads the order cancelled; its charged fee becomes a credit", async () => {
     await fresh();
     const order = await place(await approved());
     await p.stop(); // the fee job is the billing side's; here only the fee entry matters
@@ -176,7 +185,7 @@ describeEachDb("the guarantee through the pipeline", (get) => {
     expect(g.note).toContain(o.cancelledAt!.slice(0, 10));
     expect(g.frozenFacts).not.toBeNull(); // what had been approved stays with the void
     expect((await screening(order.id)).guarantee).toBe("void");
-    expect((await feeEntry(order.id))?.state).toBe("void");
+    await expectCredited(order.id);
     expect((await audits(order.id)).at(-1)!.message).toMatch(/^Guarantee void: Guarantee void: the order was cancelled/);
     // A redelivery changes nothing.
     await updated(order.id);
@@ -221,7 +230,7 @@ describeEachDb("the guarantee through the pipeline", (get) => {
     expect(g.voidedAt).not.toBeNull();
     expect(g.note).toContain("shipping address");
     expect(g.note).toContain(g.voidedAt!.toISOString().slice(0, 10));
-    expect((await feeEntry(order.id))?.state).toBe("void");
+    await expectCredited(order.id);
     expect((await audits(order.id)).at(-1)!.message).toMatch(/^Guarantee void: Guarantee void: shipping address changed on/);
   });
 

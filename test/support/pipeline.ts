@@ -6,6 +6,7 @@ import { acceptWebhook } from "../../app/webhooks/accept.server";
 import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
 import { rememberShopId } from "../../app/webhooks/shop-lifecycle.server";
 import { createWorker } from "../../app/background/runtime.server";
+import { ensureSubscription } from "../../app/guarantee/billing.server";
 import type { Worker } from "../../app/jobs/worker.server";
 import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
 import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../../emulator/index";
@@ -67,6 +68,9 @@ export async function startPipeline(
   const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
   await installOffline(db, emulator, shop, { subscriptionStatus: opts.subscriptionStatus });
   const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
+  // Approved usage charges are a real subscription in the emulator (created and approved as after
+  // install), so fees are charged as in production.
+  if ((opts.subscriptionStatus === undefined || opts.subscriptionStatus === "ACTIVE") && emulator.autoApproveSubscriptions) await ensureSubscription(db, gateway, shop);
   const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway, now: opts.now }, {
     concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
   }).start();
