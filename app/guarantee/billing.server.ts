@@ -422,11 +422,17 @@ export interface BillingSync {
 }
 
 /**
- * Reconciliation's billing pass: re-read the subscription (created if none was recorded), resume a
- * paused shop once its cap has room, and re-enqueue owed fees whose cause is gone.
+ * Reconciliation's billing pass: re-read the subscription while it is not ACTIVE (created if none
+ * was recorded) or while charging is paused (its cap and balance), resume a paused shop once the
+ * cap has room, and re-enqueue owed fees whose cause is gone. An ACTIVE, unpaused subscription
+ * costs no Admin API call here: a charge refused as "not active" marks it for a re-read.
  */
 export async function reconcileBilling(db: Db, gateway: AdminRequester, shop: string, now: number, options: BillingOptions = DEFAULT_BILLING, signal?: AbortSignal): Promise<BillingSync> {
-  const state = await ensureSubscription(db, gateway, shop, options, { signal });
+  const before = await db.shop.findUnique({ where: { shop } });
+  const healthy = before?.subscriptionStatus === "ACTIVE" && before.subscriptionItemId && !before.chargingPausedAt;
+  const state: Pick<SubscriptionState, "status" | "cappedAmount" | "balanceUsed" | "created"> = healthy
+    ? { status: "ACTIVE", cappedAmount: before.cappedAmount, created: false }
+    : await ensureSubscription(db, gateway, shop, options, { signal });
   const result: BillingSync = { status: state.status, retried: 0, ...(state.created ? { created: true } : {}) };
   const row = await db.shop.findUnique({ where: { shop } });
   if (!row || state.status !== "ACTIVE" || !row.billingCurrency) return result;

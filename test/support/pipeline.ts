@@ -8,12 +8,14 @@ import { rememberShopId } from "../../app/webhooks/shop-lifecycle.server";
 import { createWorker } from "../../app/background/runtime.server";
 import type { Worker } from "../../app/jobs/worker.server";
 import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
+import { ensureSubscription } from "../../app/guarantee/billing.server";
+import { adminGraphql } from "../../emulator/helpers";
 import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../../emulator/index";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 
 
 /** Store the offline session Holdfast gets by token exchange (tested end to end in test/server). */
-export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false } = {}) {
+export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false; subscription?: boolean } = {}) {
   const grant = emulator.install(shop);
   const now = Date.now();
   const data = {
@@ -27,6 +29,16 @@ export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: st
   // As afterAuth does after a token exchange: the shop's numeric id, from Shopify's own answer.
   if (opts.shopId !== false) {
     await rememberShopId(db, shop, { shop: { id: `gid://shopify/Shop/${emulator.shop(shop).info.id}`, myshopifyDomain: shop } });
+  }
+  // With `subscription`, the usage subscription afterAuth creates, through the library's client
+  // there (no limiter): here straight to the emulator, approved unless the emulator says otherwise.
+  if (opts.subscription) {
+    const direct = {
+      async request(s: string, document: string, variables?: Record<string, unknown>) {
+        return (await adminGraphql(emulator, s, grant.access_token, document, variables)).body.data;
+      },
+    };
+    await ensureSubscription(db, direct, shop, { test: true }, { recreate: true });
   }
 }
 
@@ -58,7 +70,7 @@ export async function startPipeline(
 ): Promise<Pipeline> {
   const emulator = opts.emulatorInstance ?? new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fulfillmentOrderDelayMs: 0, ...opts.emulator });
   const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
-  await installOffline(db, emulator, shop);
+  await installOffline(db, emulator, shop, { subscription: true });
   const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
   const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway, now: opts.now }, {
     concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
