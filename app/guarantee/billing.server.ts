@@ -139,7 +139,7 @@ async function readSubscription(gateway: AdminRequester, shop: string, id: strin
  *   - an ACTIVE one with a usage line item (ours, or one the merchant approved later) is adopted;
  *   - the one recorded is re-read while it is PENDING (approval flips it to ACTIVE);
  *   - none recorded (or, with `recreate`, the recorded one DECLINED/EXPIRED/CANCELLED): created,
- *     then re-read once (a merchant, or the emulator's auto-approval, may have approved already).
+ *     then read again (a merchant, or the emulator's auto-approval, may have approved already).
  */
 export async function ensureSubscription(
   db: Db, gateway: AdminRequester, shop: string, options: BillingOptions = DEFAULT_BILLING, opts: { recreate?: boolean; signal?: AbortSignal } = {},
@@ -186,6 +186,14 @@ export async function ensureSubscription(
     confirmationUrl: created.confirmationUrl, billingCurrency: currency, cappedAmount,
   };
   await db.shop.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+  // Read again: approved already (the emulator's auto-approval, a quick merchant), or another
+  // install's call created the one that is active now (two loaders may run afterAuth at once).
+  const after = parse(StateAnswer, await gateway.request(shop, BillingState, {}, signal), "BillingState");
+  const nowActive = after.currentAppInstallation.activeSubscriptions.map(usageOf).find((s) => s?.status === "ACTIVE");
+  if (nowActive) {
+    await remember(db, shop, nowActive);
+    return stateOf(true, nowActive.balanceUsed);
+  }
   const reread = await readSubscription(gateway, shop, created.appSubscription.id, signal);
   if (reread && "itemId" in reread) await remember(db, shop, reread);
   return stateOf(true, reread && "itemId" in reread ? reread.balanceUsed : undefined);
@@ -422,11 +430,17 @@ export interface BillingSync {
 }
 
 /**
- * Reconciliation's billing pass: re-read the subscription (created if none was recorded), resume a
- * paused shop once its cap has room, and re-enqueue owed fees whose cause is gone.
+ * Reconciliation's billing pass: re-read the subscription while it is not ACTIVE (created if none
+ * was recorded) or while charging is paused (its cap and balance), resume a paused shop once the
+ * cap has room, and re-enqueue owed fees whose cause is gone. An ACTIVE, unpaused subscription
+ * costs no Admin API call here: a charge refused as "not active" marks it for a re-read.
  */
 export async function reconcileBilling(db: Db, gateway: AdminRequester, shop: string, now: number, options: BillingOptions = DEFAULT_BILLING, signal?: AbortSignal): Promise<BillingSync> {
-  const state = await ensureSubscription(db, gateway, shop, options, { signal });
+  const before = await db.shop.findUnique({ where: { shop } });
+  const healthy = before?.subscriptionStatus === "ACTIVE" && before.subscriptionItemId && !before.chargingPausedAt;
+  const state: Pick<SubscriptionState, "status" | "cappedAmount" | "balanceUsed" | "created"> = healthy
+    ? { status: "ACTIVE", cappedAmount: before.cappedAmount, created: false }
+    : await ensureSubscription(db, gateway, shop, options, { signal });
   const result: BillingSync = { status: state.status, retried: 0, ...(state.created ? { created: true } : {}) };
   const row = await db.shop.findUnique({ where: { shop } });
   if (!row || state.status !== "ACTIVE" || !row.billingCurrency) return result;

@@ -6,7 +6,7 @@
 //                                      whose fee was charged is voided (usage records cannot be negative);
 //   credit:<orderId>:rest:<feeOrderId> the open remainder of a credit that the fee of feeOrderId used in
 //                                      part (the credit itself keeps the part applied);
-//   claim_approved / claim_paid (claims, app/guarantee/claims): what Holdfast owes and paid.
+//   claim_approved / claim_paid (written by the claims code): what Holdfast owes and paid on claims.
 // Billing (app/guarantee/billing.server.ts) fixes a fee's price before it calls Shopify: billedAmount
 // (the price sent, after credits), billedCurrency, rate, rateSource, idempotencyKey.
 import type { PrismaPromise } from "@prisma/client";

@@ -17,6 +17,12 @@ function world() {
   const { access_token: token } = emulator.install(SHOP);
   const fo = order.fulfillmentOrders[0];
   const hold = fo ? shop.hold(fo, { reason: "HIGH_RISK_OF_FRAUD", handle: "seeded" }, emulator.app.apiKey) : null;
+  const lineItemId = shop.nextId();
+  const subscription = {
+    id: shop.nextId(), name: "Holdfast chargeback guarantee", status: "ACTIVE" as const, test: true, trialDays: 0, returnUrl: "https://holdfast.test/app",
+    createdAt: shop.nowIso(), lineItems: [{ id: lineItemId, usage: { cappedAmount: { amount: "1000.00", currencyCode: "USD" }, terms: "0.5%" }, recurring: null }],
+  };
+  shop.installation.subscriptions.push(subscription);
   const orderId = gid("Order", order.id);
   const foId = gid("FulfillmentOrder", fo?.id ?? 0);
   const variables: Record<string, Record<string, unknown>> = {
@@ -33,6 +39,13 @@ function world() {
     FulfillmentOrderOrder: { id: foId },
     Dispute: { id: gid("ShopifyPaymentsDispute", dispute.id) },
     DisputesSince: { query: "initiated_at:>='2026-07-01T00:00:00Z'" },
+    BillingState: {},
+    BillingSubscription: { id: gid("AppSubscription", subscription.id) },
+    BillingSubscriptionCreate: {
+      name: "Holdfast chargeback guarantee", returnUrl: "https://holdfast.test/app", test: true,
+      lineItems: [{ plan: { appUsagePricingDetails: { cappedAmount: { amount: "1000", currencyCode: "USD" }, terms: "0.5%" } } }],
+    },
+    BillingUsageRecordCreate: { lineItemId: gid("AppSubscriptionLineItem", lineItemId), price: { amount: "1.25", currencyCode: "USD" }, description: "fee", idempotencyKey: "holdfast-fee:x:1" },
   };
   return { emulator, token, variables };
 }

@@ -227,6 +227,23 @@ describeEachDb("usage billing", (get) => {
     ]);
   });
 
+  it("two fees charged at once never net the same credit twice", async () => {
+    const t = await fresh();
+    await guarantee(t.shop, "91", "2000.00", "USD"); // 10.00
+    await t.charge("91");
+    await voidGuarantee(t.shop, "91"); // credit 10.00
+    const ids = ["92", "93", "94", "95"];
+    for (const id of ids) await guarantee(t.shop, id, "1200.00", "USD"); // 6.00 each: 24.00, 10.00 of it netted
+    await Promise.all(ids.map((id) => t.charge(id)));
+    const fees = await Promise.all(ids.map((id) => t.fee(id)));
+    const billed = fees.reduce((sum, f) => sum + Number(f.billedAmount), 0);
+    expect(billed.toFixed(2)).toBe("14.00");
+    const applied = await db.ledgerEntry.findMany({ where: { shop: t.shop, kind: "fee_credit", state: "applied" } });
+    expect(applied.reduce((sum, c) => sum + Number(c.amount), 0).toFixed(2)).toBe("10.00");
+    expect(await db.ledgerEntry.count({ where: { shop: t.shop, kind: "fee_credit", state: "open" } })).toBe(0);
+    expect(t.records().slice(1).reduce((sum, r) => sum + Number(r.price.amount), 0).toFixed(2)).toBe("14.00");
+  });
+
   it("pauses charging on 'exceeds balance remaining' (owed, coverage kept, merchant told), then resumes once the cap is raised and charges each owed fee once", async () => {
     const t = await fresh({ billing: { test: true, cappedAmount: "10.00" } });
     await guarantee(t.shop, "71", "1200.00", "USD"); // 6.00

@@ -53,6 +53,11 @@ describeEachDb("embedded app with token exchange", (get) => {
     // afterAuth read the shop's numeric id with the new token (webhook bodies are checked against it).
     const shopRow = await get().db.shop.findUniqueOrThrow({ where: { shop: SHOP } });
     expect(shopRow.shopId).toBe(String(emulator.shop(SHOP).info.id));
+    // ...and created the usage subscription the guarantee's fees are billed through (approved by the
+    // emulator), recording the one that is active.
+    const active = emulator.shop(SHOP).installation.subscriptions.filter((s) => s.status === "ACTIVE");
+    expect(active).toHaveLength(1);
+    expect(shopRow).toMatchObject({ subscriptionStatus: "ACTIVE", subscriptionId: `gid://shopify/AppSubscription/${active[0]!.id}`, billingCurrency: "USD" });
 
     // The first load runs the layout and page loaders in parallel, and each may exchange (the
     // library does not coalesce them); every later load reuses the stored token.

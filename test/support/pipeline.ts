@@ -6,9 +6,10 @@ import { acceptWebhook } from "../../app/webhooks/accept.server";
 import { routeOfTopic } from "../../app/webhooks/subscriptions.server";
 import { rememberShopId } from "../../app/webhooks/shop-lifecycle.server";
 import { createWorker } from "../../app/background/runtime.server";
-import { ensureSubscription } from "../../app/guarantee/billing.server";
 import type { Worker } from "../../app/jobs/worker.server";
 import { AdminGateway, type GatewayOptions } from "../../app/shopify/gateway.server";
+import { ensureSubscription } from "../../app/guarantee/billing.server";
+import { adminGraphql } from "../../emulator/helpers";
 import { ShopifyEmulator, WebhookSender, type EmulatorOptions, type ShopState, type WebhookDelivery } from "../../emulator/index";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 
@@ -16,9 +17,12 @@ import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 /**
  * Store the offline session Holdfast gets by token exchange (tested end to end in test/server).
  * The shop's usage charges count as approved (subscriptionStatus "ACTIVE"), so that approved orders
- * are guaranteed, unless `subscriptionStatus` says otherwise (null: no subscription created).
+ * are guaranteed, unless `subscriptionStatus` says otherwise (null: no subscription created); with
+ * `subscription`, a real one is created in the emulator as afterAuth does.
  */
-export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false; subscriptionStatus?: string | null } = {}) {
+export async function installOffline(
+  db: Db, emulator: ShopifyEmulator, shop: string, opts: { expiresInMs?: number; shopId?: false; subscription?: boolean; subscriptionStatus?: string | null } = {},
+) {
   const grant = emulator.install(shop);
   const now = Date.now();
   const data = {
@@ -33,6 +37,16 @@ export async function installOffline(db: Db, emulator: ShopifyEmulator, shop: st
   // As afterAuth does after a token exchange: the shop's numeric id, from Shopify's own answer.
   if (opts.shopId !== false) {
     await rememberShopId(db, shop, { shop: { id: `gid://shopify/Shop/${emulator.shop(shop).info.id}`, myshopifyDomain: shop } });
+  }
+  // With `subscription`, the usage subscription afterAuth creates, through the library's client
+  // there (no limiter): here straight to the emulator, approved unless the emulator says otherwise.
+  if (opts.subscription) {
+    const direct = {
+      async request(s: string, document: string, variables?: Record<string, unknown>) {
+        return (await adminGraphql(emulator, s, grant.access_token, document, variables)).body.data;
+      },
+    };
+    await ensureSubscription(db, direct, shop, { test: true }, { recreate: true });
   }
 }
 
@@ -66,11 +80,9 @@ export async function startPipeline(
 ): Promise<Pipeline> {
   const emulator = opts.emulatorInstance ?? new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fulfillmentOrderDelayMs: 0, ...opts.emulator });
   const store = emulator.hasShop(shop) ? emulator.shop(shop) : emulator.createShop(shop);
-  await installOffline(db, emulator, shop, { subscriptionStatus: opts.subscriptionStatus });
+  const real = opts.subscriptionStatus === undefined || opts.subscriptionStatus === "ACTIVE";
+  await installOffline(db, emulator, shop, { subscription: real, subscriptionStatus: opts.subscriptionStatus });
   const gateway = new AdminGateway({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fetch: emulator.fetch, ...opts.gateway });
-  // Approved usage charges are a real subscription in the emulator (created and approved as after
-  // install), so fees are charged as in production.
-  if ((opts.subscriptionStatus === undefined || opts.subscriptionStatus === "ACTIVE") && emulator.autoApproveSubscriptions) await ensureSubscription(db, gateway, shop);
   const worker = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway, now: opts.now }, {
     concurrency: opts.concurrency ?? 4, pollMs: 10, log: () => {},
   }).start();
