@@ -80,6 +80,12 @@ function filterOrders(orders: Order[], terms: SearchTerm[]): Order[] {
         case "email":
           hit = (o.email ?? "").toLowerCase() === t.value.toLowerCase();
           break;
+        case "status": {
+          // Shopify's order search statuses: open, closed, cancelled, not_closed (others are ignored).
+          const v = t.value.toLowerCase();
+          hit = v === "cancelled" ? o.cancelledAt !== null : v === "closed" ? o.closedAt !== null : v === "open" || v === "not_closed" ? o.closedAt === null && o.cancelledAt === null : true;
+          break;
+        }
         default:
           hit = true; // Shopify ignores unknown filters (with a search warning)
       }

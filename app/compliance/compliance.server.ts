@@ -8,7 +8,7 @@
 // says what is kept, where and for how long; test/compliance/redaction.test.ts searches every table.
 import { z } from "zod";
 import type { Db } from "../db-client.server";
-import { REDACTED_FACTS_HASH } from "../guarantee/facts";
+import { REDACTED_FACTS_HASH, StoredFrozenFacts } from "../guarantee/facts";
 import { DeferJob, REDACTED_PAYLOAD } from "../jobs/queue.server";
 import { refreshLockName } from "../shopify/tokens.server";
 import type { DeliveryPlan, WebhookContext } from "../webhooks/accept.server";
@@ -78,16 +78,33 @@ export async function exportCustomerData(db: Db, shop: string, p: CustomerJobPay
   const where = customerScope(shop, p);
   const screenings = where ? await db.orderScreening.findMany({ where, orderBy: { orderCreatedAt: "asc" } }) : [];
   const orderIds = screenings.map((s) => s.orderId);
-  const [identities, disputes] = await Promise.all([
+  const [identities, disputes, guarantees] = await Promise.all([
     db.identity.count({ where: { shop, orderId: { in: orderIds } } }),
     db.dispute.findMany({ where: { shop, orderId: { in: orderIds } } }),
+    db.guarantee.findMany({ where: { shop, orderId: { in: orderIds } } }),
   ]);
+  const guaranteeOf = new Map(guarantees.map((g) => [g.orderId, g]));
+  // The facts a guarantee froze are the customer's data as Shopify gave it (stored JSON, parsed, never cast).
+  const frozen = (json: string | null) => {
+    if (!json) return null;
+    try {
+      const parsed = StoredFrozenFacts.safeParse(JSON.parse(json));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  };
   const data = {
     shop, customerId: p.customerId, generatedAt: new Date().toISOString(),
     note: "Holdfast keeps fraud-screening results per order. Identity values (email, phone, IP, device, card, address) are stored only as one-way hashes.",
     orders: screenings.map((s) => ({
       orderId: s.orderId, orderName: s.orderName, screenedAt: s.screenedAt.toISOString(), verdict: s.verdict, score: s.score,
       riskLevel: s.riskLevel, reasons: JSON.parse(s.reasons) as unknown, facts: JSON.parse(s.facts) as unknown, guarantee: s.guarantee,
+      ...(guaranteeOf.has(s.orderId)
+        ? (({ state, reason, amount, currency, approvedAt, voidedAt, frozenFacts }) => ({
+            guaranteeDetail: { state, reason, amount, currency, approvedAt, voidedAt, frozenFacts: frozen(frozenFacts) },
+          }))(guaranteeOf.get(s.orderId)!)
+        : {}),
     })),
     hashedIdentityRecords: identities,
     disputes: disputes.map((d) => ({ disputeId: d.disputeId, orderId: d.orderId, reason: d.reason, status: d.status, amount: d.amount, currency: d.currency })),

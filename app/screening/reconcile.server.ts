@@ -12,11 +12,12 @@ import { DisputesSince, OrdersSince, ShopIdentity } from "../shopify/operations"
 import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.generated";
 import { DEFAULT_BILLING, reconcileBilling, type BillingOptions, type BillingSync } from "../guarantee/billing.server";
 import { disputeJob } from "../guarantee/disputes.server";
+import { voidGuaranteeJob } from "../guarantee/void.server";
 import { gidTail } from "../webhooks/payloads";
 import { rememberShopId } from "../webhooks/shop-lifecycle.server";
 import { followHoldsJob } from "./fulfillment-orders.server";
 import { screenOrderJob } from "./intake.server";
-import { HOLD_TAG } from "./store-actions.server";
+import { HOLD_TAG, SHIP_TAG } from "./store-actions.server";
 
 export const RECONCILE = "reconcile";
 export const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -44,6 +45,8 @@ export interface ReconcileResult {
   disputesEnqueued: number;
   /** Held orders changed in the window, each given a follow_holds job. */
   heldFollowed: number;
+  /** Guaranteed orders that read cancelled, each given a void_guarantee job (their orders/updated may have been lost). */
+  cancelledGuarantees?: number;
   /** The shop answered 402/423: nothing was read; its jobs keep waiting. */
   suspended?: string;
   /** Jobs woken because the shop answers again after a suspension. */
@@ -106,6 +109,21 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
       await enqueue(db, followHoldsJob(shop, { orderId, reason: "reconcile" }, `order:${orderId}:follow_holds:${byId.get(orderId)}`));
     }
     result.heldFollowed += held.length;
+    if (!page.orders.pageInfo.hasNextPage) break;
+    after = page.orders.pageInfo.endCursor;
+  }
+
+  // Approved orders cancelled in the window whose guarantee is still active (the orders/updated that
+  // said so was lost): a void_guarantee job each, which reads the order again before voiding.
+  const cancelledQuery = `tag:'${SHIP_TAG}' status:cancelled updated_at:>='${ordersFrom.toISOString()}' updated_at:<'${until.toISOString()}'`;
+  for (let after: string | null | undefined = undefined; ; ) {
+    const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: cancelledQuery, after }, signal);
+    const cancelled = page.orders.nodes.filter((n) => n.cancelledAt).map((n) => gidTail(n.id));
+    const active = cancelled.length
+      ? await db.orderScreening.findMany({ where: { shop, orderId: { in: cancelled }, guarantee: "active" }, select: { orderId: true } })
+      : [];
+    for (const { orderId } of active) await enqueue(db, voidGuaranteeJob(shop, orderId));
+    result.cancelledGuarantees = (result.cancelledGuarantees ?? 0) + active.length;
     if (!page.orders.pageInfo.hasNextPage) break;
     after = page.orders.pageInfo.endCursor;
   }

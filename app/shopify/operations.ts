@@ -46,7 +46,7 @@ export const ShopIdentity = `#graphql
 export const OrdersSince = `#graphql
   query OrdersSince($query: String!, $after: String) {
     orders(first: 100, after: $after, query: $query, sortKey: CREATED_AT) {
-      nodes { id createdAt updatedAt tags }
+      nodes { id createdAt updatedAt tags cancelledAt }
       pageInfo { hasNextPage endCursor }
     }
   }

@@ -9,6 +9,7 @@ import { StoredFrozenFacts } from "../../app/guarantee/facts";
 import { VOID_GUARANTEE } from "../../app/guarantee/void.server";
 import { enqueue } from "../../app/jobs/queue.server";
 import { screenOrderJob } from "../../app/screening/intake.server";
+import { reconcileShop } from "../../app/screening/reconcile.server";
 import { HOLD_HANDLE } from "../../app/screening/store-actions.server";
 import { describeEachDb } from "../support/db";
 import { startPipeline, type Pipeline } from "../support/pipeline";
@@ -191,6 +192,26 @@ describeEachDb("the guarantee through the pipeline", (get) => {
     await updated(order.id);
     expect(await db().job.count({ where: { shop, kind: VOID_GUARANTEE } })).toBe(1);
     expect((await audits(order.id)).filter((a) => a.message.startsWith("Guarantee void"))).toHaveLength(1);
+  });
+
+  it("reconciliation voids the guarantee of an order cancelled while its orders/updated was lost", async () => {
+    await fresh();
+    // Recent orders (Shopify lists orders of the last 60 days to an app without read_all_orders).
+    const recent = new OrderFactory({ seed: 77, startAt: Date.now() - 30 * 60_000 });
+    const order = await place(await approved(() => recent.legit()));
+    p.store.cancel(p.store.requireOrder(order.id), "FRAUD");
+    const other = await place(await approved(() => recent.legit())); // approved, not cancelled: left alone
+    await db().shop.update({ where: { shop }, data: { ordersWatermark: new Date(Date.now() - 3_600_000) } });
+    // Cancelled five minutes ago (reconciliation reads up to two minutes back, letting webhooks settle).
+    p.store.requireOrder(order.id).updatedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    const result = await reconcileShop(db(), p.gateway, shop, Date.now());
+    expect(result.cancelledGuarantees).toBe(1);
+    p.worker["poke"]();
+    await p.drain();
+    expect([(await guarantee(order.id)).state, (await guarantee(order.id)).reason]).toEqual(["void", "guarantee.void_cancelled"]);
+    expect((await guarantee(other.id)).state).toBe("active");
+    // The next pass finds nothing more to void.
+    expect((await reconcileShop(db(), p.gateway, shop, Date.now())).cancelledGuarantees ?? 0).toBe(0);
   });
 
   it("a shipping address change re-screens; approved again, the guarantee is kept and recorded as re-approved", async () => {

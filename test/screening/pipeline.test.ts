@@ -382,8 +382,10 @@ describe("order pipeline: shop lifecycle and compliance [sqlite]", () => {
     await p.deliver(p.sender.customersDataRequest(shop, a.customerId!));
     await p.drain();
     const request = await db.db.dataRequest.findFirstOrThrow({ where: { shop } });
-    const exported = JSON.parse(request.data) as { orders: { orderId: string }[] };
+    const exported = JSON.parse(request.data) as { orders: { orderId: string; guaranteeDetail?: { state: string; frozenFacts: { email: string | null } | null } }[] };
     expect(exported.orders.map((o) => o.orderId)).toContain(String(a.id));
+    // The facts the guarantee froze are the customer's data too: exported with it.
+    expect(exported.orders.find((o) => o.orderId === String(a.id))?.guaranteeDetail).toMatchObject({ state: "active", frozenFacts: { email: a.email } });
     expect(exported.orders.map((o) => o.orderId)).not.toContain(String(b.id));
 
     await p.deliver(p.sender.customersRedact(shop, a.customerId!));
