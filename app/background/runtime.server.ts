@@ -9,7 +9,8 @@ import {
   CUSTOMER_REDACT, CustomerJobPayload, DATA_REQUEST, SHOP_REDACT, ShopRedactJobPayload, customerJobIds, exportCustomerData, pruneExports,
   redactCustomer, redactShop,
 } from "../compliance/compliance.server";
-import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
+import { DisputeBusy, DisputeJobPayload, RECORD_DISPUTE, WaitForScreening, recordDispute } from "../guarantee/disputes.server";
+import { EvidenceJobPayload, FILE_EVIDENCE, fileEvidence } from "../guarantee/evidence.server";
 import { DeferJob, PermanentJobError, RetrySoon, enqueue, minimiseAgedPayloads, pruneDone, type PayloadMinimiser } from "../jobs/queue.server";
 import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
@@ -60,10 +61,10 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
       return { ...payload, ...(await screener.follow(job.shop, orderId, signal)) };
     }),
     defineJob(RECONCILE, ReconcileJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal)) })),
-    defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => {
-      await recordDispute(db, gateway, job.shop, payload, signal);
-      return undefined;
-    }),
+    defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => ({
+      ...payload, ...(await recordDispute({ db, gateway, now }, job.shop, payload, { signal, jobId: job.id })),
+    })),
+    defineJob(FILE_EVIDENCE, EvidenceJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await fileEvidence({ db, gateway, now }, job.shop, payload, signal)) })),
     defineJob(DATA_REQUEST, CustomerJobPayload, async (payload, job) => {
       await exportCustomerData(db, job.shop, payload);
       return undefined;
@@ -91,6 +92,9 @@ export function classifyError(error: unknown): unknown {
   // look again later, without using an attempt (the screening bounds the wait itself).
   if (error instanceof WaitForShopify) return new DeferJob(error.message, error.retryInMs);
   if (error instanceof NoFulfillmentOrderError) return new PermanentJobError(error.message);
+  // A dispute whose order is still being screened waits for the screening, then is decided; a
+  // dispute another job is recording is recorded again just after (app/guarantee/disputes.server.ts).
+  if (error instanceof WaitForScreening || error instanceof DisputeBusy) return new DeferJob(error.message, error.retryInMs);
   return error;
 }
 

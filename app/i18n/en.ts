@@ -36,6 +36,13 @@ export const en = {
   "billing.not_approved": "Approve Holdfast's usage charges so that approved orders are guaranteed.",
   // The hold's note in Shopify's admin (fulfillmentOrderHold reasonNotes).
   "hold.reason_notes": "Held by Holdfast (risk score {score}/1000). Releasing this hold ships the order without Holdfast's chargeback guarantee.",
+  // Claims and evidence (issue 13, claims).
+  "claim.status_unknown": "Shopify sent a dispute status Holdfast does not know (\"{raw}\"): the claim stays open until it is known.",
+  "claim.state.charge_refunded": "Approved: the disputed charge was refunded, so Holdfast owes {amount}",
+  "evidence.saved": "Evidence saved to the dispute (not submitted): you can add your own before {date}.",
+  "evidence.submitted": "Evidence submitted to the card network.",
+  "evidence.failed": "Holdfast could not file the evidence: {error}. The claim does not depend on it.",
+  "evidence.submit_scheduled": "Holdfast submits the evidence on {date} unless someone has by then.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -32,4 +32,11 @@ export const ja: Record<MessageKey, string> = {
   "billing.no_rate": "手数料は未請求として記録されました: {from} から {to} への為替レートが設定されていません。",
   "billing.not_approved": "承認された注文を保証するため、Holdfast の従量課金を承認してください。",
   "hold.reason_notes": "Holdfast による保留 (リスクスコア {score}/1000)。この保留を解除すると、Holdfast のチャージバック保証なしで発送されます。",
+  // Claims and evidence (issue 13, claims).
+  "claim.status_unknown": "Shopify から Holdfast の知らない不審請求ステータス (\"{raw}\") が届きました: 判明するまで請求はオープンのままです。",
+  "claim.state.charge_refunded": "承認済み: 不審請求の対象となった支払いが返金されたため、Holdfast は {amount} をお支払いします",
+  "evidence.saved": "証拠を不審請求に保存しました (未提出): {date} までにご自身の証拠を追加できます。",
+  "evidence.submitted": "証拠をカードネットワークに提出しました。",
+  "evidence.failed": "Holdfast は証拠を登録できませんでした: {error}。請求の支払いはこれに左右されません。",
+  "evidence.submit_scheduled": "それまでに誰も提出していなければ、Holdfast が {date} に証拠を提出します。",
 };
