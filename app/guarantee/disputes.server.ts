@@ -13,7 +13,6 @@
 // on the state); the claim, its ledger entries and its evidence job are unique per shop and dispute.
 import { z } from "zod";
 import { isUniqueViolation, type Db, type Tx } from "../db-client.server";
-import { tryLock, unlock } from "../db-lock.server";
 import { translate, isMessageKey } from "../i18n/index";
 import { enqueue, type NewJob } from "../jobs/queue.server";
 import type { AdminGateway } from "../shopify/gateway.server";
@@ -148,12 +147,35 @@ export async function recordDispute(
   const now = deps.now ?? Date.now;
   const lease = `dispute:${shop}:${p.disputeId}`;
   const owner = opts.jobId ?? `job-${Math.random().toString(36).slice(2)}`;
-  if (!(await tryLock(deps.db, lease, owner, LEASE_MS, now()))) throw new DisputeBusy(`dispute ${p.disputeId} is being recorded by another job`, BUSY_WAIT_MS);
+  if (!(await takeLease(deps.db, shop, lease, owner, now()))) throw new DisputeBusy(`dispute ${p.disputeId} is being recorded by another job`, BUSY_WAIT_MS);
   try {
     return await recordLocked(deps, shop, p, opts.signal);
   } finally {
-    await unlock(deps.db, lease, owner);
+    await deps.db.$transaction([deps.db.lock.deleteMany({ where: { name: lease, owner } })]);
   }
+}
+
+/**
+ * The dispute's lease (a `Lock` row named `dispute:<shop>:<id>`, owned by the job id). Each write is
+ * its own transaction: on SQLite a write outside one runs on the connection inside whatever
+ * transaction another job has open, and is lost if that one rolls back (a lost release would leave
+ * the lease held). A lease whose holder is no longer a running job (it finished or died without
+ * releasing it) is free, as is an expired one.
+ */
+async function takeLease(db: Db, shop: string, name: string, owner: string, now: number): Promise<boolean> {
+  const expiresAt = new Date(now + LEASE_MS);
+  const take = async (where: object) => (await db.$transaction([db.lock.updateMany({ where: { name, ...where }, data: { owner, expiresAt } })]))[0].count === 1;
+  if (await take({ OR: [{ expiresAt: { lt: new Date(now) } }, { owner }] })) return true;
+  try {
+    await db.$transaction([db.lock.create({ data: { name, owner, expiresAt } })]);
+    return true;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const held = await db.lock.findUnique({ where: { name } });
+  if (!held) return false;
+  const holder = await db.job.findFirst({ where: { id: held.owner, shop }, select: { state: true } });
+  return holder?.state === "running" ? false : take({ owner: held.owner });
 }
 
 async function recordLocked(deps: DisputeDeps, shop: string, p: DisputeJobPayload, signal?: AbortSignal): Promise<RecordDisputeResult> {
