@@ -33,6 +33,8 @@ function world() {
     FulfillmentOrderOrder: { id: foId },
     Dispute: { id: gid("ShopifyPaymentsDispute", dispute.id) },
     DisputesSince: { query: "initiated_at:>='2026-07-01T00:00:00Z'" },
+    DisputeEvidenceOf: { id: gid("ShopifyPaymentsDispute", dispute.id) },
+    DisputeEvidenceUpdate: { id: gid("ShopifyPaymentsDisputeEvidence", dispute.evidence.id), input: { uncategorizedText: "Screened by Holdfast", submitEvidence: false } },
   };
   return { emulator, token, variables };
 }
