@@ -12,7 +12,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import { startPipeline, type Pipeline } from "../support/pipeline";
-import { OrderFactory, type WebhookDelivery } from "../../emulator/index";
+import { OrderFactory, ShopifyEmulator, type WebhookDelivery } from "../../emulator/index";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../scripts/lib/app-process";
 import type { Dispute } from "../../emulator/types";
 import { reconcileShop } from "../../app/screening/reconcile.server";
 
@@ -61,7 +62,15 @@ describeEachDb("claims are order-independent", (get) => {
   const factory = new OrderFactory({ seed: 29 });
   let p: Pipeline;
   beforeAll(async () => {
-    p = await startPipeline(get().db, shop);
+    // Answers reach Holdfast a little after Shopify computed them (0-150 ms): a job's read can be
+    // older than the dispute by the time it writes, as on a real network.
+    const emulator = new ShopifyEmulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, fulfillmentOrderDelayMs: 0 });
+    const late: typeof fetch = async (input, init) => {
+      const answer = await emulator.fetch(input, init);
+      await new Promise((r) => setTimeout(r, Math.random() * Number(process.env.CLAIM_LATE_MS ?? 150)));
+      return answer;
+    };
+    p = await startPipeline(get().db, shop, { emulatorInstance: emulator, gateway: { fetch: late } });
   });
   afterAll(async () => {
     await p?.stop();
