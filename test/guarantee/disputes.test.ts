@@ -320,6 +320,28 @@ describeEachDb("disputes into claims", (get) => {
     expect((await dispute(e.id)).evidenceState).toBe("submitted");
   });
 
+  it("decides from the Admin API's dispute, never from the webhook body: a body saying lost does not approve a claim Shopify says is open", async () => {
+    await fresh();
+    const d = await open(await order());
+    p.store.updateDispute(d.id, { status: "LOST" });
+    const lying = p.sender.disputesUpdate(shop, d.id); // signed, and says "lost"
+    p.store.updateDispute(d.id, { status: "NEEDS_RESPONSE", finalizedOn: null });
+    expect((await p.deliver(lying)).status).toBe(200);
+    await p.drain();
+    expect(await db().job.count({ where: { shop, kind: "record_dispute", dedupeKey: { contains: ":lost:" }, state: "done" } })).toBe(1);
+    expect([(await dispute(d.id)).status, (await claim(d.id))?.state]).toEqual(["needs_response", "open"]);
+    expect(await ledger()).toEqual([]);
+  });
+
+  it("a claim once opened follows its dispute to the end, even if the guarantee is voided after the dispute opened", async () => {
+    await fresh();
+    const o = await order();
+    const d = await open(o);
+    await db().guarantee.update({ where: { shop_orderId: { shop, orderId: String(o.id) } }, data: { state: "void", reason: "guarantee.void_cancelled" } });
+    await update(d.id, { status: "LOST" });
+    expect([(await dispute(d.id)).coverage, (await claim(d.id))?.state]).toEqual(["claim", "approved"]);
+  });
+
   it("a dispute id this shop's Admin API does not know (a body replayed from another shop) records nothing", async () => {
     await fresh();
     const r = await recordDispute({ db: db(), gateway: p.gateway }, shop, { disputeId: "999999999", status: "needs_response", source: "webhook" });
