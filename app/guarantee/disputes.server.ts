@@ -193,7 +193,7 @@ async function recordLocked(deps: DisputeDeps, shop: string, p: DisputeJobPayloa
     initiatedAt: x.initiatedAt ? new Date(x.initiatedAt) : null, evidenceDueBy: x.evidenceDueBy ? new Date(x.evidenceDueBy) : null,
   };
   const key = { shop_disputeId: { shop, disputeId: p.disputeId } };
-  const stored = await db.dispute.findUnique({ where: key, select: { type: true, status: true } });
+  const stored = await db.dispute.findUnique({ where: key, select: { type: true, status: true, amount: true, currency: true, coverage: true, coverageReason: true } });
   // A read older than what is stored (Shopify's answer before a later one was recorded) changes nothing.
   if (stored && disputeRank(stored.type, stored.status) > disputeRank(d.type, d.status)) return { outcome: "stale" };
 
@@ -220,14 +220,23 @@ async function recordLocked(deps: DisputeDeps, shop: string, p: DisputeJobPayloa
   };
   const source = p.source === "webhook" ? "webhook" : "reconcile";
   const detail = p.source === "webhook" ? `${p.topic ?? "disputes"} delivery ${p.webhookId ?? "?"}` : `reconciliation slot ${p.slot ?? "?"}`;
+  // One audit event per change a merchant would care about (not per re-read: a dispute waiting for its
+  // order's screening is read again every minute).
+  const changed =
+    !stored || stored.type !== d.type || stored.status !== d.status || stored.amount !== d.amount || stored.currency !== d.currency ||
+    stored.coverage !== coverage || stored.coverageReason !== coverageReason;
   await db.$transaction([
     db.dispute.upsert({ where: key, create: { shop, disputeId: p.disputeId, ...row }, update: row }),
-    db.auditEvent.create({
-      data: {
-        shop, orderId: d.orderId, kind: "dispute",
-        message: `Dispute ${p.disputeId} (${d.type}, ${d.reason}) is ${d.status}: ${d.amount} ${d.currency}; ${row.coverageNote}`,
-      },
-    }),
+    ...(changed
+      ? [
+          db.auditEvent.create({
+            data: {
+              shop, orderId: d.orderId, kind: "dispute",
+              message: `Dispute ${p.disputeId} (${d.type}, ${d.reason}) is ${d.status}: ${d.amount} ${d.currency}; ${row.coverageNote}`,
+            },
+          }),
+        ]
+      : []),
   ]);
   if (decision.coverage === "waiting" && !claim) {
     throw new WaitForScreening(`dispute ${p.disputeId}: order ${d.orderId} is still being screened`, SCREENING_WAIT_MS);

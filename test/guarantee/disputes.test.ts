@@ -240,6 +240,11 @@ describeEachDb("disputes into claims", (get) => {
     const job = await db().job.findFirstOrThrow({ where: { shop, kind: "record_dispute" } });
     // Waiting is not a failed attempt.
     expect([job.state, job.attempts, job.lastError]).toEqual(["queued", 0, expect.stringMatching(/^DeferJob: dispute \d+: order \d+ is still being screened/)]);
+    // Read again while still waiting: no new audit event for the same state.
+    const audits = () => db().auditEvent.count({ where: { shop, kind: "dispute" } });
+    const before = await audits();
+    await recordDispute({ db: db(), gateway: p.gateway }, shop, { disputeId: String(d.id), status: "needs_response", source: "reconcile" }).catch((e: unknown) => expect(String(e)).toMatch(/still being screened/));
+    expect(await audits()).toBe(before);
     // The screening ends and records the guarantee; the dispute's job runs again.
     await db().job.updateMany({ where: { shop, kind: "screen_order" }, data: { state: "done" } });
     await db().guarantee.create({ data: { shop, orderId: String(o.id), revision: 0, state: "active", amount: "100.00", currency: o.currency, feeRate: "0.005", fee: "0.50" } });
