@@ -98,10 +98,10 @@ export async function fileEvidence(deps: EvidenceDeps, shop: string, p: Evidence
     if (dispute.evidenceState !== "submitted") await record({ evidenceState: "submitted", evidenceError: null }, "evidence already submitted (by the merchant or Shopify); Holdfast changed nothing");
     return { outcome: "already_submitted" };
   }
-  if (p.submit) {
-    // Only a dispute still waiting for a response takes a submission; after that nobody needs it.
-    if (x.status !== "NEEDS_RESPONSE") return { outcome: "not_needed" };
-  } else if (dispute.evidenceState === "saved" || dispute.evidenceState === "submitted") {
+  // Only a dispute still waiting for a response takes evidence (first seen already decided, e.g. by
+  // reconciliation after lost webhooks: nothing to file, and nothing to report as a failure).
+  if (x.status !== "NEEDS_RESPONSE") return { outcome: "not_needed" };
+  if (!p.submit && (dispute.evidenceState === "saved" || dispute.evidenceState === "submitted")) {
     return { outcome: "already_saved" }; // never overwrite what the merchant may have added since
   }
 

@@ -364,6 +364,9 @@ describeEachDb("disputes into claims", (get) => {
     await p.drain();
     expect((await claim(d.id))?.state).toBe("approved");
     expect(await events(d.id)).toEqual([[null, "open", "reconcile"], ["open", "approved", "reconcile"]]);
+    // Already decided when Holdfast first saw it: no evidence to file, and no failure to report.
+    expect((await dispute(d.id)).evidenceState).toBeNull();
+    expect(p.emulator.log.count("disputeEvidenceUpdate", shop)).toBe(0);
     expect((await reconcileShop(db(), p.gateway, shop, Date.now())).disputesEnqueued).toBe(0);
   });
 });
