@@ -263,6 +263,20 @@ export function orderView(order: Order, ctx: ViewContext): View {
     disputes: [...shop.disputes.values()]
       .filter((d) => d.orderId === order.id)
       .map((d) => ({ __typename: "OrderDisputeSummary", id: gid("ShopifyPaymentsDispute", d.id), status: d.status, initiatedAs: d.initiatedAs })),
+    fulfillments: (args: { first?: number | null }) =>
+      order.fulfillments.slice(0, args.first ?? undefined).map((f) => ({
+        __typename: "Fulfillment",
+        id: gid("Fulfillment", f.id),
+        legacyResourceId: String(f.id),
+        createdAt: f.createdAt,
+        updatedAt: f.deliveredAt ?? f.createdAt,
+        status: "SUCCESS",
+        displayStatus: f.displayStatus,
+        deliveredAt: f.deliveredAt,
+        inTransitAt: null,
+        name: `${order.name}-F${order.fulfillments.indexOf(f) + 1}`,
+        order: () => orderView(order, ctx),
+      })),
     fulfillmentOrders: (args: PageArgs) =>
       connection(
         order.fulfillmentOrders.filter((fo) => hasScope(ctx.scopes, fulfillmentOrderScope(fo.managedBy, "read"))),

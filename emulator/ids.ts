@@ -23,6 +23,7 @@ export type GidType =
   | "Customer"
   | "OrderTransaction"
   | "FulfillmentOrder"
+  | "Fulfillment"
   | "FulfillmentHold"
   | "ShopifyPaymentsDispute"
   | "ShopifyPaymentsDisputeEvidence"

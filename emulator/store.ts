@@ -101,6 +101,8 @@ export interface DisputeDraft {
   reason?: DisputeReason;
   networkReasonCode?: string;
   amount?: string;
+  /** The disputed amount's currency (default: the order's; a card in another currency may differ). */
+  currency?: string;
   initiatedAt?: string;
   evidenceDueBy?: string;
 }
@@ -289,6 +291,7 @@ export class ShopState {
       riskAssessments: [],
       shopifyProtect: draft.shopifyProtect ?? null,
       fulfillmentOrders: [],
+      fulfillments: [],
       journey: draft.journey ?? null,
       cancelledAt: null,
       cancelReason: null,
@@ -485,13 +488,26 @@ export class ShopState {
     return released;
   }
 
-  /** Marks every fulfillment order fulfilled (merchant shipped the order). */
+  /** Marks every fulfillment order fulfilled (merchant shipped the order): one shipment, displayStatus FULFILLED. */
   fulfill(order: Order): void {
+    let shipped = false;
     for (const fo of order.fulfillmentOrders) {
-      if (fo.status === "CANCELLED") continue;
+      if (fo.status === "CANCELLED" || fo.fulfilled) continue;
       fo.status = "CLOSED";
       fo.fulfilled = true;
       fo.holds = [];
+      shipped = true;
+    }
+    if (shipped) order.fulfillments.push({ id: this.ids.take(), createdAt: this.nowIso(), displayStatus: "FULFILLED", deliveredAt: null });
+    this.touch(order);
+  }
+
+  /** The carrier reports the order's shipments delivered (fulfillments' displayStatus DELIVERED, deliveredAt now). */
+  markDelivered(order: Order): void {
+    if (order.fulfillments.length === 0) throw new Error(`order ${order.id} has no fulfillment to deliver: fulfill it first`);
+    for (const f of order.fulfillments) {
+      f.displayStatus = "DELIVERED";
+      f.deliveredAt ??= this.nowIso();
     }
     this.touch(order);
   }
@@ -568,7 +584,7 @@ export class ShopState {
       reason: draft.reason ?? "FRAUDULENT",
       networkReasonCode: draft.networkReasonCode ?? "10.4",
       amount: draft.amount ?? orderTotal(order),
-      currency: order.currency,
+      currency: draft.currency ?? order.currency,
       initiatedAt,
       evidenceDueBy: draft.evidenceDueBy ?? iso(Date.parse(initiatedAt) + 14 * 86_400_000),
       evidenceSentOn: null,
@@ -647,7 +663,7 @@ export class ShopState {
     return dispute;
   }
 
-  updateDispute(id: number, patch: Partial<Pick<Dispute, "status" | "evidenceSentOn" | "finalizedOn">>): Dispute {
+  updateDispute(id: number, patch: Partial<Pick<Dispute, "status" | "evidenceSentOn" | "finalizedOn" | "amount">>): Dispute {
     const dispute = this.disputes.get(id);
     if (!dispute) throw new Error(`no dispute ${id} in ${this.domain}`);
     Object.assign(dispute, patch);

@@ -179,11 +179,21 @@ export interface Order {
   riskAssessments: RiskAssessment[];
   shopifyProtect: { status: "ACTIVE" | "INACTIVE" | "NOT_PROTECTED" | "PENDING" | "PROTECTED"; eligible: boolean } | null;
   fulfillmentOrders: FulfillmentOrder[];
+  /** Shipments (`Order.fulfillments`): one per `ShopState.fulfill`, DELIVERED after `ShopState.markDelivered`. */
+  fulfillments: Fulfillment[];
   journey: CustomerJourney | null;
   cancelledAt: string | null;
   cancelReason: "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF" | null;
   closedAt: string | null;
   customerLocale: string | null;
+}
+
+/** A shipment: `Fulfillment.displayStatus` (FulfillmentDisplayStatus) is FULFILLED until the carrier reports it delivered. */
+export interface Fulfillment {
+  id: number;
+  createdAt: string;
+  displayStatus: "FULFILLED" | "IN_TRANSIT" | "DELIVERED";
+  deliveredAt: string | null;
 }
 
 export type DisputeStatus = "NEEDS_RESPONSE" | "UNDER_REVIEW" | "ACCEPTED" | "WON" | "LOST" | "PREVENTED" | "CHARGE_REFUNDED";

@@ -123,7 +123,7 @@ const afterOutcomes = await waitForWorker();
 if (!afterOutcomes.settled) console.log(`  ! ${afterOutcomes.pending} job(s) still queued or running after ${SETTLE_TIMEOUT_MS / 1000} s`);
 // The operator pays what Holdfast owes (npm run claims -- pay <claim> --reference <ref>).
 for (const claim of await db.claim.findMany({ where: { shop: SHOP, state: "approved" }, orderBy: { openedAt: "asc" } })) {
-  await payClaim(db, SHOP, claim.id, `DEMO-PAYOUT-${claim.disputeId}`);
+  await payClaim(db, claim.id, `DEMO-PAYOUT-${claim.disputeId}`, { shop: SHOP });
   console.log(`  operator paid claim ${claim.id} (dispute ${claim.disputeId}): ${claim.amount} ${claim.currency}`);
 }
 

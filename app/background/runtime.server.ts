@@ -10,9 +10,10 @@ import {
   redactCustomer, redactShop,
 } from "../compliance/compliance.server";
 import { DEFAULT_BILLING, chargeFee, type BillingOptions } from "../guarantee/billing.server";
-import { DisputeJobPayload, RECORD_DISPUTE, recordDispute } from "../guarantee/disputes.server";
 import { VOID_GUARANTEE, VoidGuaranteePayload, voidCancelledGuarantee } from "../guarantee/void.server";
 import { CHARGE_FEE, ChargeFeePayload } from "../guarantee/fee-job";
+import { DisputeBusy, DisputeJobPayload, RECORD_DISPUTE, WaitForScreening, recordDispute } from "../guarantee/disputes.server";
+import { EvidenceJobPayload, FILE_EVIDENCE, fileEvidence } from "../guarantee/evidence.server";
 import { DeferJob, PermanentJobError, RetrySoon, enqueue, minimiseAgedPayloads, pruneDone, type PayloadMinimiser } from "../jobs/queue.server";
 import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
 import { pruneIdentities } from "../screening/history.server";
@@ -68,10 +69,10 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
       ...payload, ...(await reconcileShop(db, gateway, job.shop, now(), signal, config.billing ?? DEFAULT_BILLING)),
     })),
     defineJob(CHARGE_FEE, ChargeFeePayload, (payload, job, { signal }) => chargeFee(db, gateway, job.shop, payload.orderId, now(), signal)),
-    defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => {
-      await recordDispute(db, gateway, job.shop, payload, signal);
-      return undefined;
-    }),
+    defineJob(RECORD_DISPUTE, DisputeJobPayload, async (payload, job, { signal }) => ({
+      ...payload, ...(await recordDispute({ db, gateway, now }, job.shop, payload, { signal, jobId: job.id })),
+    })),
+    defineJob(FILE_EVIDENCE, EvidenceJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await fileEvidence({ db, gateway, now }, job.shop, payload, signal)) })),
     defineJob(VOID_GUARANTEE, VoidGuaranteePayload, (payload, job, { signal }) => voidCancelledGuarantee(db, gateway, job.shop, payload, new Date(now()), signal)),
     defineJob(DATA_REQUEST, CustomerJobPayload, async (payload, job) => {
       await exportCustomerData(db, job.shop, payload);
@@ -100,6 +101,9 @@ export function classifyError(error: unknown): unknown {
   // look again later, without using an attempt (the screening bounds the wait itself).
   if (error instanceof WaitForShopify) return new DeferJob(error.message, error.retryInMs);
   if (error instanceof NoFulfillmentOrderError) return new PermanentJobError(error.message);
+  // A dispute whose order is still being screened waits for the screening, then is decided; a
+  // dispute another job is recording is recorded again just after (app/guarantee/disputes.server.ts).
+  if (error instanceof WaitForScreening || error instanceof DisputeBusy) return new DeferJob(error.message, error.retryInMs);
   return error;
 }
 

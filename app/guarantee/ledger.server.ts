@@ -10,7 +10,7 @@
 // Billing (app/guarantee/billing.server.ts) fixes a fee's price before it calls Shopify: billedAmount
 // (the price sent, after credits), billedCurrency, rate, rateSource, idempotencyKey.
 import type { PrismaPromise } from "@prisma/client";
-import type { Db } from "../db-client.server";
+import type { Db, Tx } from "../db-client.server";
 import { money, roundTo } from "./money";
 
 export const feeKey = (orderId: string) => `fee:${orderId}`;
@@ -58,4 +58,24 @@ export async function feeOnVoid(db: Db, shop: string, orderId: string, at: Date)
     },
     update: {},
   });
+}
+
+export const claimKey = (claimId: string) => `claim:${claimId}`;
+export const payoutKey = (claimId: string) => `payout:${claimId}`;
+
+/** A claim was approved: Holdfast owes its amount. Once per claim (a second approval leaves the first entry). */
+export function claimOnApproval(db: Db | Tx, c: { shop: string; claimId: string; orderId: string; amount: string; currency: string; at: Date }): Promise<unknown> {
+  return db.ledgerEntry.upsert({
+    where: { shop_key: { shop: c.shop, key: claimKey(c.claimId) } },
+    create: {
+      shop: c.shop, key: claimKey(c.claimId), kind: "claim_approved", state: "owed", orderId: c.orderId, claimId: c.claimId,
+      amount: c.amount, currency: c.currency, month: monthOf(c.at), detail: "claim approved: the dispute was lost or accepted",
+    },
+    update: {},
+  });
+}
+
+/** The disputed amount of an approved claim changed before it was paid: what is owed follows it. */
+export function claimAmountChanged(db: Db | Tx, shop: string, claimId: string, amount: string, currency: string): Promise<unknown> {
+  return db.ledgerEntry.updateMany({ where: { shop, key: claimKey(claimId), state: "owed" }, data: { amount, currency } });
 }

@@ -40,6 +40,13 @@ export const en = {
   "billing.resumed": "Holdfast's charges resumed: the cap now has room, and fees recorded as owed are being charged.",
   "billing.refused": "Fee recorded as owed: Shopify refused the usage charge ({message}).",
   "billing.pending_approval": "Holdfast's usage charges are waiting for your approval.",
+  // Claims and evidence (issue 13, claims).
+  "claim.status_unknown": "Shopify sent a dispute status Holdfast does not know (\"{raw}\"): the claim stays open until it is known.",
+  "claim.state.charge_refunded": "Approved: the disputed charge was refunded, so Holdfast owes {amount}",
+  "evidence.saved": "Evidence saved to the dispute (not submitted): you can add your own before {date}.",
+  "evidence.submitted": "Evidence submitted to the card network.",
+  "evidence.failed": "Holdfast could not file the evidence: {error}. The claim does not depend on it.",
+  "evidence.submit_scheduled": "Holdfast submits the evidence on {date} unless someone has by then.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -35,4 +35,11 @@ export const ja: Record<MessageKey, string> = {
   "billing.resumed": "Holdfast の請求を再開しました: 上限に余裕ができたため、未請求の手数料を請求しています。",
   "billing.refused": "手数料は未請求として記録されました: Shopify が従量課金を拒否しました ({message})。",
   "billing.pending_approval": "Holdfast の従量課金はお客様の承認待ちです。",
+  // Claims and evidence (issue 13, claims).
+  "claim.status_unknown": "Shopify から Holdfast の知らない不審請求ステータス (\"{raw}\") が届きました: 判明するまで請求はオープンのままです。",
+  "claim.state.charge_refunded": "承認済み: 不審請求の対象となった支払いが返金されたため、Holdfast は {amount} をお支払いします",
+  "evidence.saved": "証拠を不審請求に保存しました (未提出): {date} までにご自身の証拠を追加できます。",
+  "evidence.submitted": "証拠をカードネットワークに提出しました。",
+  "evidence.failed": "Holdfast は証拠を登録できませんでした: {error}。請求の支払いはこれに左右されません。",
+  "evidence.submit_scheduled": "それまでに誰も提出していなければ、Holdfast が {date} に証拠を提出します。",
 };

@@ -13,6 +13,8 @@ import type { DisputesSinceQuery, OrdersSinceQuery } from "../types/admin.genera
 import { DEFAULT_BILLING, reconcileBilling, type BillingOptions, type BillingSync } from "../guarantee/billing.server";
 import { disputeJob } from "../guarantee/disputes.server";
 import { voidGuaranteeJob } from "../guarantee/void.server";
+import { normaliseStatus, normaliseType } from "../guarantee/claims";
+import { isAmount, money } from "../guarantee/money";
 import { gidTail } from "../webhooks/payloads";
 import { rememberShopId } from "../webhooks/shop-lifecycle.server";
 import { followHoldsJob } from "./fulfillment-orders.server";
@@ -27,6 +29,11 @@ export const SETTLE_MS = 2 * 60_000;
  * reconciliation, which keeps asking every few minutes, wakes it as soon as the shop answers.
  */
 export const SUSPENDED_WAIT_MS = 6 * 3_600_000;
+/** The same decimal amount, however it is written ("12.50" and "12.5"); anything unreadable differs. */
+function sameAmount(a: string, b: string): boolean {
+  return isAmount(a) && isAmount(b) && money(a).equals(money(b));
+}
+
 /** First run for a shop looks back this far. */
 const FIRST_LOOKBACK_MS = 24 * 3_600_000;
 
@@ -136,9 +143,11 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
       result.disputesSeen++;
       const disputeId = gidTail(d.id);
       const [status, type] = [d.status.toLowerCase(), d.type.toLowerCase()];
-      const seen = await db.dispute.findUnique({ where: { shop_disputeId: { shop, disputeId } }, select: { status: true, type: true } });
-      if (seen && seen.status === status && seen.type === type) continue;
-      await enqueue(db, disputeJob(shop, { disputeId, status, type, source: "reconcile" }));
+      const amount = String(d.amount.amount);
+      const seen = await db.dispute.findUnique({ where: { shop_disputeId: { shop, disputeId } }, select: { status: true, type: true, amount: true } });
+      if (seen && seen.status === normaliseStatus(status) && seen.type === normaliseType(type) && sameAmount(seen.amount, amount)) continue;
+      const slot = Math.floor(now / RECONCILE_EVERY_MS);
+      await enqueue(db, disputeJob(shop, { disputeId, status, type, amount, source: "reconcile", slot }));
       result.disputesEnqueued++;
     }
     if (!page.disputes.pageInfo.hasNextPage) break;

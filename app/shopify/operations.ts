@@ -124,13 +124,45 @@ export const FulfillmentOrderOrder = `#graphql
   }
 `;
 
+// The one source of a claim (docs/security.md): the dispute as the shop's own Admin API answers it,
+// with the order's fulfilment (a `product_not_received` dispute is covered only on a delivered order).
+// The evidence is read separately (DisputeEvidenceOf): its scope may not be granted yet.
 export const Dispute = `#graphql
   query Dispute($id: ID!) {
     dispute(id: $id) {
-      id legacyResourceId type status initiatedAt evidenceDueBy finalizedOn
+      id legacyResourceId type status initiatedAt evidenceDueBy evidenceSentOn finalizedOn
       amount { amount currencyCode }
       reasonDetails { reason networkReasonCode }
-      order { id name tags }
+      order {
+        id name tags displayFulfillmentStatus
+        fulfillments(first: 20) { displayStatus deliveredAt }
+      }
+    }
+  }
+`;
+
+/** What Holdfast files as a dispute's evidence, and whether it was submitted (by anyone). */
+export const DisputeEvidenceOf = `#graphql
+  query DisputeEvidenceOf($id: ID!) {
+    dispute(id: $id) {
+      id status type evidenceDueBy evidenceSentOn
+      disputeEvidence { id submitted }
+      order {
+        id name createdAt email clientIp
+        customer { firstName lastName email }
+        billingAddress { firstName lastName }
+        shippingAddress { firstName lastName company address1 address2 city province provinceCode zip country countryCodeV2 phone }
+        customerJourneySummary { firstVisit { source occurredAt } lastVisit { source occurredAt } }
+      }
+    }
+  }
+`;
+
+export const DisputeEvidenceUpdate = `#graphql
+  mutation DisputeEvidenceUpdate($id: ID!, $input: ShopifyPaymentsDisputeEvidenceUpdateInput!) {
+    disputeEvidenceUpdate(id: $id, input: $input) {
+      disputeEvidence { id submitted }
+      userErrors { field message code }
     }
   }
 `;
@@ -138,7 +170,7 @@ export const Dispute = `#graphql
 export const DisputesSince = `#graphql
   query DisputesSince($query: String!, $after: String) {
     disputes(first: 100, after: $after, query: $query) {
-      nodes { id legacyResourceId status type initiatedAt order { id } }
+      nodes { id legacyResourceId status type initiatedAt amount { amount currencyCode } order { id } }
       pageInfo { hasNextPage endCursor }
     }
   }

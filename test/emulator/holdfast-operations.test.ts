@@ -47,6 +47,8 @@ function world() {
       lineItems: [{ plan: { appUsagePricingDetails: { cappedAmount: { amount: "1000", currencyCode: "USD" }, terms: "0.5%" } } }],
     },
     BillingUsageRecordCreate: { lineItemId: gid("AppSubscriptionLineItem", lineItemId), price: { amount: "1.25", currencyCode: "USD" }, description: "fee", idempotencyKey: "holdfast-fee:x:1" },
+    DisputeEvidenceOf: { id: gid("ShopifyPaymentsDispute", dispute.id) },
+    DisputeEvidenceUpdate: { id: gid("ShopifyPaymentsDisputeEvidence", dispute.evidence.id), input: { uncategorizedText: "Screened by Holdfast", submitEvidence: false } },
   };
   return { emulator, token, variables };
 }
