@@ -69,6 +69,8 @@ console.log(`  installed: offline token stored (${emulator.log.all({ kind: "oaut
 
 step(`Streaming ${ORDERS} orders through POST /webhooks/orders/create`);
 const drafts = demoOrders(ORDERS);
+// One of them a test order (approved, never guaranteed: the exclusion is shown below).
+if (drafts.length > 3) drafts[3] = { ...drafts[3]!, draft: { ...drafts[3]!.draft, test: true } };
 // Shopify routes each order's fulfillment orders a moment after orders/create (the emulator's default
 // 2 s) and announces them (fulfillment_orders/order_routing_complete): held orders are held then.
 const webhooks = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [50, 100, 200], autoFulfillmentOrderEvents: true });
@@ -88,6 +90,16 @@ console.log("");
 if (!settle.settled) console.log(`  ! not settled after ${SETTLE_TIMEOUT_MS / 1000} s: ${settle.acted}/${delivered.length} acted on, ${settle.pending} job(s) queued or running`);
 else if (settle.acted < delivered.length) console.log(`  ! the queue is empty but ${delivered.length - settle.acted} order(s) were not acted on (see dead jobs)`);
 else console.log(`  all ${delivered.length} delivered orders screened and acted on in ${(settle.waitedMs / 1000).toFixed(1)} s`);
+
+step("A customer cancels an approved order: orders/updated voids its guarantee (read back from the Admin API)");
+const toCancel = await db.guarantee.findFirst({ where: { shop: SHOP, state: "active" }, orderBy: { orderId: "desc" }, select: { orderId: true } });
+if (toCancel) {
+  const order = emulator.shop(SHOP).requireOrder(Number(toCancel.orderId));
+  emulator.shop(SHOP).cancel(order, "CUSTOMER");
+  const result = await webhooks.deliver(webhooks.ordersUpdated(SHOP, order.id));
+  console.log(`  order ${order.id} cancelled: orders/updated ${result.ok ? "delivered" : "NOT delivered"}`);
+  await waitForWorker();
+}
 
 step("Disputes: chargebacks and an inquiry on approved orders, and on a held one");
 // Approved and guaranteed orders get fraud chargebacks (claims), an inquiry that the bank escalates,

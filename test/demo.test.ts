@@ -24,7 +24,9 @@ interface Report {
   storeActionsRecorded: Record<string, Record<string, number>>;
   jobs: { dead: number };
   disputesRecorded: number;
-  claims: string;
+  guarantee: { active: number; coveredValue: string[]; notGuaranteed: { reason: string; orders: number; message: string }[]; voided: { reason: string; orders: number }[] };
+  claims: { opened: number; byState: Record<string, number>; evidenceSaved: number; notCovered: { disputeId: string; reason: string; message: string }[] };
+  ledger: { currency: string; feesCharged: string; feesOwed: string; credits: string; claimsApproved: string; claimsPaid: string }[];
   heldExamples: { orderId: string; score: number; reasons: string[] }[];
 }
 
@@ -37,10 +39,12 @@ it("streams orders and disputes through the real webhook endpoints, screens and 
   });
   expect(stdout).toMatch(/installed: offline token stored/);
   expect(stdout).toMatch(/recorded orders[/_]create\s+20\b/i);
-  expect(stdout).toMatch(/recorded disputes[/_]create\s+5\b/i);
+  // Six disputes on approved orders, a seventh on a held order when the run held one.
+  const disputesOpened = (stdout.match(/^ {2}dispute \d+ on order \d+: .*: delivered$/gm) ?? []).length;
+  expect(disputesOpened).toBeGreaterThanOrEqual(6);
+  expect(stdout).toMatch(new RegExp(`recorded disputes[/_]create\\s+${disputesOpened}\\b`, "i"));
   expect(stdout).toMatch(/all 20 delivered orders screened and acted on/);
   expect(stdout).not.toMatch(/not built yet: *\n\s*- screening/);
-  expect(stdout).toMatch(/claims: not built yet/);
 
   const delivered = figure(stdout, "orders delivered");
   const screened = figure(stdout, "screened");
@@ -58,7 +62,19 @@ it("streams orders and disputes through the real webhook endpoints, screens and 
   expect(figure(stdout, "holds released")).toBe(0);
   expect(figure(stdout, "dead jobs")).toBe(0);
   expect(stdout).toMatch(/^ {2}dead-lettered: none$/m);
-  expect(figure(stdout, "disputes recorded")).toBe(5);
+  expect(figure(stdout, "disputes recorded")).toBe(disputesOpened);
+  // Claims: fraudulent (lost, then paid by the operator), unrecognized (won), fraudulent (open), the
+  // inquiry escalated to a chargeback (open); evidence saved on each; the others not covered, with why.
+  expect(figure(stdout, "claims opened")).toBe(4);
+  expect(figure(stdout, "claims open")).toBe(2);
+  expect(figure(stdout, "claims paid")).toBe(1);
+  expect(figure(stdout, "claims closed")).toBe(1);
+  expect(figure(stdout, "evidence saved")).toBe(4);
+  expect(stdout).toMatch(/no claim for dispute \d+ \(general\): No claim: the guarantee covers fraud chargebacks/);
+  expect(stdout).toMatch(/no claim for dispute \d+ \(product_not_received\)/);
+  // Exclusions with their reasons: the test order; the cancelled order's guarantee voided.
+  expect(stdout).toMatch(/not guaranteed +1 +guarantee\.test_order: Not guaranteed: test orders are never covered\./);
+  expect(stdout).toMatch(/voided +1 +guarantee\.void_cancelled: Guarantee void: the order was cancelled/);
 
   const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
   expect(report.ordersDelivered).toBe(delivered);
@@ -69,8 +85,15 @@ it("streams orders and disputes through the real webhook endpoints, screens and 
   expect(report.storeActionsRecorded.tag?.applied).toBe(report.storeCallsByHoldfast.tagsAdd);
   expect(report.storeActionsRecorded.hold?.applied ?? 0).toBe(report.storeCallsByHoldfast.fulfillmentOrderHold);
   expect(report.jobs.dead).toBe(0);
-  expect(report.disputesRecorded).toBe(5);
-  expect(report.claims).toMatch(/not built yet/);
+  expect(report.disputesRecorded).toBe(disputesOpened);
+  expect(report.claims).toMatchObject({ opened: 4, byState: { open: 2, paid: 1, closed: 1 }, evidenceSaved: 4 });
+  expect(report.guarantee.active).toBe(guaranteed);
+  expect(report.guarantee.voided).toEqual([expect.objectContaining({ reason: "guarantee.void_cancelled", orders: 1 })]);
+  // Fees were charged through usage billing; the paid claim is in the ledger.
+  const usd = report.ledger.find((l) => l.currency === "USD")!;
+  expect(Number(usd.feesCharged)).toBeGreaterThan(0);
+  expect(usd.claimsPaid).toBe(usd.claimsApproved);
+  expect(Number(usd.claimsPaid)).toBeGreaterThan(0);
   expect(report.heldExamples).toHaveLength(Math.min(3, hold));
   for (const h of report.heldExamples) {
     expect(h.reasons.length).toBeGreaterThan(0);
