@@ -62,13 +62,15 @@ interface SqliteTransaction {
  * still runs on that connection while another job's transaction is open between its statements, so
  * it joins that transaction and is lost if it rolls back (a group commit that meets a duplicate, a
  * failed claim): measured, 50 of 100 such writes were lost (test/db/sqlite-transactions.test.ts).
- * Here every query outside a transaction and every transaction take one lock in turn, so a query
- * waits for an open transaction to end. better-sqlite3 runs each statement synchronously, so a
- * query holds the lock for no longer than it runs. (PostgreSQL's adapter gives each transaction
- * its own pooled connection.)
+ * Here a query outside a transaction waits while one is open, then runs at once (better-sqlite3
+ * runs a statement synchronously when called, so nothing can begin between the check and the
+ * statement); with no transaction open it costs nothing. Transactions take turns as before.
+ * (PostgreSQL's adapter gives each transaction its own pooled connection.)
  */
 function serialisedSqlite(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
-  const acquire = fifoLock();
+  const turn = fifoLock();
+  /** Settles when the open transaction ends; null when none is open. */
+  let open: Promise<void> | null = null;
   const guard = <A extends { startTransaction(...args: never[]): Promise<SqliteTransaction> }>(adapter: A): A =>
     new Proxy(adapter, {
       get(target, prop, receiver) {
@@ -77,31 +79,35 @@ function serialisedSqlite(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
         const fn = value as (...args: unknown[]) => Promise<unknown>;
         if (prop === "queryRaw" || prop === "executeRaw" || prop === "executeScript") {
           return async (...args: unknown[]) => {
-            const release = await acquire();
-            try {
-              return await fn.apply(target, args);
-            } finally {
-              release();
-            }
+            while (open) await open;
+            return fn.apply(target, args);
           };
         }
         if (prop === "startTransaction") {
           return async (...args: unknown[]) => {
-            const release = await acquire();
+            const release = await turn();
+            let ended!: () => void;
+            open = new Promise<void>((resolve) => (ended = resolve));
+            let over = false;
+            const finish = () => {
+              if (over) return;
+              over = true;
+              open = null;
+              ended();
+              release();
+            };
             try {
               const tx = (await fn.apply(target, args)) as SqliteTransaction;
-              let released = false;
-              const end = (finish: () => Promise<void>) => async () => {
+              const end = (close: () => Promise<void>) => async () => {
                 try {
-                  await finish();
+                  await close();
                 } finally {
-                  if (!released) release();
-                  released = true;
+                  finish();
                 }
               };
               return Object.assign(tx, { commit: end(tx.commit.bind(tx)), rollback: end(tx.rollback.bind(tx)) });
             } catch (error) {
-              release();
+              finish();
               throw error;
             }
           };
