@@ -23,6 +23,10 @@ import { HOLD_TAG, SHIP_TAG } from "./store-actions.server";
 
 export const RECONCILE = "reconcile";
 export const RECONCILE_EVERY_MS = 5 * 60_000;
+/** How often a dispute that is not final is read again from the Admin API, webhooks or not. */
+export const STALE_DISPUTE_MS = 6 * 3_600_000;
+const STALE_DISPUTES_PER_PASS = 50;
+const FINAL_DISPUTE_STATUSES = ["accepted", "won", "lost", "prevented", "charge_refunded"] as const;
 export const SETTLE_MS = 2 * 60_000;
 /**
  * How long a job of a frozen (402) or locked (423) shop waits before it tries again by itself;
@@ -50,6 +54,8 @@ export interface ReconcileResult {
   ordersEnqueued: number;
   disputesSeen: number;
   disputesEnqueued: number;
+  /** Disputes not final and not read for STALE_DISPUTE_MS, given a job to read them again. */
+  disputesReread?: number;
   /** Held orders changed in the window, each given a follow_holds job. */
   heldFollowed: number;
   /** Guaranteed orders that read cancelled, each given a void_guarantee job (their orders/updated may have been lost). */
@@ -152,6 +158,24 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
     }
     if (!page.disputes.pageInfo.hasNextPage) break;
     after = page.disputes.pageInfo.endCursor;
+  }
+
+  // Disputes Holdfast holds as not final, last written more than STALE_DISPUTE_MS ago: the scan
+  // above sees disputes by initiation time only, so a lost disputes/update of an older dispute
+  // (won, lost, an amount change) would never be read. Each is read again at most once per
+  // STALE_DISPUTE_MS (its job is keyed by that slot), oldest first, a bounded number per pass.
+  const stale = await db.dispute.findMany({
+    where: { shop, status: { notIn: [...FINAL_DISPUTE_STATUSES] }, updatedAt: { lt: new Date(now - STALE_DISPUTE_MS) } },
+    orderBy: { updatedAt: "asc" },
+    take: STALE_DISPUTES_PER_PASS,
+    select: { disputeId: true, status: true, type: true, amount: true },
+  });
+  const staleSlot = Math.floor(now / STALE_DISPUTE_MS);
+  for (const d of stale) {
+    const job = disputeJob(shop, { disputeId: d.disputeId, status: d.status, type: d.type, amount: d.amount, source: "reconcile", slot: staleSlot });
+    if (await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: job.dedupeKey } }, select: { id: true } })) continue;
+    await enqueue(db, job);
+    result.disputesReread = (result.disputesReread ?? 0) + 1;
   }
 
   // Billing: the subscription re-read (created if the install could not), a pause lifted once the

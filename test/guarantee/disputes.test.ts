@@ -369,4 +369,26 @@ describeEachDb("disputes into claims", (get) => {
     expect(p.emulator.log.count("disputeEvidenceUpdate", shop)).toBe(0);
     expect((await reconcileShop(db(), p.gateway, shop, Date.now())).disputesEnqueued).toBe(0);
   });
+
+  it("reconciliation reads an older dispute that is not final again, so a lost disputes/update still settles its claim", async () => {
+    await fresh();
+    const d = p.store.addDispute((await order()).id, { reason: "FRAUDULENT", initiatedAt: new Date(Date.now() - 10 * 60_000).toISOString() });
+    expect((await reconcileShop(db(), p.gateway, shop, Date.now())).disputesEnqueued).toBe(1);
+    p.worker["poke"]();
+    await p.drain();
+    expect((await claim(d.id))?.state).toBe("open");
+    // The dispute is won; its disputes/update never arrives.
+    p.store.updateDispute(d.id, { status: "WON" });
+    // Soon after: initiated before the watermark and read a moment ago, so not read again.
+    expect((await reconcileShop(db(), p.gateway, shop, Date.now() + 60_000)).disputesReread ?? 0).toBe(0);
+    // Hours later it is read again, once per slot however many passes run.
+    const later = Date.now() + 7 * 3_600_000;
+    expect((await reconcileShop(db(), p.gateway, shop, later)).disputesReread).toBe(1);
+    expect((await reconcileShop(db(), p.gateway, shop, later + 60_000)).disputesReread ?? 0).toBe(0);
+    p.worker["poke"]();
+    await p.drain();
+    expect((await claim(d.id))?.state).toBe("closed");
+    // Final now: never read again.
+    expect((await reconcileShop(db(), p.gateway, shop, Date.now() + 14 * 3_600_000)).disputesReread ?? 0).toBe(0);
+  });
 });
