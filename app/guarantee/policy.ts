@@ -59,6 +59,8 @@ export interface GuaranteeInput {
   reason: ScreenReason;
   /** The guarantee before this screening (undefined on the first). */
   previous: GuaranteeState | string | undefined;
+  /** The engine found the order too thin to judge (fewer than two groups of facts): never guaranteed. */
+  thinData?: boolean;
   /** The frozen facts that changed since approval (for the note), e.g. ["shipping address", "email"]. */
   changed?: string[];
   /** When this is decided (the date in a void's note). */
@@ -93,10 +95,12 @@ export function guaranteeFor(input: GuaranteeInput): GuaranteeDecision {
   // A guarantee already given is kept by a re-approval and voided by a hold or a cancellation.
   if (input.previous === "active") {
     if (input.cancelledAt) return decision("void", "guarantee.void_cancelled", { date: day(new Date(input.cancelledAt)) });
+    if (input.verdict === "ship" && input.thinData) return decision("void", "guarantee.thin_data", {}, `re-screened after ${fieldList(input.changed)} changed`);
     if (input.verdict === "ship") return decision("active", "guarantee.reapproved", { fields: fieldList(input.changed) });
     return decision("void", "guarantee.void_rescreen_held", { fields: fieldList(input.changed), date: day(input.at) });
   }
   if (input.verdict !== "ship") return decision("none", "guarantee.held");
+  if (input.thinData) return decision("none", "guarantee.thin_data");
   if (input.subscriptionStatus !== "ACTIVE") {
     return decision("none", "guarantee.subscription_not_approved", {}, `subscription status: ${input.subscriptionStatus ?? "none created"}`);
   }

@@ -2,6 +2,7 @@
  * evaluate(facts, ruleset) -> decision. Pure and deterministic: no clock, no I/O.
  * Priority: block list (hold) > allow list (ship) > score vs threshold.
  */
+import { MIN_COVERAGE_GROUPS, coverageOf, type Coverage } from "./coverage";
 import { identityKeys } from "./history";
 import type { Signal, SignalResult } from "./signal";
 import { SIGNALS } from "./signals/index";
@@ -80,8 +81,12 @@ export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
   const score = scoreFromLogit(logit);
   const threshold = Number.isFinite(ruleset.threshold) ? ruleset.threshold! : ruleset.model.threshold;
   const hardOk = hard === "error" ? null : hard;
-  const verdict = hardOk?.kind === "block" ? "hold" : hardOk?.kind === "allow" ? "ship" : score >= threshold ? "hold" : "ship";
-  const decidedBy = hardOk?.kind === "block" ? "block_list" : hardOk?.kind === "allow" ? "allow_list" : "score";
+  const coverage = coverageOf(f);
+  const thinData = coverage.groups < MIN_COVERAGE_GROUPS;
+  // Too thin to judge: held unless the shop ships such orders (then without the guarantee); a list entry still decides.
+  const thinHold = thinData && !hardOk && ruleset.thinDataPolicy !== "ship_unguaranteed";
+  const verdict = hardOk?.kind === "block" ? "hold" : hardOk?.kind === "allow" ? "ship" : thinHold || score >= threshold ? "hold" : "ship";
+  const decidedBy = hardOk?.kind === "block" ? "block_list" : hardOk?.kind === "allow" ? "allow_list" : thinHold ? "thin_data" : "score";
 
   // Reasons: hits that moved the score, largest first; errors always listed.
   const explained = outcomes
@@ -96,6 +101,14 @@ export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
     en.push(e);
     ja.push(j);
     riskFacts.push({ description: truncate(e, MAX_FACT_CHARS), sentiment: hardOk.kind === "block" ? "NEGATIVE" : "POSITIVE" });
+  }
+  if (thinData) {
+    const e = `Too little is known to judge this order (${coverage.groups} of 5 groups of facts: ${coverageNames(coverage, "en")})` +
+      (thinHold ? "; held for review" : "; shipped without the guarantee");
+    const j = `判定に必要な情報が不足しています（5 種類中 ${coverage.groups} 種類: ${coverageNames(coverage, "ja")}）` + (thinHold ? "。確認のため保留しました" : "。保証なしで発送します");
+    en.push(e);
+    ja.push(j);
+    riskFacts.push({ description: truncate(e, MAX_FACT_CHARS), sentiment: "NEGATIVE" });
   }
   for (const o of explained) {
     const s = BY_ID.get(o.id);
@@ -121,6 +134,17 @@ export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
   const riskLevel = verdict === "hold" ? "HIGH" : score >= threshold / 2 ? "MEDIUM" : "LOW";
   return {
     verdict, score, threshold, rulesetVersion: ruleset.version, modelVersion: ruleset.model.version, decidedBy, hard: hardOk,
-    outcomes, reasons: { en, ja }, riskLevel, riskFacts,
+    outcomes, reasons: { en, ja }, riskLevel, riskFacts, coverage, thinData,
   };
+}
+
+const GROUP_NAMES: Record<"en" | "ja", Record<Exclude<keyof Coverage, "groups">, string>> = {
+  en: { account: "account", payment: "payment", network: "network", contact: "contact", addresses: "addresses" },
+  ja: { account: "アカウント", payment: "支払い", network: "ネットワーク", contact: "連絡先", addresses: "住所" },
+};
+
+/** The groups present, named ("none" when none is). */
+function coverageNames(c: Coverage, locale: "en" | "ja"): string {
+  const names = (Object.keys(GROUP_NAMES.en) as Exclude<keyof Coverage, "groups">[]).filter((k) => c[k]).map((k) => GROUP_NAMES[locale][k]);
+  return names.length ? names.join(", ") : locale === "en" ? "none" : "なし";
 }

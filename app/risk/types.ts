@@ -1,3 +1,4 @@
+import type { Coverage } from "./coverage";
 /**
  * Plain-data types of the risk engine. Everything here is JSON-serialisable so a
  * decision can be stored and an evaluation replayed exactly (docs/risk-engine.md).
@@ -159,13 +160,17 @@ export interface Decision {
   threshold: number;
   rulesetVersion: string;
   modelVersion: string;
-  /** Why the verdict is what it is: a hard list outcome wins over the score. */
-  decidedBy: "block_list" | "allow_list" | "score";
+  /** Why the verdict is what it is: a hard list outcome wins over the score; too thin an order is held by the shop's policy. */
+  decidedBy: "block_list" | "allow_list" | "score" | "thin_data";
   hard: HardOutcome | null;
   outcomes: SignalOutcome[];
   reasons: { en: string[]; ja: string[] };
   riskLevel: "HIGH" | "MEDIUM" | "LOW";
   riskFacts: RiskFact[];
+  /** Which groups of facts the order came with (app/risk/coverage.ts). */
+  coverage: Coverage;
+  /** Fewer than MIN_COVERAGE_GROUPS groups: too thin to judge. Never approved with the guarantee. */
+  thinData: boolean;
 }
 
 export interface Model {
@@ -186,4 +191,8 @@ export interface Ruleset {
   threshold?: number;
   /** Log-odds added for each signal that throws (always >= 0: errors push towards hold). */
   errorPenalty?: number;
+  /** An order too thin to judge: held for review (default) or shipped as scored, without the guarantee. */
+  thinDataPolicy?: ThinDataPolicy;
 }
+
+export type ThinDataPolicy = "hold" | "ship_unguaranteed";

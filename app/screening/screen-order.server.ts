@@ -243,7 +243,7 @@ export class OrderScreener {
 
   private async decide(
     shop: string,
-    shopRow: { holdThreshold: number | null; typicalValueLog: number | null; feeRate: string | null; subscriptionStatus: string | null } | null,
+    shopRow: { holdThreshold: number | null; typicalValueLog: number | null; feeRate: string | null; subscriptionStatus: string | null; thinDataPolicy: string | null } | null,
     payload: ScreenOrderPayload,
     order: AdminOrder,
     previous: { guarantee: string; factsHash: string | null } | null,
@@ -257,7 +257,10 @@ export class OrderScreener {
     const hashed = hashedKeys(keys);
     const history = await loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical);
     const facts: RiskFacts = { ...base, history, lists };
-    const decision = evaluate(facts, defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {}));
+    const ruleset = defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {});
+    // A stored policy other than the two known ones reads as the default (hold): fail safe.
+    const thinDataPolicy = shopRow?.thinDataPolicy === "ship_unguaranteed" ? "ship_unguaranteed" : "hold";
+    const decision = evaluate(facts, { ...ruleset, thinDataPolicy });
     // The guarantee: the order's full total in the shop's currency (no cap), its fee at the shop's rate.
     const total = ShopMoney.parse(order.totalPriceSet.shopMoney);
     const currency = total.currencyCode;
@@ -274,7 +277,7 @@ export class OrderScreener {
       verdict: decision.verdict, test: Boolean(facts.test || order.test), cancelledAt: order.cancelledAt ?? null,
       fulfillmentStatus: order.displayFulfillmentStatus ?? null, shopifyProtect: order.shopifyProtect?.status ?? null,
       subscriptionStatus: shopRow?.subscriptionStatus ?? null, reason: payload.reason, previous: previousState,
-      changed: changed ?? undefined, at, amount, currency,
+      changed: changed ?? undefined, at, amount, currency, thinData: decision.thinData,
     });
     const becameActive = g.state === "active" && previousState !== "active";
     const fee = g.state === "active" ? (becameActive || !before ? feeOn(amount, feeRate, currency) : before.fee) : g.state === "void" && before ? before.fee : roundTo(money("0"), currency);
@@ -294,7 +297,7 @@ export class OrderScreener {
       threshold: decision.threshold, riskLevel: decision.riskLevel, decidedBy: decision.decidedBy,
       rulesetVersion: decision.rulesetVersion, modelVersion: decision.modelVersion,
       reasons: JSON.stringify(decision.reasons), outcomes: JSON.stringify(decision.outcomes), riskFacts: JSON.stringify(decision.riskFacts),
-      facts: JSON.stringify(minimisedFacts(facts)), customerId: base.customer?.id ?? null,
+      facts: JSON.stringify({ ...minimisedFacts(facts), coverage: decision.coverage }), customerId: base.customer?.id ?? null,
       totalPrice: base.totalPrice === undefined ? null : String(base.totalPrice), currency: base.currency ?? null, test: Boolean(base.test || order.test),
       orderCreatedAt, shippingHash: shippingHash((payload.webhook?.shipping_address as Record<string, unknown> | undefined) ?? gqlShipping(order)),
       guarantee: g.state, guaranteeNote: g.note, factsHash: hashOfFacts, screenedAt: new Date(now), actedAt: null,
