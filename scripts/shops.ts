@@ -5,10 +5,11 @@
 //   npm run shops -- set-fee <shop> <rate>                 0 <= rate < 1, e.g. 0.005 (0.5%); new guarantees only
 //   npm run shops -- set-evidence-submit <shop> <days|off> submit saved evidence this many days before it is due
 //   npm run shops -- cover-not-received <shop> on|off      also cover product_not_received on delivered orders
-import { setCoverNotReceived, setEvidenceSubmit, setFeeRate, showShop } from "../app/guarantee/settings.server";
+//   npm run shops -- thin-data <shop> hold|ship            orders too thin to judge: held (default) or shipped without the guarantee
+import { setCoverNotReceived, setEvidenceSubmit, setFeeRate, setThinDataPolicy, showShop } from "../app/guarantee/settings.server";
 import { UsageError, withOperatorDb } from "./lib/operator-db";
 
-const USAGE = "usage: npm run shops -- show <shop> | set-fee <shop> <rate> | set-evidence-submit <shop> <days|off> | cover-not-received <shop> on|off";
+const USAGE = "usage: npm run shops -- show <shop> | set-fee <shop> <rate> | set-evidence-submit <shop> <days|off> | cover-not-received <shop> on|off | thin-data <shop> hold|ship";
 
 await withOperatorDb(async (db) => {
   const [command, shop, value, ...rest] = process.argv.slice(2);
@@ -37,6 +38,12 @@ await withOperatorDb(async (db) => {
       need(2);
       const on = await setCoverNotReceived(db, shop!, value!);
       console.log(`${shop}: product_not_received on delivered orders ${on ? "covered" : "not covered"}`);
+      break;
+    }
+    case "thin-data": {
+      need(2);
+      const policy = await setThinDataPolicy(db, shop!, value!);
+      console.log(`${shop}: orders too thin to judge are ${policy === "hold" ? "held for review" : "shipped without the guarantee"}`);
       break;
     }
     default:

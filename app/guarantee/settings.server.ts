@@ -43,7 +43,9 @@ async function known(db: Db, shop: string) {
   return row;
 }
 
-async function change(db: Db, shop: string, data: { feeRate?: string; evidenceSubmitDays?: number | null; coverNotReceived?: boolean }, message: string) {
+async function change(
+  db: Db, shop: string, data: { feeRate?: string; evidenceSubmitDays?: number | null; coverNotReceived?: boolean; thinDataPolicy?: string }, message: string,
+) {
   await known(db, shop);
   await db.$transaction([
     db.shop.update({ where: { shop }, data }),
@@ -68,6 +70,17 @@ export async function setCoverNotReceived(db: Db, shop: string, text: string): P
   const coverNotReceived = parseOnOff(text);
   await change(db, shop, { coverNotReceived }, `cover product_not_received on delivered orders: ${coverNotReceived ? "on" : "off"}`);
   return coverNotReceived;
+}
+
+/**
+ * What happens to an order too thin to judge (fewer than two groups of facts, app/risk/coverage.ts):
+ * `hold` (the default) holds it for review; `ship` ships it as scored, never with the guarantee.
+ */
+export async function setThinDataPolicy(db: Db, shop: string, text: string): Promise<"hold" | "ship_unguaranteed"> {
+  if (text !== "hold" && text !== "ship") throw new SettingError(`thin-data policy is hold or ship, not ${JSON.stringify(text)}`);
+  const thinDataPolicy = text === "ship" ? "ship_unguaranteed" : "hold";
+  await change(db, shop, { thinDataPolicy }, `orders too thin to judge: ${text === "ship" ? "shipped without the guarantee" : "held for review"}`);
+  return thinDataPolicy;
 }
 
 export interface ShopSummary {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { createTestDb, describeEachDb } from "../support/db";
 import { monthlyTotals, type LedgerRow } from "../../app/guarantee/ledger-totals";
 import { ledgerCsv, ledgerReport } from "../../app/guarantee/ledger-report.server";
-import { parseFeeRate, setCoverNotReceived, setEvidenceSubmit, setFeeRate, showShop, SettingError } from "../../app/guarantee/settings.server";
+import { parseFeeRate, setCoverNotReceived, setEvidenceSubmit, setFeeRate, setThinDataPolicy, showShop, SettingError } from "../../app/guarantee/settings.server";
 import { listRates, rateAt, setRate, InvalidRateError } from "../../app/guarantee/rates.server";
 import { appEnv } from "../../scripts/lib/app-process";
 
@@ -67,11 +67,14 @@ describeEachDb("ledger report and operator settings", (get) => {
     expect(await setFeeRate(db, shop, "0.004")).toBe("0.004");
     expect(await setEvidenceSubmit(db, shop, "3")).toBe(3);
     expect(await setCoverNotReceived(db, shop, "on")).toBe(true);
+    expect(await setThinDataPolicy(db, shop, "ship")).toBe("ship_unguaranteed");
+    expect((await db.shop.findUniqueOrThrow({ where: { shop } })).thinDataPolicy).toBe("ship_unguaranteed");
+    await expect(setThinDataPolicy(db, shop, "approve")).rejects.toThrow(SettingError);
     await expect(setEvidenceSubmit(db, shop, "soon")).rejects.toThrow(SettingError);
     await expect(setFeeRate(db, "unknown.myshopify.com", "0.004")).rejects.toThrow(/does not know/);
     expect(await showShop(db, shop)).toMatchObject({ feeRate: "0.004", feeRateIsDefault: false, evidenceSubmitDays: 3, coverNotReceived: true, chargingPaused: null, fees: { charged: 1 } });
     expect(await setEvidenceSubmit(db, shop, "off")).toBeNull();
-    expect(await db.auditEvent.count({ where: { shop, kind: "settings", actor: "operator" } })).toBe(4);
+    expect(await db.auditEvent.count({ where: { shop, kind: "settings", actor: "operator" } })).toBe(5);
   });
 
   it("keeps exchange rates by validity: the newest one valid at a time, never one from after it", async () => {
