@@ -23,24 +23,28 @@ export const MIN_COVERAGE_GROUPS = 2;
 
 const text = (v: unknown) => typeof v === "string" && v.trim() !== "";
 
+const hasAddress = (a: RiskFacts["billing"]) => Boolean(a) && (text(a!.address1) || text(a!.city) || text(a!.zip) || text(a!.countryCode));
+
 /** A group whose facts cannot even be read counts as absent (toward thin, never toward approval). */
-function present(read: () => boolean): boolean {
+function present(f: RiskFacts, group: Exclude<keyof Coverage, "groups">): boolean {
   try {
-    return read();
+    switch (group) {
+      case "account": return text(f.customer?.id) || Number.isFinite(f.customer?.createdAt);
+      case "payment": return text(f.payment?.bin) || text(f.payment?.last4) || text(f.payment?.avsResultCode) || text(f.payment?.cvvResultCode);
+      case "network": return text(f.ip) || text(f.deviceId) || text(f.userAgent);
+      case "contact": return text(f.email) || text(f.phone?.e164) || text(f.phone?.raw);
+      case "addresses": return hasAddress(f.billing) || hasAddress(f.shipping);
+    }
   } catch {
     return false;
   }
 }
 
-const anyText = (a: unknown) => Boolean(a && typeof a === "object" && Object.values(a).some(text));
-
 export function coverageOf(f: RiskFacts): Coverage {
-  const c = {
-    account: present(() => text(f.customer?.id) || Number.isFinite(f.customer?.createdAt)),
-    payment: present(() => text(f.payment?.bin) || text(f.payment?.last4) || text(f.payment?.avsResultCode) || text(f.payment?.cvvResultCode)),
-    network: present(() => text(f.ip) || text(f.deviceId) || text(f.userAgent)),
-    contact: present(() => text(f.email) || text(f.phone?.e164) || text(f.phone?.raw)),
-    addresses: present(() => anyText(f.billing) || anyText(f.shipping)),
-  };
-  return { ...c, groups: Object.values(c).filter(Boolean).length };
+  const account = present(f, "account");
+  const payment = present(f, "payment");
+  const network = present(f, "network");
+  const contact = present(f, "contact");
+  const addresses = present(f, "addresses");
+  return { account, payment, network, contact, addresses, groups: +account + +payment + +network + +contact + +addresses };
 }
