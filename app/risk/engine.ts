@@ -15,12 +15,45 @@ export const MAX_FACT_CHARS = 256;
 
 const BY_ID = new Map(SIGNALS.map((s) => [s.id, s]));
 
+/**
+ * Each signal's weight as the engine uses it: the model's weight plus the shop's offset, clamped to
+ * [0, meta.max], so neither a model file nor a shop's labels can flip a documented direction.
+ * Computed once per ruleset (rulesets are built once per shop and model).
+ */
+const effective = new WeakMap<Ruleset, Float64Array>();
+export function effectiveWeights(ruleset: Ruleset): Float64Array {
+  let w = effective.get(ruleset);
+  if (w) return w;
+  w = new Float64Array(SIGNALS.length);
+  const offsets = ruleset.adjustment?.offsets;
+  for (let i = 0; i < SIGNALS.length; i++) {
+    const s = SIGNALS[i]!;
+    const base = ruleset.model.weights[s.id];
+    const off = offsets?.[s.id];
+    const raw = (Number.isFinite(base) ? base! : 0) + (Number.isFinite(off) ? off! : 0);
+    w[i] = raw < 0 ? 0 : raw > s.meta.max ? s.meta.max : raw;
+  }
+  effective.set(ruleset, w);
+  return w;
+}
+
+/** Calibrated probability from the model's log-odds: Platt scaling, then the shop's intercept. NaN counts as certain fraud. */
+export function probabilityFromLogit(logit: number, ruleset: Ruleset): number {
+  if (Number.isNaN(logit)) return 1;
+  const c = ruleset.model.calibration;
+  const a = c && Number.isFinite(c.a) && c.a > 0 ? c.a : 1;
+  const b = c && Number.isFinite(c.b) ? c.b : 0;
+  const i = ruleset.adjustment && Number.isFinite(ruleset.adjustment.intercept) ? ruleset.adjustment.intercept : 0;
+  const z = a * logit + b + i;
+  return Number.isNaN(z) ? 1 : 1 / (1 + Math.exp(-z));
+}
+
 export function scoreFromLogit(logit: number): number {
   if (Number.isNaN(logit)) return 1000;
   return Math.round(1000 / (1 + Math.exp(-logit)));
 }
 
-function runSignal(s: Signal, facts: RiskFacts, ruleset: Ruleset, errorPenalty: number): SignalOutcome {
+function runSignal(s: Signal, facts: RiskFacts, weight: number, errorPenalty: number): SignalOutcome {
   let r: SignalResult | null;
   try {
     r = s.compute(facts);
@@ -29,8 +62,7 @@ function runSignal(s: Signal, facts: RiskFacts, ruleset: Ruleset, errorPenalty: 
     return { id: s.id, outcome: "error", value: null, feature: 0, contribution: errorPenalty, evidence: String((e as Error)?.message ?? e).slice(0, 200) };
   }
   if (r === null) return { id: s.id, outcome: "skipped", value: null, feature: 0, contribution: 0 };
-  const w = ruleset.model.weights[s.id] ?? 0;
-  const contribution = Number.isFinite(w) ? w * r.feature : 0;
+  const contribution = weight * r.feature;
   const t = typeof r.value;
   const value = r.value === null || t === "number" || t === "string" || t === "boolean" ? r.value : String(r.value);
   return { id: s.id, outcome: r.feature !== 0 ? "hit" : "no_hit", value, feature: r.feature, contribution, ...(r.evidence ? { evidence: r.evidence } : {}) };
@@ -72,13 +104,15 @@ const truncate = truncateChars;
 export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
   const f: RiskFacts = facts && typeof facts === "object" ? facts : ({} as RiskFacts);
   const errorPenalty = Math.max(0, Number.isFinite(ruleset.errorPenalty) ? ruleset.errorPenalty! : DEFAULT_ERROR_PENALTY);
-  const outcomes = SIGNALS.map((s) => runSignal(s, f, ruleset, errorPenalty));
+  const weights = effectiveWeights(ruleset);
+  const outcomes = SIGNALS.map((s, i) => runSignal(s, f, weights[i]!, errorPenalty));
   const hard = hardOutcome(f);
   if (hard === "error") outcomes.push({ id: "shop_lists", outcome: "error", value: null, feature: 0, contribution: errorPenalty, evidence: "list matching failed" });
 
   const bias = Number.isFinite(ruleset.model.bias) ? ruleset.model.bias : 0;
   const logit = outcomes.reduce((sum, o) => sum + o.contribution, bias);
-  const score = scoreFromLogit(logit);
+  const probability = probabilityFromLogit(logit, ruleset);
+  const score = Math.round(1000 * probability);
   const threshold = Number.isFinite(ruleset.threshold) ? ruleset.threshold! : ruleset.model.threshold;
   const hardOk = hard === "error" ? null : hard;
   const coverage = coverageOf(f);
@@ -133,7 +167,7 @@ export function evaluate(facts: RiskFacts, ruleset: Ruleset): Decision {
   }
   const riskLevel = verdict === "hold" ? "HIGH" : score >= threshold / 2 ? "MEDIUM" : "LOW";
   return {
-    verdict, score, threshold, rulesetVersion: ruleset.version, modelVersion: ruleset.model.version, decidedBy, hard: hardOk,
+    verdict, score, probability: Math.round(probability * 1e6) / 1e6, threshold, rulesetVersion: ruleset.version, modelVersion: ruleset.model.version, decidedBy, hard: hardOk,
     outcomes, reasons: { en, ja }, riskLevel, riskFacts, coverage, thinData,
   };
 }

@@ -1,5 +1,5 @@
 /** Public API of the pure risk engine (see docs/risk-engine.md). */
-export { evaluate, scoreFromLogit, MAX_RISK_FACTS } from "./engine";
+export { evaluate, scoreFromLogit, probabilityFromLogit, effectiveWeights, MAX_RISK_FACTS } from "./engine";
 export { factsFromWebhook, parsePhone, type FactsOptions } from "./facts";
 export { InMemoryHistoryStore, identityKeys, HISTORY_RETENTION_MS, WINDOWS, type HistorySource, type HistorySink, type IdentityKeys } from "./history";
 export { addressKey, normaliseAddressText, normaliseName, normaliseZip } from "./address";

@@ -7,9 +7,26 @@ export interface SignalResult {
   evidence?: string;
 }
 
+/**
+ * What a signal is known to do, written down from domain knowledge (issue 14, part 1). Every
+ * feature is oriented so that a larger value means more risk, so every weight is in [0, max]:
+ * fitting (scripts/train.ts) sets magnitudes, never flips a direction.
+ */
+export interface SignalMeta {
+  /** The direction of the effect, in words ("a younger account is riskier"). */
+  direction: string;
+  /** The feature's shape over its range ("log2(value / 100) clamped to 0..5"). */
+  shape: string;
+  /** Documented prior weight (log-odds per unit of feature): kept when the data cannot estimate it, and what fitting is pulled toward. */
+  prior: number;
+  /** Upper bound of the weight (the lower bound is 0). */
+  max: number;
+}
+
 /** One signal = one file in ./signals. `compute` returns null when the facts it needs are missing (skipped). */
 export interface Signal {
   id: string;
+  meta: SignalMeta;
   compute(f: RiskFacts): SignalResult | null;
   /** Merchant-readable reason for a hit, in English and Japanese (≤ 256 chars). */
   reason(r: SignalResult, lang: Lang): string;

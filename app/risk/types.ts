@@ -101,6 +101,8 @@ export interface RiskFacts {
   now: number;
   /** Order creation time, ms since epoch. */
   createdAt: number;
+  /** The shop's IANA timezone (Shop.ianaTimezone), for hour-of-day signals; UTC when absent. */
+  timezone?: string;
   totalPrice?: number;
   currency?: string;
   email?: string;
@@ -155,8 +157,10 @@ export interface HardOutcome {
 
 export interface Decision {
   verdict: Verdict;
-  /** 0-1000, calibrated probability of fraud x 1000. */
+  /** 0-1000: round(1000 x probability). */
   score: number;
+  /** Calibrated probability of a fraud chargeback (0..1), after the shop's adjustment. */
+  probability: number;
   threshold: number;
   rulesetVersion: string;
   modelVersion: string;
@@ -176,12 +180,29 @@ export interface Decision {
 export interface Model {
   version: string;
   bias: number;
+  /** Log-odds per unit of each signal's feature; the engine clamps each to [0, the signal's meta.max] (a direction never flips). */
   weights: Record<string, number>;
   /** Default threshold (score at or above which an order is held). */
   threshold: number;
   trainedOn?: string;
   notes?: string;
+  /** Signals whose weight is the documented prior: the training data could not estimate them. */
   priors?: string[];
+  /** Score -> probability of a fraud chargeback: p = sigmoid(a * logit + b) (Platt scaling); identity when absent. */
+  calibration?: { a: number; b: number; fittedOn?: string };
+}
+
+/**
+ * A shop's own, bounded adjustment of the global model, learnt from its outcomes (app/risk/learning.ts).
+ * Versioned and stored; the engine adds `intercept` to the calibrated log-odds and each offset to its
+ * signal's weight, still clamped to [0, max].
+ */
+export interface ShopAdjustment {
+  version: number;
+  intercept: number;
+  offsets: Record<string, number>;
+  /** Labelled orders it was fitted from. */
+  labels: number;
 }
 
 export interface Ruleset {
@@ -189,6 +210,8 @@ export interface Ruleset {
   model: Model;
   /** Per-shop threshold override. */
   threshold?: number;
+  /** The shop's learnt adjustment, if any. */
+  adjustment?: ShopAdjustment;
   /** Log-odds added for each signal that throws (always >= 0: errors push towards hold). */
   errorPenalty?: number;
   /** An order too thin to judge: held for review (default) or shipped as scored, without the guarantee. */

@@ -301,6 +301,7 @@ export class OrderScreener {
       totalPrice: base.totalPrice === undefined ? null : String(base.totalPrice), currency: base.currency ?? null, test: Boolean(base.test || order.test),
       orderCreatedAt, shippingHash: shippingHash((payload.webhook?.shipping_address as Record<string, unknown> | undefined) ?? gqlShipping(order)),
       guarantee: g.state, guaranteeNote: g.note, factsHash: hashOfFacts, screenedAt: new Date(now), actedAt: null,
+      probability: decision.probability,
     };
     const summary = `${decision.verdict === "ship" ? "Approved" : "Held"} (score ${decision.score}/${decision.threshold}, ${decision.decidedBy})` +
       (rescreen ? ` after a change of ${changed?.length ? changed.join(", ") : "the order's facts"}` : "") + `; guarantee: ${g.note}`;

@@ -141,3 +141,38 @@ describe("history store", () => {
     expect(evaluate(f, ruleset).outcomes.find((o) => o.id === "account_instant_purchase")?.value).toBe(40);
   });
 });
+
+describe("direction-sane weights (issue 14, part 1)", () => {
+  const facts = (): RiskFacts => factsFromWebhook({ id: 7, created_at: "2026-01-01T03:00:00Z", total_price: "3200.00", currency: "USD" }, undefined, { shop: "s" });
+
+  it("every signal documents its direction, shape, prior and bounds", () => {
+    for (const s of SIGNALS) {
+      expect(s.meta.direction.length, s.id).toBeGreaterThan(5);
+      expect(s.meta.shape.length, s.id).toBeGreaterThan(3);
+      expect(s.meta.prior, s.id).toBeGreaterThanOrEqual(0);
+      expect(s.meta.max, s.id).toBeGreaterThanOrEqual(s.meta.prior);
+    }
+  });
+
+  it("a negative weight in a model file cannot make a larger order safer; a weight above the bound is capped", () => {
+    const base = defaultRuleset();
+    const flipped = defaultRuleset({ model: { ...base.model, weights: { ...base.model.weights, order_value: -5 } } });
+    const row = (d: Decision) => d.outcomes.find((o) => o.id === "order_value")!;
+    expect(row(evaluate(facts(), flipped)).feature).toBeGreaterThan(0);
+    expect(row(evaluate(facts(), flipped)).contribution).toBe(0);
+    const huge = defaultRuleset({ model: { ...base.model, weights: { ...base.model.weights, order_value: 1e6 } } });
+    const max = SIGNALS.find((s) => s.id === "order_value")!.meta.max;
+    expect(row(evaluate(facts(), huge)).contribution).toBeCloseTo(max * row(evaluate(facts(), huge)).feature);
+  });
+
+  it("a shop's offset moves a weight only within the same bounds, and its intercept moves the probability", () => {
+    const base = defaultRuleset();
+    const withAdj = { ...base, adjustment: { version: 1, intercept: 1, offsets: { order_value: -100 }, labels: 10 } };
+    const d0 = evaluate(facts(), base);
+    const d1 = evaluate(facts(), withAdj);
+    expect(d1.outcomes.find((o) => o.id === "order_value")!.contribution).toBe(0);
+    const noOffset = evaluate(facts(), { ...base, adjustment: { version: 1, intercept: 1, offsets: {}, labels: 10 } });
+    expect(noOffset.probability).toBeGreaterThan(d0.probability);
+    expect(d0.score).toBe(Math.round(d0.probability * 1000));
+  });
+});

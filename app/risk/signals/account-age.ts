@@ -5,6 +5,7 @@ const DAY = 86_400;
 /** Young account (1 minute to 7 days old at purchase): feature decays with age. */
 export const accountAge: Signal = {
   id: "account_age_days",
+  meta: { direction: "a younger account is riskier", shape: "1 at 1 minute falling in log-seconds to 0 at 7 days", prior: 0.5, max: 3 },
   compute(f) {
     const created = f.customer?.createdAt;
     if (!isNum(created) || !isNum(f.createdAt)) return null;

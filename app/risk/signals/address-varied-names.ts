@@ -4,6 +4,7 @@ import { isNum, log2p } from "../signal";
 /** Same normalised shipping address used under other recipient names this week. */
 export const addressVariedNames: Signal = {
   id: "address_varied_names",
+  meta: { direction: "many recipient names at one address (drop address) is riskier", shape: "log2(1 + other names at the address in 7 d)", prior: 0.7, max: 2 },
   compute(f) {
     const n = f.history?.addressOtherNames7d;
     if (!isNum(n)) return null;

@@ -7,6 +7,7 @@ const NONE = new Set(["N", "C", "I"]);
 
 export const avs: Signal = {
   id: "avs_mismatch",
+  meta: { direction: "an address-verification mismatch is riskier; a full match is safer", shape: "1 no match, 0.5 partial, -0.5 full match, 0 unknown", prior: 0.8, max: 2.5 },
   compute(f) {
     const code = f.payment?.avsResultCode;
     if (typeof code !== "string" || code === "") return null;

@@ -2,6 +2,7 @@ import type { Signal } from "../signal";
 
 export const billingShippingCountry: Signal = {
   id: "billing_shipping_country",
+  meta: { direction: "billing and shipping in different countries is riskier", shape: "1 on mismatch, else 0", prior: 1, max: 3 },
   compute(f) {
     const b = f.billing?.countryCode;
     const s = f.shipping?.countryCode;

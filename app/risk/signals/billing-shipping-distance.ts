@@ -4,6 +4,7 @@ import { clamp, isNum } from "../signal";
 /** Great-circle distance between billing and shipping coordinates (when both are known): log2(km / 50), 0..6. */
 export const billingShippingDistance: Signal = {
   id: "billing_shipping_distance",
+  meta: { direction: "billing far from shipping is riskier", shape: "log2(km / 50) clamped to 0..6", prior: 0.15, max: 0.6 },
   compute(f) {
     const b = f.billing;
     const s = f.shipping;

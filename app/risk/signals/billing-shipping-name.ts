@@ -3,6 +3,7 @@ import { normaliseName } from "../address";
 
 export const billingShippingName: Signal = {
   id: "billing_shipping_name",
+  meta: { direction: "different billing and shipping names are riskier", shape: "1 on mismatch, else 0", prior: 0.4, max: 1.5 },
   compute(f) {
     const b = normaliseName(f.billing?.name);
     const s = normaliseName(f.shipping?.name);

@@ -3,6 +3,7 @@ import { normaliseZip } from "../address";
 
 export const billingShippingZip: Signal = {
   id: "billing_shipping_zip",
+  meta: { direction: "billing and shipping in different postcodes is riskier", shape: "1 on mismatch, else 0", prior: 0.3, max: 1.5 },
   compute(f) {
     const b = normaliseZip(f.billing?.zip);
     const s = normaliseZip(f.shipping?.zip);

@@ -2,6 +2,7 @@ import type { Signal } from "../signal";
 
 export const cvv: Signal = {
   id: "cvv_mismatch",
+  meta: { direction: "a CVV mismatch is riskier; a match is safer", shape: "1 mismatch, -0.5 match, 0 unknown", prior: 1.2, max: 3 },
   compute(f) {
     const code = f.payment?.cvvResultCode;
     if (typeof code !== "string" || code === "") return null;

@@ -4,6 +4,7 @@ import { emailParts, isDisposableDomain } from "../email";
 /** Email at a disposable-mailbox domain (disposable-email-domains list). */
 export const emailDisposable: Signal = {
   id: "email_disposable",
+  meta: { direction: "a disposable email domain is riskier", shape: "1 when the domain is disposable, else 0", prior: 1.5, max: 4 },
   compute(f) {
     if (typeof f.email !== "string") return null;
     const { domain } = emailParts(f.email);

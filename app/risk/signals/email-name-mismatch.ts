@@ -5,6 +5,7 @@ import { normaliseName } from "../address";
 /** None of the buyer's name parts (≥ 3 letters) appears in the email's local part. */
 export const emailNameMismatch: Signal = {
   id: "email_name_mismatch",
+  meta: { direction: "an email unrelated to the buyer's name is riskier", shape: "1 when the local part shares nothing with the name, else 0", prior: 0.4, max: 1.5 },
   compute(f) {
     if (typeof f.email !== "string") return null;
     const name = normaliseName([f.customer?.firstName, f.customer?.lastName].filter(Boolean).join(" ") || f.billing?.name || f.shipping?.name);

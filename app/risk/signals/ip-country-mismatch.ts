@@ -3,6 +3,7 @@ import type { Signal } from "../signal";
 /** IP country differs from both the billing and the shipping country. */
 export const ipCountryMismatch: Signal = {
   id: "ip_country_mismatch",
+  meta: { direction: "an IP in another country than the addresses is riskier", shape: "1 on mismatch, else 0", prior: 0.8, max: 2.5 },
   compute(f) {
     const ip = f.ipCountry;
     const countries = [f.billing?.countryCode, f.shipping?.countryCode].filter((c): c is string => typeof c === "string");

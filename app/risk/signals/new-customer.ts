@@ -4,6 +4,7 @@ import { isNum } from "../signal";
 /** First order of this customer (guest checkouts count as new); returning customers lower risk. */
 export const newCustomer: Signal = {
   id: "new_customer",
+  meta: { direction: "a guest or first order is riskier than a returning customer's", shape: "1 guest or first order; -log2(1+n) (≥ -3) for n earlier orders", prior: 0.3, max: 1.5 },
   compute(f) {
     const prev = f.customer?.previousOrders;
     if (!f.customer) return { feature: 1, value: "guest" };

@@ -3,6 +3,7 @@ import type { Signal } from "../signal";
 /** Phone number's country differs from the billing (or shipping) country. */
 export const phoneCountryMismatch: Signal = {
   id: "phone_country_mismatch",
+  meta: { direction: "a phone from another country than the address is riskier", shape: "1 on mismatch, else 0", prior: 0.5, max: 2 },
   compute(f) {
     const pc = f.phone?.country;
     const ac = f.billing?.countryCode ?? f.shipping?.countryCode;

@@ -4,6 +4,7 @@ import { isNum } from "../signal";
 /** Many units of one item (resale abuse): feature log2(max units / 2), 0..5. */
 export const resaleQuantity: Signal = {
   id: "resale_quantity",
+  meta: { direction: "many units of one item (resale) is riskier", shape: "log2(max quantity / 2) clamped to 0..5", prior: 0.5, max: 1.5 },
   compute(f) {
     if (!Array.isArray(f.lineItems) || f.lineItems.length === 0) return null;
     const byKey = new Map<string, number>();

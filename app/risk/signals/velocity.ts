@@ -14,6 +14,7 @@ const LABEL: Record<IdentityKind, [string, string]> = {
 export function velocitySignal(kind: IdentityKind): Signal {
   return {
     id: `velocity_${kind}`,
+    meta: { direction: `more earlier orders with the same ${LABEL[kind][0]} is riskier`, shape: "log2(1+n1h) + log2(1+n24h) + log2(1+n7d)", prior: kind === "card" ? 0.4 : 0.3, max: 1.5 },
     compute(f) {
       const c: WindowCounts | undefined = f.history?.velocity?.[kind];
       if (!c || !isNum(c.h1) || !isNum(c.h24) || !isNum(c.d7)) return null;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OrderScreening" ADD COLUMN "probability" REAL;
+
