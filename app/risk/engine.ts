@@ -17,7 +17,7 @@ const BY_ID = new Map(SIGNALS.map((s) => [s.id, s]));
 
 /**
  * Each signal's weight as the engine uses it: the model's weight plus the shop's offset, clamped to
- * [0, meta.max], so neither a model file nor a shop's labels can flip a documented direction.
+ * [0, meta.max] (a signal missing from the model file uses its prior), so neither a model file nor a shop's labels can flip a documented direction.
  * Computed once per ruleset (rulesets are built once per shop and model).
  */
 const effective = new WeakMap<Ruleset, Float64Array>();
@@ -30,7 +30,8 @@ export function effectiveWeights(ruleset: Ruleset): Float64Array {
     const s = SIGNALS[i]!;
     const base = ruleset.model.weights[s.id];
     const off = offsets?.[s.id];
-    const raw = (Number.isFinite(base) ? base! : 0) + (Number.isFinite(off) ? off! : 0);
+    // A signal the model file does not know (added after it was fitted) keeps its documented prior.
+    const raw = (base === undefined ? s.meta.prior : Number.isFinite(base) ? base : 0) + (Number.isFinite(off) ? off! : 0);
     w[i] = raw < 0 ? 0 : raw > s.meta.max ? s.meta.max : raw;
   }
   effective.set(ruleset, w);
