@@ -1,117 +1,174 @@
 /**
- * Fit the risk model's weights from a labelled corpus, deterministically.
+ * Fit the risk model from labelled corpora, deterministically, and measure how it generalises.
  *
- *   npm run train -- --input .cache/corpora/fraud-ecommerce.jsonl [--out app/risk/model/holdfast-risk-v1.json]
- *                    [--train-share 0.6] [--version v1]
+ *   npm run train -- --input A.jsonl [--input B.jsonl ...] [--out app/risk/model/holdfast-risk-v2.json]
+ *                    [--train-share 0.6] [--version v2] [--ip-table ip_country.csv] [--report FILE.json]
+ *   npm run train -- --input A.jsonl --input B.jsonl ... --evaluate [--report FILE.json]
  *
- * Method (docs/risk-engine.md): replay the corpus in created_at order through the
- * engine (history sees only earlier orders) and take each signal's `feature`. Split
- * by time: the first 60% trains, the rest is the holdout. Logistic regression,
- * full-batch gradient descent from zero weights, 4,000 iterations, step 0.5, L2 1e-3,
- * no randomness. Signals with no variance in the training data keep their documented
- * prior weights and enter the fit as a fixed offset. The default threshold is the
- * lowest score at which at least 95% of the whole reference corpus is approved (the
- * threshold only sets the default verdict; the holdout figures do not depend on it).
+ * Method (docs/risk-engine.md, "Fitting"): each corpus is one source (one shop), replayed on its
+ * own in created_at order (history sees only earlier orders of that shop). Its first 60% by time
+ * trains, the rest is its holdout. One logistic model is fitted over the training parts of all
+ * sources (scripts/lib/fit.ts): shared weights inside each signal's documented bounds, pulled toward
+ * its documented prior, one intercept per source. The model's bias is the median of the sources'
+ * intercepts, its calibration is fitted on the holdouts' logits (out of sample), its default
+ * threshold is the lowest score holding at most DEFAULT_GOOD_HELD of good orders on every source's
+ * holdout. `--evaluate` also fits on each source alone and scores the others (leave-one-source-out)
+ * and fits on the first 60% of each source alone and scores the rest (time split).
  */
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { approvalPoint, prAuc, recallAtFpr, rocAuc } from "../app/risk/metrics";
-import { scoreFromLogit } from "../app/risk/engine";
+import { basename, resolve } from "node:path";
+import { fitPlatt } from "../app/risk/calibration";
+import { rocAuc, recallAtFpr } from "../app/risk/metrics";
+import { SIGNALS } from "../app/risk/signals/index";
 import type { Model } from "../app/risk/types";
-import { loadCorpus, replay, type Scored } from "./backtest";
+import { ipCountryFromTable, loadCorpus, replay, type Scored } from "./backtest";
+import { fitPooled, type FitSource, type WeightSpec } from "./lib/fit";
 
-/** Prior log-odds weights for signals the reference data cannot fit (no email, phone, address or payment data in it). */
-export const PRIORS: Record<string, number> = {
-  account_instant_purchase: 2, account_age_days: 0.5, new_customer: 0.3, order_value: 0.2, order_value_vs_shop: 0.3,
-  email_disposable: 1.5, email_freemail: 0.2, email_random_local_part: 1, email_name_mismatch: 0.4, phone_invalid: 0.8, phone_country_mismatch: 0.5,
-  billing_shipping_country: 1, billing_shipping_zip: 0.3, billing_shipping_name: 0.4, billing_shipping_distance: 0.15, ip_country_mismatch: 0.8,
-  avs_mismatch: 0.8, cvv_mismatch: 1.2, failed_payment_attempts: 0.6,
-  velocity_email: 0.3, velocity_phone: 0.3, velocity_ip: 0.3, velocity_device: 0.3, velocity_card: 0.4, velocity_address: 0.3,
-  device_shared_identities: 0.6, resale_quantity: 0.5, address_varied_names: 0.7, shopify_recommendation: 1.5,
+/** Share of good orders the default threshold may hold on any source's holdout. */
+export const DEFAULT_GOOD_HELD = 0.02;
+
+export const SPECS: WeightSpec[] = SIGNALS.map((s) => ({ id: s.id, prior: s.meta.prior, min: s.meta.min ?? 0, max: s.meta.max }));
+
+export interface Source { name: string; X: Float64Array[]; y: boolean[]; amounts: number[] }
+
+export function sourceFrom(name: string, scored: Scored[]): Source {
+  return {
+    name,
+    X: scored.map((s) => Float64Array.from(SPECS, (spec) => s.features[spec.id] ?? 0)),
+    y: scored.map((s) => s.row.fraud),
+    amounts: scored.map((s) => Number(s.row.order.total_price) || 0),
+  };
+}
+
+const slice = (s: Source, from: number, to: number): Source => ({ name: s.name, X: s.X.slice(from, to), y: s.y.slice(from, to), amounts: s.amounts.slice(from, to) });
+
+export function logits(X: Float64Array[], weights: Record<string, number>, bias: number): number[] {
+  const w = SPECS.map((s) => weights[s.id] ?? s.prior);
+  return X.map((x) => x.reduce((z, v, j) => z + w[j]! * v, bias));
+}
+
+export interface Figures { orders: number; fraud: number; roc_auc: number; fraud_caught_at_5pct_good_held: number }
+export function figures(scores: number[], y: boolean[]): Figures {
+  const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
+  return { orders: y.length, fraud: y.filter(Boolean).length, roc_auc: r4(rocAuc(scores, y)), fraud_caught_at_5pct_good_held: r4(recallAtFpr(scores, y, 0.05).recall) };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-export interface FitOptions { iterations?: number; step?: number; l2?: number }
+/** Fit the model on the training parts of `sources` (all of each when share = 1). */
+export function fitModel(sources: Source[], share: number, version: string): { model: Model; intercepts: Record<string, number> } {
+  const train: FitSource[] = sources.map((s) => slice(s, 0, Math.floor(s.X.length * share)));
+  const fit = fitPooled(train, SPECS);
+  const priors = SPECS.filter((s) => fit.support[s.id] === 0).map((s) => s.id);
+  const weights: Record<string, number> = {};
+  for (const s of SPECS) weights[s.id] = Number(fit.weights[s.id]!.toFixed(4));
+  const bias = Number(median(Object.values(fit.intercepts)).toFixed(4));
+  const model: Model = { version, bias, weights, threshold: 1000, priors };
+  return { model, intercepts: fit.intercepts };
+}
 
-/** Logistic regression by full-batch gradient descent (deterministic). */
-export function fitLogistic(X: number[][], y: boolean[], offset: number[], opts: FitOptions = {}): { bias: number; w: number[] } {
-  const n = X.length;
-  const d = X[0]?.length ?? 0;
-  const iterations = opts.iterations ?? 4000;
-  const step = opts.step ?? 0.5;
-  const l2 = opts.l2 ?? 1e-3;
-  let bias = 0;
-  const w = new Array<number>(d).fill(0);
-  const gw = new Array<number>(d).fill(0);
-  for (let it = 0; it < iterations; it++) {
-    let gb = 0;
-    gw.fill(0);
-    for (let i = 0; i < n; i++) {
-      const xi = X[i]!;
-      let z = bias + offset[i]!;
-      for (let j = 0; j < d; j++) z += w[j]! * xi[j]!;
-      const err = 1 / (1 + Math.exp(-z)) - (y[i] ? 1 : 0);
-      gb += err;
-      for (let j = 0; j < d; j++) gw[j]! += err * xi[j]!;
-    }
-    bias -= (step * gb) / n;
-    for (let j = 0; j < d; j++) w[j] = w[j]! - step * (gw[j]! / n + l2 * w[j]!);
+/** Platt calibration on the holdouts (out of sample), then the default threshold from the calibrated scores. */
+export function calibrateAndThreshold(model: Model, sources: Source[], share: number): void {
+  const holdouts = sources.map((s) => slice(s, Math.floor(s.X.length * share), s.X.length)).filter((s) => s.y.length > 0);
+  const z = holdouts.flatMap((h) => logits(h.X, model.weights, model.bias));
+  const y = holdouts.flatMap((h) => h.y);
+  if (y.some(Boolean) && y.some((v) => !v)) {
+    const c = fitPlatt(z, y);
+    model.calibration = { a: Number(c.a.toFixed(4)), b: Number(c.b.toFixed(4)), fittedOn: `holdouts (last ${Math.round((1 - share) * 100)}% by time) of ${holdouts.map((h) => h.name).join(", ")}` };
   }
-  return { bias, w };
+  const a = model.calibration?.a ?? 1;
+  const b = model.calibration?.b ?? 0;
+  let threshold = 1;
+  for (const h of holdouts) {
+    const scores = logits(h.X, model.weights, model.bias).map((l) => Math.round(1000 / (1 + Math.exp(-(a * l + b)))));
+    if (h.y.some((v) => !v)) threshold = Math.max(threshold, recallAtFpr(scores, h.y, DEFAULT_GOOD_HELD).threshold);
+  }
+  model.threshold = Math.min(1000, threshold);
 }
 
-function scoreAll(scored: Scored[], model: Model): number[] {
-  return scored.map((s) => scoreFromLogit(Object.entries(s.features).reduce((z, [id, x]) => z + (model.weights[id] ?? 0) * x, model.bias)));
+export interface Evaluation {
+  loso: { fitted_on: string; scored_on: string; roc_auc: number; fraud_caught_at_5pct_good_held: number }[];
+  time_split: { source: string; train_share: number; holdout: Figures }[];
 }
 
-function summary(name: string, scores: number[], labels: boolean[]): Record<string, number> {
-  const p = approvalPoint(scores, labels, 0.95);
-  const r = recallAtFpr(scores, labels, 0.05);
-  const out = { orders: scores.length, fraud: labels.filter(Boolean).length, roc_auc: rocAuc(scores, labels), pr_auc: prAuc(scores, labels), fraud_caught_at_95_approval: p.fraud_caught, threshold_95: p.threshold, fraud_caught_at_5pct_legit_held: r.recall };
-  console.log(`${name}: ${out.orders} orders, ${out.fraud} fraud, ROC-AUC ${out.roc_auc.toFixed(4)}, PR-AUC ${out.pr_auc.toFixed(4)}, fraud caught at 95% approval ${(out.fraud_caught_at_95_approval * 100).toFixed(1)}% (threshold ${p.threshold}), at 5% of legitimate orders held ${(r.recall * 100).toFixed(1)}%`);
-  return out;
+/** Leave-one-source-out (fit on one, score each other) and time split (fit on the first part of one, score its rest). */
+export function evaluate(sources: Source[], share: number): Evaluation {
+  const loso: Evaluation["loso"] = [];
+  for (const fitOn of sources) {
+    const { model } = fitModel([fitOn], 1, `loso-${fitOn.name}`);
+    for (const other of sources) {
+      if (other === fitOn) continue;
+      const f = figures(logits(other.X, model.weights, model.bias), other.y);
+      loso.push({ fitted_on: fitOn.name, scored_on: other.name, roc_auc: f.roc_auc, fraud_caught_at_5pct_good_held: f.fraud_caught_at_5pct_good_held });
+    }
+  }
+  const time_split = sources.map((s) => {
+    const cut = Math.floor(s.X.length * share);
+    const { model } = fitModel([s], share, `time-${s.name}`);
+    const rest = slice(s, cut, s.X.length);
+    return { source: s.name, train_share: share, holdout: figures(logits(rest.X, model.weights, model.bias), rest.y) };
+  });
+  return { loso, time_split };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const opt = (name: string, def: string): string => {
+  const inputs = args.flatMap((a, i) => (args[i - 1] === "--input" ? [a] : []));
+  const opt = (name: string, def?: string): string | undefined => {
     const i = args.indexOf(name);
     return i >= 0 && args[i + 1] ? args[i + 1]! : def;
   };
-  const input = opt("--input", ".cache/corpora/fraud-ecommerce.jsonl");
-  const out = opt("--out", "app/risk/model/holdfast-risk-v1.json");
+  if (!inputs.length) {
+    console.error("usage: npm run train -- --input CORPUS.jsonl [--input ...] [--out FILE] [--train-share 0.6] [--version v2] [--ip-table FILE] [--evaluate] [--report FILE]");
+    process.exit(2);
+  }
   const share = Number(opt("--train-share", "0.6"));
-  const version = opt("--version", "v1");
-  const { rows, bad } = await loadCorpus(input);
-  if (bad.length) console.log(`${bad.length} bad lines skipped (first: line ${bad[0]!.line}: ${bad[0]!.error})`);
-  const { scored } = replay(rows, {});
-  const cut = Math.floor(scored.length * share);
-  const train = scored.slice(0, cut);
-  const holdout = scored.slice(cut);
-  const ids = Object.keys(PRIORS);
-  const varies = (id: string): boolean => {
-    const v = train.map((s) => s.features[id] ?? 0);
-    return v.some((x) => x !== v[0]);
-  };
-  const fitted = ids.filter(varies);
-  const fixed = ids.filter((id) => !fitted.includes(id));
-  const X = train.map((s) => fitted.map((id) => s.features[id] ?? 0));
-  const y = train.map((s) => s.row.fraud);
-  const offset = train.map((s) => fixed.reduce((z, id) => z + PRIORS[id]! * (s.features[id] ?? 0), 0));
-  const { bias, w } = fitLogistic(X, y, offset);
-  const weights: Record<string, number> = {};
-  for (const id of ids) weights[id] = Number((fitted.includes(id) ? w[fitted.indexOf(id)]! : PRIORS[id]!).toFixed(4));
-  const model: Model = { version, bias: Number(bias.toFixed(4)), weights, threshold: 0, priors: fixed };
-  const trainScores = scoreAll(train, model);
-  model.threshold = approvalPoint(scoreAll(scored, model), scored.map((s) => s.row.fraud), 0.95).threshold;
-  const first = train[0]?.row.order.created_at;
-  const last = train[train.length - 1]?.row.order.created_at;
-  model.trainedOn = `${resolve(input).split("/").pop()}: first ${Math.round(share * 100)}% by created_at (${train.length} orders, ${String(first)} .. ${String(last)})`;
-  model.notes = "Logistic regression, gradient descent from zero, 4000 iterations, step 0.5, L2 1e-3. Weights in log-odds per unit of each signal's feature; 'priors' lists signals not fitted (no variance in the training data) that keep documented prior weights.";
-  summary("train  ", trainScores, y);
-  summary("holdout", scoreAll(holdout, model), holdout.map((s) => s.row.fraud));
-  summary("full   ", scoreAll(scored, model), scored.map((s) => s.row.fraud));
-  writeFileSync(out, JSON.stringify(model, null, 2) + "\n");
-  console.log(`fitted ${fitted.join(", ")}; wrote ${out} (threshold ${model.threshold})`);
+  if (!(share > 0 && share <= 1)) throw new Error("--train-share must be in (0, 1]");
+  const version = opt("--version", "v2")!;
+  const ipTable = opt("--ip-table");
+  const ipCountry = ipTable ? ipCountryFromTable(ipTable) : undefined;
+  const sources: Source[] = [];
+  for (const input of inputs) {
+    const { rows, bad } = await loadCorpus(input);
+    if (bad.length) console.log(`${input}: ${bad.length} bad lines skipped (first: line ${bad[0]!.line}: ${bad[0]!.error})`);
+    const { scored } = replay(rows, { ipCountry });
+    sources.push(sourceFrom(basename(input).replace(/\.jsonl(\.gz)?$/u, ""), scored));
+  }
+  const report: Record<string, unknown> = {};
+  if (args.includes("--evaluate")) {
+    const ev = evaluate(sources, share);
+    console.log("leave-one-source-out (fit on one source, all of it; score each other source, all of it):");
+    for (const r of ev.loso) console.log(`  fit ${r.fitted_on.padEnd(16)} -> ${r.scored_on.padEnd(16)} ROC-AUC ${r.roc_auc.toFixed(3)}  caught at 5% good held ${(r.fraud_caught_at_5pct_good_held * 100).toFixed(1)}%`);
+    console.log(`time split (fit on the first ${share * 100}% of one source, score its rest):`);
+    for (const t of ev.time_split) console.log(`  ${t.source.padEnd(16)} ROC-AUC ${t.holdout.roc_auc.toFixed(3)}  caught at 5% good held ${(t.holdout.fraud_caught_at_5pct_good_held * 100).toFixed(1)}%  (${t.holdout.orders} orders, ${t.holdout.fraud} fraud)`);
+    report.evaluation = ev;
+  }
+  const { model, intercepts } = fitModel(sources, share, version);
+  calibrateAndThreshold(model, sources, share);
+  model.trainedOn = sources.map((s) => `${s.name}: first ${Math.round(share * 100)}% by created_at (${Math.floor(s.X.length * share)} of ${s.X.length} orders)`).join("; ");
+  model.notes = "Pooled logistic regression over the sources (scripts/lib/fit.ts): one intercept per source, shared weights inside each signal's [min, max] (never a flipped direction), Gaussian prior (sd 0.5) toward each signal's documented prior; bias = median of the sources' intercepts " +
+    `(${Object.entries(intercepts).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}). 'priors' lists signals no training row could estimate: they keep their documented prior weight.`;
+  const shipped: Record<string, Figures & { holdout: Figures }> = {};
+  for (const s of sources) {
+    const a = model.calibration?.a ?? 1;
+    const b = model.calibration?.b ?? 0;
+    const scores = logits(s.X, model.weights, model.bias).map((l) => 1 / (1 + Math.exp(-(a * l + b))));
+    const cut = Math.floor(s.X.length * share);
+    shipped[s.name] = { ...figures(scores, s.y), holdout: figures(scores.slice(cut), s.y.slice(cut)) };
+    console.log(`shipped model on ${s.name.padEnd(16)} full replay ROC-AUC ${shipped[s.name]!.roc_auc.toFixed(3)}, caught at 5% good held ${(shipped[s.name]!.fraud_caught_at_5pct_good_held * 100).toFixed(1)}%; holdout ROC-AUC ${shipped[s.name]!.holdout.roc_auc.toFixed(3)}, ${(shipped[s.name]!.holdout.fraud_caught_at_5pct_good_held * 100).toFixed(1)}%`);
+  }
+  report.shipped = shipped;
+  report.model = model;
+  const out = opt("--out");
+  if (out) {
+    writeFileSync(out, JSON.stringify(model, null, 2) + "\n");
+    console.log(`wrote ${out} (threshold ${model.threshold}; priors kept: ${model.priors?.join(", ") || "none"})`);
+  }
+  const reportFile = opt("--report");
+  if (reportFile) writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
@@ -120,3 +177,4 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
     process.exit(1);
   });
 }
+

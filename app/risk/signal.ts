@@ -21,6 +21,12 @@ export interface SignalMeta {
   prior: number;
   /** Upper bound of the weight (the lower bound is 0). */
   max: number;
+  /**
+   * Lower bound training keeps (default 0): a risk every fraud team knows (a larger order, a younger
+   * account, a night-time order) keeps at least this weight when one data set shows no effect, since
+   * the guarantee pays for what the global model misses. A shop's own outcomes may still lower it to 0.
+   */
+  min?: number;
 }
 
 /** One signal = one file in ./signals. `compute` returns null when the facts it needs are missing (skipped). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { approvalPoint, prAuc, recallAtFpr, rocAuc } from "~/risk/metrics";
-import { fitLogistic } from "../../scripts/train";
+import { fitPooled } from "../../scripts/lib/fit";
 
 describe("metrics", () => {
   it.each([
@@ -20,14 +20,39 @@ describe("metrics", () => {
   });
 });
 
-describe("fitLogistic", () => {
-  const X = [[0], [0], [0], [1], [1], [0], [1], [0]];
-  const y = [false, false, true, true, true, false, true, false];
-  it("is deterministic and learns the direction", () => {
-    const a = fitLogistic(X, y, X.map(() => 0), { iterations: 500 });
-    const b = fitLogistic(X, y, X.map(() => 0), { iterations: 500 });
-    expect(a).toEqual(b);
-    expect(a.w[0]).toBeGreaterThan(1);
-    expect(a.bias).toBeLessThan(0);
+describe("fitPooled (direction-sane fitting)", () => {
+  const rows = (pairs: [number[], boolean][]) => ({ X: pairs.map(([x]) => Float64Array.from(x)), y: pairs.map(([, f]) => f) });
+  // Feature 0 raises risk, feature 1 lowers it in this data, feature 2 is always 0.
+  const data: [number[], boolean][] = [];
+  for (let i = 0; i < 400; i++) data.push([[i % 2, i % 3 === 0 ? 1 : 0, 0], i % 2 === 1 ? i % 3 !== 0 : i % 7 === 0]);
+  const specs = [
+    { id: "up", prior: 0.5, min: 0, max: 3 },
+    { id: "down_in_data", prior: 0.5, min: 0, max: 3 },
+    { id: "unseen", prior: 0.7, min: 0, max: 2 },
+  ];
+  const src = { name: "a", ...rows(data) };
+
+  it("is deterministic, learns a documented direction, and never flips one", () => {
+    const a = fitPooled([src], specs);
+    expect(fitPooled([src], specs)).toEqual(a);
+    expect(a.weights.up).toBeGreaterThan(1);
+    // The data says this feature lowers risk; its documented direction says raises: the weight stops at 0.
+    expect(a.weights.down_in_data).toBe(0);
+  });
+
+  it("keeps the prior where no row can estimate the weight, and stays inside [min, max]", () => {
+    const a = fitPooled([src], specs);
+    expect(a.weights.unseen).toBe(0.7);
+    expect(a.support.unseen).toBe(0);
+    const capped = fitPooled([src], [{ ...specs[0]!, max: 0.8 }, specs[1]!, specs[2]!]);
+    expect(capped.weights.up).toBe(0.8);
+    const floored = fitPooled([src], [specs[0]!, { ...specs[1]!, min: 0.2 }, specs[2]!]);
+    expect(floored.weights.down_in_data).toBe(0.2);
+  });
+
+  it("gives each source its own intercept (base rate), and a big source counts for no more than the mean size", () => {
+    const rare = { name: "rare", ...rows(data.map(([x, f], i) => [x, f && i % 5 === 0])) };
+    const fit = fitPooled([src, rare], specs);
+    expect(fit.intercepts.rare).toBeLessThan(fit.intercepts.a!);
   });
 });
