@@ -76,9 +76,12 @@ if (drafts.length > 3) drafts[3] = { ...drafts[3]!, draft: { ...drafts[3]!.draft
 const webhooks = new WebhookSender(emulator, { targetBaseUrl: app.baseUrl, retrySchedule: [50, 100, 200], autoFulfillmentOrderEvents: true });
 const placed: number[] = [];
 const delivered: string[] = [];
-for (const { draft } of drafts) {
+/** What each order is known to be: a factory fraud pattern, a row labelled fraud in the dataset, or good. */
+const kindOf = new Map<string, OrderKind>();
+for (const { draft, fraud, source } of drafts) {
   const { order, result } = await webhooks.placeOrder(SHOP, draft);
   placed.push(order.id);
+  kindOf.set(String(order.id), !fraud ? "good" : source === "factory" ? "fraudPattern" : "labelledFraud");
   if (result.ok) delivered.push(String(order.id));
   if (placed.length % 25 === 0 || placed.length === drafts.length) process.stdout.write(`\r  delivered ${delivered.length}/${drafts.length}`);
 }
@@ -151,6 +154,10 @@ for (const [topic, n] of Object.entries(summary.deliveriesRecorded)) row(`record
 row("screened", s.screened, `(${s.acted} with store actions done)`);
 row("  ship", s.ship);
 row("  hold", s.hold);
+const share = (k: { screened: number; held: number }, what: string) => `of ${k.screened} ${what}${k.screened ? ` (${((100 * k.held) / k.screened).toFixed(1)}%)` : ""}`;
+row("    fraud patterns held", summary.heldByKind.fraudPattern.held, share(summary.heldByKind.fraudPattern, "factory orders with a fraud pattern"));
+row("    labelled fraud held", summary.heldByKind.labelledFraud.held, share(summary.heldByKind.labelledFraud, "dataset rows labelled fraud"));
+row("    good orders held", summary.heldByKind.good.held, share(summary.heldByKind.good, "good orders"));
 row("guaranteed", s.guaranteed, "(approved and covered by the guarantee)");
 console.log("  store actions applied in the emulator:");
 row("  tags added", calls.tagsAdd, "(tagsAdd: holdfast:ship / holdfast:hold)");
@@ -246,7 +253,7 @@ async function summarise() {
   const mine = { shop: SHOP, orderId: { in: delivered } };
   const [byTopic, screenings, actions, jobs, disputes, held, dead] = await Promise.all([
     db.webhookDelivery.groupBy({ by: ["topic"], where: { shop: SHOP, receivedAt: { gte: startedAt } }, _count: { _all: true } }),
-    db.orderScreening.findMany({ where: mine, select: { verdict: true, status: true, guarantee: true } }),
+    db.orderScreening.findMany({ where: mine, select: { orderId: true, verdict: true, status: true, guarantee: true } }),
     db.storeAction.groupBy({ by: ["action", "outcome"], where: mine, _count: { _all: true } }),
     db.job.groupBy({ by: ["state"], where: { shop: SHOP }, _count: { _all: true } }),
     db.dispute.count({ where: { shop: SHOP } }),
@@ -268,6 +275,7 @@ async function summarise() {
     ordersSent: drafts.length,
     ordersDelivered: delivered.length,
     fraudPatternOrders: drafts.filter((d) => d.fraud).length,
+    heldByKind: heldByKind(screenings),
     deliveriesRecorded: Object.fromEntries(byTopic.map((r) => [r.topic, r._count._all])),
     screening: {
       settled: settle.settled,
@@ -374,11 +382,25 @@ function topReasons(json: string, n = 3): string[] {
   }
 }
 
+type OrderKind = "fraudPattern" | "labelledFraud" | "good";
+
+/** How many orders of each kind were screened and how many of them were held (issue 14: most fraud held, at most 2% of good orders). */
+function heldByKind(screenings: { orderId: string; verdict: string }[]): Record<OrderKind, { screened: number; held: number }> {
+  const out: Record<OrderKind, { screened: number; held: number }> = { fraudPattern: { screened: 0, held: 0 }, labelledFraud: { screened: 0, held: 0 }, good: { screened: 0, held: 0 } };
+  for (const r of screenings) {
+    const k = kindOf.get(r.orderId);
+    if (!k) continue;
+    out[k].screened++;
+    if (r.verdict === "hold") out[k].held++;
+  }
+  return out;
+}
+
 /** Orders for the demo: rows of the fraud-ecommerce dataset when it is beside the repo, else the factory. */
-function demoOrders(n: number): { draft: OrderDraft; fraud: boolean }[] {
+function demoOrders(n: number): { draft: OrderDraft; fraud: boolean; source: "dataset" | "factory" }[] {
   const now = Date.now();
   const factory = new OrderFactory({ seed: 7, startAt: now - 2 * 3600_000 });
-  const out: { draft: OrderDraft; fraud: boolean }[] = [];
+  const out: { draft: OrderDraft; fraud: boolean; source: "dataset" | "factory" }[] = [];
   if (existsSync(DATASET)) {
     const records = convertFraudEcommerce(readFileSync(DATASET, "utf8")).slice(0, Math.floor(n * 0.6));
     // Shift the 2015 timestamps to the last hours, keeping each sign-up-to-purchase gap.
@@ -387,9 +409,9 @@ function demoOrders(n: number): { draft: OrderDraft; fraud: boolean }[] {
       const order: Record<string, unknown> = { ...r.order, created_at: new Date(Date.parse(String(r.order.created_at)) + shift).toISOString() };
       const customer = r.order.customer as { created_at?: string } | undefined;
       if (customer?.created_at) order.customer = { ...customer, created_at: new Date(Date.parse(customer.created_at) + shift).toISOString() };
-      out.push({ draft: draftFromRestOrder(order), fraud: r.label.fraud });
+      out.push({ draft: draftFromRestOrder(order), fraud: r.label.fraud, source: "dataset" });
     }
   }
-  for (const g of factory.batch(n - out.length, 0.12)) out.push({ draft: g.draft, fraud: g.fraud });
+  for (const g of factory.batch(n - out.length, 0.12)) out.push({ draft: g.draft, fraud: g.fraud, source: "factory" });
   return out;
 }

@@ -179,7 +179,8 @@ async function e2e() {
   const warm = await paced(s, factory.batch(100, 0.1).map((g) => g.draft), 20);
   await waitActed(s.db, 100, 60_000);
   const warmLatencies = await latenciesOf(s.db, warm.sentAt);
-  const drafts = factory.batch(total, 0.1).map((g) => g.draft);
+  const generated = factory.batch(total, 0.1);
+  const drafts = generated.map((g) => g.draft);
   const appCpu0 = cpuSeconds(s.app.child.pid!);
   const workerCpu0 = s.workers.map((w) => cpuSeconds(w.pid!));
   const benchCpu0 = process.cpuUsage();
@@ -209,6 +210,13 @@ async function e2e() {
     for (const [sec, l] of [...bySecond].sort((a, b) => a[0] - b[0])) console.log(`  t=${sec}s max ${Math.max(...l)} ms, median ${l.sort((a, b) => a - b)[l.length >> 1]} ms`);
   }
   const holds = measured.filter((r) => r.verdict === "hold").length;
+  // sentAt keeps the drafts' order: the i-th order sent is generated[i].
+  const fraudIds = new Set([...sentAt.keys()].filter((_, i) => generated[i]?.fraud));
+  const heldOf = (fraud: boolean) => {
+    const of = measured.filter((r) => fraudIds.has(r.orderId) === fraud);
+    const held = of.filter((r) => r.verdict === "hold").length;
+    return `${held} of ${of.length} (${of.length ? ((100 * held) / of.length).toFixed(1) : "0"}%)`;
+  };
   const heldReasons = new Map<string, number>();
   for (const r of await s.db.orderScreening.findMany({ where: { shop: SHOP, verdict: "hold" }, select: { reasons: true } })) {
     const first = (JSON.parse(r.reasons) as { en: string[] }).en[0] ?? "?";
@@ -225,6 +233,7 @@ async function e2e() {
   console.log(`  warm-up       100 orders at 20/s first (not in the figures below): p50 ${warmPct(0.5)}  p95 ${warmPct(0.95)}  max ${warmLatencies.at(-1)} ms`);
   console.log(`  delivery -> decision, tag and risk assessment applied, ms: p50 ${percentile(latencies, 0.5)}  p95 ${percentile(latencies, 0.95)}  p99 ${percentile(latencies, 0.99)}  max ${latencies.at(-1)}  (${latencies.length}/${total})`);
   console.log(`  fulfillment order appeared -> held, ms: p50 ${percentile(holdLatencies, 0.5)}  p95 ${percentile(holdLatencies, 0.95)}  max ${holdLatencies.at(-1)}  (${holdLatencies.length} holds)`);
+  console.log(`  held: orders with a fraud pattern ${heldOf(true)}, good orders ${heldOf(false)}`);
   console.log(`  held orders' leading reasons: ${[...heldReasons].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => `${k} ${n}`).join(", ")}`);
   console.log(`  Admin API calls ${calls.length} (${(calls.length / rows.length).toFixed(2)} per order); tagsAdd beyond one per order: ${dupTags}`);
   const perOrder = (cpu: number) => `${cpu.toFixed(1)} s (${((cpu * 1000) / total).toFixed(1)} ms per order)`;
