@@ -61,7 +61,7 @@ describe("backtest", () => {
 
   it("values each would-be claim at the label's chargeback amount when given, else the order's total, exactly", () => {
     const row = (id: number, score: number, fraud: boolean, total: string, chargeback?: number) =>
-      ({ row: { line: id, order: { id, total_price: total, currency: "JPY" }, fraud, createdAt: id, ...(chargeback === undefined ? {} : { chargeback }) }, decision: { score, verdict: "ship", modelVersion: "t" }, features: {}, flagged: [] }) as Parameters<typeof claimsAtApproval>[0][number];
+      ({ row: { line: id, order: { id, total_price: total, currency: "JPY" }, fraud, createdAt: id, ...(chargeback === undefined ? {} : { chargeback }) }, decision: { score, probability: score / 1000, verdict: "ship", modelVersion: "t" }, features: {}, flagged: [] }) as Parameters<typeof claimsAtApproval>[0][number];
     const scored = [row(1, 100, true, "12000000"), row(2, 200, true, "5000", 4321), row(3, 300, false, "999"), row(4, 900, true, "7")];
     expect(claimsAtApproval(scored, { approval: 0.75, threshold: 500 })).toEqual({ approval: 0.75, threshold: 500, claims: 2, claims_value: 12004321 });
     expect(claimsAtApproval(scored, { approval: 1, threshold: 1001 })).toMatchObject({ claims: 3, claims_value: 12004328 });
