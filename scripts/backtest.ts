@@ -15,7 +15,7 @@ import { recallAtFpr } from "../app/risk/metrics";
 import { screenWithHistory } from "../app/risk/replay";
 import { defaultRuleset } from "../app/risk/ruleset";
 import type { Decision, Model } from "../app/risk/types";
-import { buildReport, htmlReport } from "./lib/backtest-report";
+import { buildReport, htmlReport, summaryLines } from "./lib/backtest-report";
 
 export interface CorpusRow { line: number; order: Record<string, unknown>; fraud: boolean; chargeback?: number; createdAt: number }
 export interface BadLine { line: number; error: string }
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
   console.log(`(95% approval of all orders: ${(p95.fraud_caught * 100).toFixed(1)}% caught; holding 5% of legitimate orders instead: ${(tpr.recall * 100).toFixed(1)}% caught at threshold ${tpr.threshold})`);
   console.log(`guarantee: fees ${report.guarantee.fees} ${report.guarantee.currency}, chargebacks on approved ${report.guarantee.chargebacks_on_approved}`);
   for (const c of report.guarantee.claims_at_approval_points) console.log(`  claims at ${(c.approval * 100).toFixed(1)}% approval (threshold ${c.threshold}): ${c.claims}, value ${c.claims_value}`);
+  for (const line of summaryLines(report)) console.log(line);
   console.log(`time ${secs.toFixed(2)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 

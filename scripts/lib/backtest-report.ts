@@ -3,15 +3,79 @@
  * HTML page. Pure functions of the replayed orders; scripts/backtest.ts re-exports them.
  */
 import { Decimal } from "../../app/guarantee/money";
-import { approvalPoint, prAuc, rocAuc, type ApprovalPoint } from "../../app/risk/metrics";
+import { brierScore, expectedCalibrationError, reliabilityTable, type ReliabilityRow } from "../../app/risk/calibration";
+import { approvalPoint, prAuc, recallAtFpr, rocAuc, type ApprovalPoint } from "../../app/risk/metrics";
 import type { Scored } from "../backtest";
 
 export const APPROVALS = [0.9, 0.95, 0.975, 0.99];
+/** Shares of legitimate orders held at which `good_order_points` report the fraud caught. */
+export const GOOD_HELD = [0.01, 0.05, 0.1];
+
+/** Fraud caught while holding at most `good_held` of the legitimate orders (ties never split). */
+export interface GoodOrderPoint { good_held: number; threshold: number; fraud_caught: number }
+
+/** Calibration of each order's `probability` against its label (app/risk/calibration.ts). */
+export interface CalibrationReport { brier: number; ece: number; reliability: ReliabilityRow[] }
 
 export interface Report {
   orders: number; skipped: number; fraud: number; roc_auc: number; pr_auc: number; approval_points: ApprovalPoint[];
-  guarantee: { fee_rate: number; fees: number; chargebacks_on_approved: number; currency: string; claims_at_approval_points: ClaimsAtApproval[] };
+  good_order_points: GoodOrderPoint[];
+  calibration: CalibrationReport;
+  guarantee: {
+    fee_rate: number; fees: number; chargebacks_on_approved: number; currency: string; claims_at_approval_points: ClaimsAtApproval[];
+    approval_points: GuaranteeAtApproval[];
+  };
   rules: { id: string; hits: number; precision: number }[];
+}
+
+/**
+ * The guarantee's economics at one approval point (orders approved = score below the threshold):
+ * - `approved_orders`, `approved_value`: how many orders and how much order value the guarantee covers;
+ * - `expected_chargebacks`: Σ probability × order total over the approved orders (what the model expects to pay);
+ * - `actual_chargebacks`: what it would have paid: the approved fraud orders, at the label's chargeback amount, else the total;
+ * - `break_even_fee_rate`: actual / approved value, the fee rate at which fees on approved orders equal the
+ *   chargebacks paid; `expected_break_even_fee_rate`: the same from the expected chargebacks.
+ */
+export interface GuaranteeAtApproval {
+  approval: number; threshold: number; approved_orders: number; approved_value: number;
+  expected_chargebacks: number; actual_chargebacks: number; break_even_fee_rate: number; expected_break_even_fee_rate: number;
+}
+
+export function guaranteeAtApproval(scored: Scored[], point: { approval: number; threshold: number }): GuaranteeAtApproval {
+  let orders = 0;
+  let value = new Decimal(0);
+  let expected = 0;
+  for (const s of scored) {
+    if (s.decision.score >= point.threshold) continue;
+    const total = Number(s.row.order.total_price) || 0;
+    orders++;
+    value = value.plus(new Decimal(String(total)));
+    expected += s.decision.probability * total;
+  }
+  const approvedValue = value.toNumber();
+  const actual = claimsAtApproval(scored, point).claims_value;
+  const rate = (x: number): number => (approvedValue > 0 ? Math.round((x / approvedValue) * 1e6) / 1e6 : 0);
+  return {
+    approval: point.approval, threshold: point.threshold, approved_orders: orders, approved_value: value.toDecimalPlaces(2).toNumber(),
+    expected_chargebacks: Math.round(expected * 100) / 100, actual_chargebacks: actual,
+    break_even_fee_rate: rate(actual), expected_break_even_fee_rate: rate(expected),
+  };
+}
+
+export function calibrationReport(scored: Scored[]): CalibrationReport {
+  const p = scored.map((s) => s.decision.probability);
+  const y = scored.map((s) => s.row.fraud);
+  return {
+    brier: r4(brierScore(p, y)), ece: r4(expectedCalibrationError(p, y)),
+    reliability: reliabilityTable(p, y).map((r) => ({ ...r, predicted: r4(r.predicted), observed: r4(r.observed) })),
+  };
+}
+
+export function goodOrderPoints(scores: ArrayLike<number>, labels: ArrayLike<boolean>): GoodOrderPoint[] {
+  return GOOD_HELD.map((g) => {
+    const r = recallAtFpr(scores, labels, g);
+    return { good_held: g, threshold: r.threshold, fraud_caught: r4(r.recall) };
+  });
 }
 
 /**
@@ -70,12 +134,30 @@ export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005):
   return {
     orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(scores, labels)), pr_auc: r4(prAuc(scores, labels)),
     approval_points: approvalPoints,
+    good_order_points: goodOrderPoints(scores, labels),
+    calibration: calibrationReport(scored),
     guarantee: {
       fee_rate: feeRate, fees: Math.round(fees * 100) / 100, chargebacks_on_approved: Math.round(cb * 100) / 100, currency: [...currencies].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD",
       claims_at_approval_points: approvalPoints.map((p) => claimsAtApproval(scored, p)),
+      approval_points: approvalPoints.map((p) => guaranteeAtApproval(scored, p)),
     },
     rules,
   };
+}
+
+const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
+
+/** Console lines for the good-order points, the calibration and the guarantee per approval point. */
+export function summaryLines(report: Report): string[] {
+  const c = report.calibration;
+  const cur = report.guarantee.currency;
+  return [
+    ...report.good_order_points.map((g) => `holding ${pct(g.good_held)} of legitimate orders: threshold ${g.threshold}, fraud caught ${pct(g.fraud_caught)}`),
+    `calibration: Brier ${c.brier}, ECE ${c.ece}`,
+    ...c.reliability.map((r) => `  p ${r.band.padEnd(9)} ${String(r.orders).padStart(7)} orders, predicted ${pct(r.predicted, 2).padStart(7)}, observed ${pct(r.observed, 2).padStart(7)}`),
+    ...report.guarantee.approval_points.map((g) => `guarantee at ${pct(g.approval)} approval (threshold ${g.threshold}): approved ${g.approved_orders} orders, ${g.approved_value} ${cur}; ` +
+      `chargebacks expected ${g.expected_chargebacks}, actual ${g.actual_chargebacks}; break-even fee ${pct(g.break_even_fee_rate, 2)} (expected ${pct(g.expected_break_even_fee_rate, 2)})`),
+  ];
 }
 
 export function htmlReport(report: Report, scored: Scored[], title: string): string {
@@ -110,6 +192,9 @@ export function htmlReport(report: Report, scored: Scored[], title: string): str
 <h1>Holdfast backtest: ${esc(title)}</h1>
 <p>${report.orders} orders, ${report.fraud} fraud, ${report.skipped} skipped. ROC-AUC ${report.roc_auc}, PR-AUC ${report.pr_auc}.</p>
 <table><tr><th>approval</th><th>threshold</th><th>fraud caught</th><th>fraud rate approved</th></tr>${rows}</table>
+<h2>Fraud caught against legitimate orders held</h2><table><tr><th>good orders held</th><th>threshold</th><th>fraud caught</th></tr>${report.good_order_points.map((g) => `<tr><td>${pct(g.good_held)}</td><td>${g.threshold}</td><td>${pct(g.fraud_caught)}</td></tr>`).join("")}</table>
+<h2>Calibration (Brier ${report.calibration.brier}, ECE ${report.calibration.ece})</h2><table><tr><th>probability</th><th>orders</th><th>predicted</th><th>observed</th></tr>${report.calibration.reliability.map((r) => `<tr><td>${r.band}</td><td>${r.orders}</td><td>${pct(r.predicted, 2)}</td><td>${pct(r.observed, 2)}</td></tr>`).join("")}</table>
+<h2>Guarantee by approval point (${esc(report.guarantee.currency)})</h2><table><tr><th>approval</th><th>threshold</th><th>approved orders</th><th>approved value</th><th>expected chargebacks</th><th>actual chargebacks</th><th>break-even fee</th><th>expected break-even fee</th></tr>${report.guarantee.approval_points.map((g) => `<tr><td>${g.approval}</td><td>${g.threshold}</td><td>${g.approved_orders}</td><td>${g.approved_value}</td><td>${g.expected_chargebacks}</td><td>${g.actual_chargebacks}</td><td>${pct(g.break_even_fee_rate, 2)}</td><td>${pct(g.expected_break_even_fee_rate, 2)}</td></tr>`).join("")}</table>
 <h2>Score histogram (log scale; green legit, red fraud)</h2><svg width="${W}" height="${H + 20}" viewBox="0 0 ${W} ${H + 20}">${bars}<text x="0" y="${H + 15}">0</text><text x="${W - 30}" y="${H + 15}">1000</text></svg>
 <h2>ROC curve (AUC ${report.roc_auc})</h2><svg width="320" height="320" viewBox="-10 -10 320 320"><rect x="0" y="0" width="300" height="300" fill="none" stroke="#999"/><line x1="0" y1="300" x2="300" y2="0" stroke="#ccc" stroke-dasharray="4"/><polyline fill="none" stroke="#36c" stroke-width="2" points="${pts.join(" ")}"/></svg>
 <h2>Rules</h2><table><tr><th>id</th><th>hits</th><th>precision</th></tr>${report.rules.map((r) => `<tr><td>${esc(r.id)}</td><td>${r.hits}</td><td>${r.precision}</td></tr>`).join("")}</table>`;
