@@ -233,7 +233,13 @@ export function expectedCalibrationError(p: ArrayLike<number>, y: ArrayLike<bool
 export interface CalibrationFit {
   /** What to store as Model.calibration (a and b rounded to 4 decimals; a stays >= minA). */
   calibration: Calibration;
-  status: PlattStatus;
+  /**
+   * `fitted`: a and b fitted; `clamped`: the best a was above maxA and was capped; `intercept_only`: the best a was
+   * below minA (the orders show no usable ranking, e.g. a holdout the model cannot rank), so the model's own
+   * slope is kept (a = 1) and only b is fitted, rather than flattening every score towards the base rate;
+   * `identity`: degenerate input.
+   */
+  status: PlattStatus | "intercept_only";
   reason?: string;
   orders: number;
   fraud: number;
@@ -244,11 +250,17 @@ export interface CalibrationFit {
 
 /**
  * The training step: fit the model's calibration on out-of-sample logits (the time holdout's raw
- * log-odds, bias + Σ weight × feature, before any calibration) and say how it went.
+ * log-odds, bias + Σ weight × feature, before any calibration) and say how it went. Unlike
+ * `fitPlatt`, a best slope below minA does not flatten the model: the slope stays 1 and only the
+ * intercept is fitted (status `intercept_only`).
  */
 export function fitCalibration(logits: ArrayLike<number>, labels: ArrayLike<boolean>, opts: PlattOptions & { fittedOn?: string } = {}): CalibrationFit {
-  const fit = fitPlattDetailed(logits, labels, opts);
+  let fit: { a: number; b: number; status: PlattStatus | "intercept_only"; reason?: string } = fitPlattDetailed(logits, labels, opts);
   const minA = opts.minA ?? 0.1;
+  if (fit.status === "clamped" && fit.a === minA) {
+    const kept = fitPlattDetailed(logits, labels, { ...opts, minA: 1, maxA: 1 });
+    fit = { a: 1, b: kept.b, status: "intercept_only", reason: `${fit.reason ?? ""}: slope kept, intercept fitted` };
+  }
   const a = Math.max(Math.round(fit.a * 10_000) / 10_000, fit.status === "identity" ? 1 : minA);
   const calibration: Calibration = { a, b: Math.round(fit.b * 10_000) / 10_000, ...(opts.fittedOn ? { fittedOn: opts.fittedOn } : {}) };
   const ys = Array.from(labels, Boolean);

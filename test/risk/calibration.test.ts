@@ -161,6 +161,19 @@ describe("fitCalibration (the training step)", () => {
     expect(fit.after.ece).toBeLessThan(fit.before.ece);
     expect(fit.after.ece).toBeLessThan(0.01);
   });
+  it("keeps the model's slope and fits only the intercept when the orders show no usable ranking", () => {
+    // 10% fraud at every logit: the best slope is ~0, which fitPlatt would clamp to 0.1 and flatten every score.
+    const { z, y } = synthetic(() => 0.1, 200);
+    expect(fitPlattDetailed(z, y).status).toBe("clamped");
+    const fit = fitCalibration(z, y);
+    expect(fit.status).toBe("intercept_only");
+    expect(fit.calibration.a).toBe(1);
+    // The intercept's first-order condition: mean calibrated probability = mean (smoothed) target.
+    const pos = y.filter(Boolean).length;
+    const meanT = (pos * ((pos + 1) / (pos + 2)) + (y.length - pos) * (1 / (y.length - pos + 2))) / y.length;
+    const meanP = z.reduce((s, v) => s + applyCalibration(v, { a: 1, b: fit.calibration.b }), 0) / z.length;
+    expect(Math.abs(meanP - meanT)).toBeLessThan(1e-4);
+  });
   it("reports the identity and why on degenerate input", () => {
     expect(fitCalibration([0, 1], [false, false])).toMatchObject({ calibration: { a: 1, b: 0 }, status: "identity" });
   });
