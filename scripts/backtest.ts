@@ -9,13 +9,13 @@ import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { Decimal } from "../app/guarantee/money";
 import { InMemoryHistoryStore } from "../app/risk/history";
 import { countryNameToIso, lookupIpRange, parseIpRangeCsv } from "../app/risk/ip-table";
-import { approvalPoint, prAuc, recallAtFpr, rocAuc, type ApprovalPoint } from "../app/risk/metrics";
+import { recallAtFpr } from "../app/risk/metrics";
 import { screenWithHistory } from "../app/risk/replay";
 import { defaultRuleset } from "../app/risk/ruleset";
 import type { Decision, Model } from "../app/risk/types";
+import { buildReport, htmlReport, summaryLines } from "./lib/backtest-report";
 
 export interface CorpusRow { line: number; order: Record<string, unknown>; fraud: boolean; chargeback?: number; createdAt: number }
 export interface BadLine { line: number; error: string }
@@ -51,7 +51,7 @@ export async function loadCorpus(path: string, onProgress?: (n: number) => void)
 /** What the backtest keeps per order (not the whole decision: memory stays flat). */
 export interface Scored {
   row: CorpusRow;
-  decision: Pick<Decision, "score" | "verdict" | "modelVersion">;
+  decision: Pick<Decision, "score" | "probability" | "verdict" | "modelVersion">;
   features: Record<string, number>;
   /** Signals that hit and pushed towards hold. */
   flagged: string[];
@@ -73,7 +73,7 @@ export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: num
         features[o.id] = o.feature;
         if (o.outcome === "hit" && o.contribution > 0) flagged.push(o.id);
       }
-      scored.push({ row, decision: { score: decision.score, verdict: decision.verdict, modelVersion: decision.modelVersion }, features, flagged });
+      scored.push({ row, decision: { score: decision.score, probability: decision.probability, verdict: decision.verdict, modelVersion: decision.modelVersion }, features, flagged });
     } catch (e) {
       failed.push({ line: row.line, error: (e as Error).message.slice(0, 200) });
     }
@@ -82,115 +82,7 @@ export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: num
   return { scored, failed };
 }
 
-export const APPROVALS = [0.9, 0.95, 0.975, 0.99];
-
-export interface Report {
-  orders: number; skipped: number; fraud: number; roc_auc: number; pr_auc: number; approval_points: ApprovalPoint[];
-  guarantee: { fee_rate: number; fees: number; chargebacks_on_approved: number; currency: string; claims_at_approval_points: ClaimsAtApproval[] };
-  rules: { id: string; hits: number; precision: number }[];
-}
-
-/**
- * The guarantee claims that would have been opened at one approval point: the labelled-fraud orders
- * approved there (score below its threshold), each a fraud chargeback on an approved order, valued at
- * the label's chargeback amount when given, else the order's total (summed exactly, no cap).
- */
-export interface ClaimsAtApproval { approval: number; threshold: number; claims: number; claims_value: number }
-
-export function claimsAtApproval(scored: Scored[], point: { approval: number; threshold: number }): ClaimsAtApproval {
-  let claims = 0;
-  let value = new Decimal(0);
-  for (const s of scored) {
-    if (!s.row.fraud || s.decision.score >= point.threshold) continue;
-    claims++;
-    const amount = s.row.chargeback ?? (Number(s.row.order.total_price) || 0);
-    value = value.plus(new Decimal(String(amount)));
-  }
-  return { approval: point.approval, threshold: point.threshold, claims, claims_value: value.toDecimalPlaces(2).toNumber() };
-}
-
-const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : x);
-
-export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005): Report {
-  const scores = scored.map((s) => s.decision.score);
-  const labels = scored.map((s) => s.row.fraud);
-  let fees = 0;
-  let cb = 0;
-  const currencies = new Map<string, number>();
-  for (const s of scored) {
-    const total = Number(s.row.order.total_price) || 0;
-    const cur = String(s.row.order.currency);
-    currencies.set(cur, (currencies.get(cur) ?? 0) + 1);
-    if (s.decision.verdict === "ship") {
-      fees += total * feeRate;
-      if (s.row.fraud) cb += s.row.chargeback ?? total;
-    }
-  }
-  const ids = Object.keys(scored[0]?.features ?? {});
-  const hits = new Map<string, number>();
-  const tps = new Map<string, number>();
-  for (const s of scored) {
-    for (const id of s.flagged) {
-      hits.set(id, (hits.get(id) ?? 0) + 1);
-      if (s.row.fraud) tps.set(id, (tps.get(id) ?? 0) + 1);
-    }
-  }
-  const rules = ids.map((id) => {
-    const h = hits.get(id) ?? 0;
-    return { id, hits: h, precision: h ? r4((tps.get(id) ?? 0) / h) : 0 };
-  });
-  const approvalPoints = APPROVALS.map((a) => {
-    const p = approvalPoint(scores, labels, a);
-    return { ...p, fraud_caught: r4(p.fraud_caught), fraud_rate_approved: r4(p.fraud_rate_approved) };
-  });
-  return {
-    orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(scores, labels)), pr_auc: r4(prAuc(scores, labels)),
-    approval_points: approvalPoints,
-    guarantee: {
-      fee_rate: feeRate, fees: Math.round(fees * 100) / 100, chargebacks_on_approved: Math.round(cb * 100) / 100, currency: [...currencies].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD",
-      claims_at_approval_points: approvalPoints.map((p) => claimsAtApproval(scored, p)),
-    },
-    rules,
-  };
-}
-
-export function htmlReport(report: Report, scored: Scored[], title: string): string {
-  const bins = 50;
-  const legit = new Array<number>(bins).fill(0);
-  const fraud = new Array<number>(bins).fill(0);
-  for (const s of scored) (s.row.fraud ? fraud : legit)[Math.min(bins - 1, Math.floor(s.decision.score / (1001 / bins)))]!++;
-  const max = Math.max(1, ...legit.map((l, i) => l + fraud[i]!));
-  const W = 600;
-  const H = 240;
-  const bw = W / bins;
-  const bars = legit.map((l, i) => {
-    const hl = (Math.log1p(l) / Math.log1p(max)) * H;
-    const hf = (Math.log1p(fraud[i]!) / Math.log1p(max)) * H;
-    return `<rect x="${(i * bw).toFixed(1)}" y="${(H - hl).toFixed(1)}" width="${(bw / 2 - 0.5).toFixed(1)}" height="${hl.toFixed(1)}" fill="#5c8"><title>${i * 20}-${i * 20 + 19}: ${l} legit</title></rect>` +
-      `<rect x="${(i * bw + bw / 2).toFixed(1)}" y="${(H - hf).toFixed(1)}" width="${(bw / 2 - 0.5).toFixed(1)}" height="${hf.toFixed(1)}" fill="#d54"><title>${i * 20}-${i * 20 + 19}: ${fraud[i]} fraud</title></rect>`;
-  }).join("");
-  // ROC curve: one point per distinct score.
-  const sorted = [...scored].sort((a, b) => b.decision.score - a.decision.score);
-  const P = report.fraud || 1;
-  const N = scored.length - report.fraud || 1;
-  let tp = 0;
-  let fp = 0;
-  const pts: string[] = ["0,300"];
-  for (let i = 0; i < sorted.length; i++) {
-    if (sorted[i]!.row.fraud) tp++; else fp++;
-    if (i === sorted.length - 1 || sorted[i + 1]!.decision.score !== sorted[i]!.decision.score) pts.push(`${((fp / N) * 300).toFixed(1)},${(300 - (tp / P) * 300).toFixed(1)}`);
-  }
-  const rows = report.approval_points.map((p) => `<tr><td>${p.approval}</td><td>${p.threshold}</td><td>${(p.fraud_caught * 100).toFixed(1)}%</td><td>${(p.fraud_rate_approved * 100).toFixed(2)}%</td></tr>`).join("");
-  const esc = (s: string): string => s.replace(/[&<>"]/gu, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><meta charset="utf-8"><title>${esc(title)}</title><style>body{font:14px system-ui;margin:2em}td,th{padding:2px 8px;text-align:right}</style>
-<h1>Holdfast backtest: ${esc(title)}</h1>
-<p>${report.orders} orders, ${report.fraud} fraud, ${report.skipped} skipped. ROC-AUC ${report.roc_auc}, PR-AUC ${report.pr_auc}.</p>
-<table><tr><th>approval</th><th>threshold</th><th>fraud caught</th><th>fraud rate approved</th></tr>${rows}</table>
-<h2>Score histogram (log scale; green legit, red fraud)</h2><svg width="${W}" height="${H + 20}" viewBox="0 0 ${W} ${H + 20}">${bars}<text x="0" y="${H + 15}">0</text><text x="${W - 30}" y="${H + 15}">1000</text></svg>
-<h2>ROC curve (AUC ${report.roc_auc})</h2><svg width="320" height="320" viewBox="-10 -10 320 320"><rect x="0" y="0" width="300" height="300" fill="none" stroke="#999"/><line x1="0" y1="300" x2="300" y2="0" stroke="#ccc" stroke-dasharray="4"/><polyline fill="none" stroke="#36c" stroke-width="2" points="${pts.join(" ")}"/></svg>
-<h2>Rules</h2><table><tr><th>id</th><th>hits</th><th>precision</th></tr>${report.rules.map((r) => `<tr><td>${esc(r.id)}</td><td>${r.hits}</td><td>${r.precision}</td></tr>`).join("")}</table>`;
-}
-
+export { APPROVALS, buildReport, claimsAtApproval, htmlReport, type ClaimsAtApproval, type Report } from "./lib/backtest-report";
 export function ipCountryFromTable(path: string): (ip: string) => string | undefined {
   const table = parseIpRangeCsv(readFileSync(path, "utf8"), countryNameToIso);
   return (ip) => lookupIpRange(table, ip);
@@ -236,6 +128,7 @@ async function main(): Promise<void> {
   console.log(`(95% approval of all orders: ${(p95.fraud_caught * 100).toFixed(1)}% caught; holding 5% of legitimate orders instead: ${(tpr.recall * 100).toFixed(1)}% caught at threshold ${tpr.threshold})`);
   console.log(`guarantee: fees ${report.guarantee.fees} ${report.guarantee.currency}, chargebacks on approved ${report.guarantee.chargebacks_on_approved}`);
   for (const c of report.guarantee.claims_at_approval_points) console.log(`  claims at ${(c.approval * 100).toFixed(1)}% approval (threshold ${c.threshold}): ${c.claims}, value ${c.claims_value}`);
+  for (const line of summaryLines(report)) console.log(line);
   console.log(`time ${secs.toFixed(2)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 

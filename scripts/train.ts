@@ -17,7 +17,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { fitPlatt } from "../app/risk/calibration";
+import { fitCalibration } from "../app/risk/calibration";
 import { rocAuc, recallAtFpr } from "../app/risk/metrics";
 import { SIGNALS } from "../app/risk/signals/index";
 import type { Model } from "../app/risk/types";
@@ -75,10 +75,9 @@ export function calibrateAndThreshold(model: Model, sources: Source[], share: nu
   const holdouts = sources.map((s) => slice(s, Math.floor(s.X.length * share), s.X.length)).filter((s) => s.y.length > 0);
   const z = holdouts.flatMap((h) => logits(h.X, model.weights, model.bias));
   const y = holdouts.flatMap((h) => h.y);
-  if (y.some(Boolean) && y.some((v) => !v)) {
-    const c = fitPlatt(z, y);
-    model.calibration = { a: Number(c.a.toFixed(4)), b: Number(c.b.toFixed(4)), fittedOn: `holdouts (last ${Math.round((1 - share) * 100)}% by time) of ${holdouts.map((h) => h.name).join(", ")}` };
-  }
+  const fit = fitCalibration(z, y, { fittedOn: `holdouts (last ${Math.round((1 - share) * 100)}% by time) of ${holdouts.map((h) => h.name).join(", ")}` });
+  model.calibration = fit.calibration;
+  console.log(`calibration ${fit.status}: a ${fit.calibration.a}, b ${fit.calibration.b} on ${fit.orders} holdout orders (${fit.fraud} fraud); Brier ${fit.before.brier.toFixed(4)} -> ${fit.after.brier.toFixed(4)}, ECE ${fit.before.ece.toFixed(4)} -> ${fit.after.ece.toFixed(4)}`);
   const a = model.calibration?.a ?? 1;
   const b = model.calibration?.b ?? 0;
   let threshold = 1;

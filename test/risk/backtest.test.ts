@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { buildReport, claimsAtApproval, htmlReport, loadCorpus, replay } from "../../scripts/backtest";
+import { summaryLines } from "../../scripts/lib/backtest-report";
 import { convertFraudEcommerce, convertRavelin, parseUsDateTime } from "../../scripts/convert-datasets";
 
 function corpus(): string {
@@ -33,14 +34,14 @@ describe("backtest", () => {
     const times = scored.map((s) => s.row.createdAt);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     const report = buildReport(scored, bad.length);
-    expect(Object.keys(report).sort()).toEqual(["approval_points", "fraud", "guarantee", "orders", "pr_auc", "roc_auc", "rules", "skipped"]);
+    expect(Object.keys(report).sort()).toEqual(["approval_points", "calibration", "fraud", "good_order_points", "guarantee", "orders", "pr_auc", "roc_auc", "rules", "skipped"]);
     expect(report).toMatchObject({ orders: 60, skipped: 2, fraud: 12 });
     expect(report.roc_auc).toBe(1);
     expect(report.approval_points.map((a) => a.approval)).toEqual([0.9, 0.95, 0.975, 0.99]);
     expect(Object.keys(report.approval_points[0]!).sort()).toEqual(["approval", "fraud_caught", "fraud_rate_approved", "threshold"]);
     expect(report.rules.find((r) => r.id === "account_instant_purchase")).toMatchObject({ hits: 12, precision: 1 });
     // The guarantee block keeps its keys and adds, per approval point, the claims that would have been opened.
-    expect(Object.keys(report.guarantee).sort()).toEqual(["chargebacks_on_approved", "claims_at_approval_points", "currency", "fee_rate", "fees"]);
+    expect(Object.keys(report.guarantee).sort()).toEqual(["approval_points", "chargebacks_on_approved", "claims_at_approval_points", "currency", "fee_rate", "fees"]);
     expect(report.guarantee.claims_at_approval_points.map((c) => [c.approval, c.threshold])).toEqual(report.approval_points.map((a) => [a.approval, a.threshold]));
     for (const c of report.guarantee.claims_at_approval_points) {
       const approvedFraud = scored.filter((s) => s.row.fraud && s.decision.score < c.threshold).length;
@@ -61,11 +62,63 @@ describe("backtest", () => {
 
   it("values each would-be claim at the label's chargeback amount when given, else the order's total, exactly", () => {
     const row = (id: number, score: number, fraud: boolean, total: string, chargeback?: number) =>
-      ({ row: { line: id, order: { id, total_price: total, currency: "JPY" }, fraud, createdAt: id, ...(chargeback === undefined ? {} : { chargeback }) }, decision: { score, verdict: "ship", modelVersion: "t" }, features: {}, flagged: [] }) as Parameters<typeof claimsAtApproval>[0][number];
+      ({ row: { line: id, order: { id, total_price: total, currency: "JPY" }, fraud, createdAt: id, ...(chargeback === undefined ? {} : { chargeback }) }, decision: { score, probability: score / 1000, verdict: "ship", modelVersion: "t" }, features: {}, flagged: [] }) as Parameters<typeof claimsAtApproval>[0][number];
     const scored = [row(1, 100, true, "12000000"), row(2, 200, true, "5000", 4321), row(3, 300, false, "999"), row(4, 900, true, "7")];
     expect(claimsAtApproval(scored, { approval: 0.75, threshold: 500 })).toEqual({ approval: 0.75, threshold: 500, claims: 2, claims_value: 12004321 });
     expect(claimsAtApproval(scored, { approval: 1, threshold: 1001 })).toMatchObject({ claims: 3, claims_value: 12004328 });
     expect(claimsAtApproval(scored, { approval: 0.1, threshold: 0 })).toMatchObject({ claims: 0, claims_value: 0 });
+  });
+
+  it("reports good-order points, calibration and the guarantee's break-even fee per approval point (worked by hand)", () => {
+    let line = 0;
+    const row = (score: number, probability: number, fraud: boolean, total: number, chargeback?: number) => {
+      line++;
+      return { row: { line, order: { id: line, total_price: total.toFixed(2), currency: "USD" }, fraud, createdAt: line, ...(chargeback === undefined ? {} : { chargeback }) },
+        decision: { score, probability, verdict: "ship", modelVersion: "t" }, features: {}, flagged: [] } as Parameters<typeof buildReport>[0][number];
+    };
+    const scored = [
+      ...Array.from({ length: 29 }, () => row(10, 0.01, false, 10)),
+      row(20, 0.02, false, 100), row(50, 0.05, false, 100), row(150, 0.15, false, 200), row(600, 0.6, false, 100), row(600, 0.6, false, 100),
+      row(100, 0.1, true, 50, 40), row(300, 0.3, true, 80), row(800, 0.8, true, 300), row(900, 0.9, true, 100),
+    ];
+    const report = buildReport(scored, 0);
+    // 34 good orders: [10 ×29, 20, 50, 150, 600, 600]. 1%: none may be held -> 601, fraud >= 601: 800, 900 = 2/4.
+    // 5%: at most 1.7 held, but the two 600s tie and are never split -> 601 again. 10%: 3 held (150, 600, 600) -> 150; fraud 300, 800, 900 = 3/4.
+    expect(report.good_order_points).toEqual([
+      { good_held: 0.01, threshold: 601, fraud_caught: 0.5 },
+      { good_held: 0.05, threshold: 601, fraud_caught: 0.5 },
+      { good_held: 0.1, threshold: 150, fraud_caught: 0.75 },
+    ]);
+    // Brier: (29 × 0.01² + 0.02² + 0.05² + 0.15² + 0.6² + 0.6² + 0.9² + 0.7² + 0.2² + 0.1²) / 38 = 2.0983 / 38.
+    expect(report.calibration.brier).toBe(0.0552);
+    expect(report.calibration.reliability).toEqual([
+      { band: "0.01-0.02", orders: 29, predicted: 0.01, observed: 0 },
+      { band: "0.02-0.05", orders: 1, predicted: 0.02, observed: 0 },
+      { band: "0.05-0.1", orders: 1, predicted: 0.05, observed: 0 },
+      { band: "0.1-0.2", orders: 2, predicted: 0.125, observed: 0.5 },
+      { band: "0.2-0.5", orders: 1, predicted: 0.3, observed: 1 },
+      { band: "0.5-1", orders: 4, predicted: 0.725, observed: 0.5 },
+    ]);
+    // ECE: (29 × 0.01 + 0.02 + 0.05 + 2 × 0.375 + 0.7 + 4 × 0.225) / 38 = 2.71 / 38.
+    expect(report.calibration.ece).toBe(0.0713);
+    // Approval points on all 38 scores: 90% -> the 600s tie -> 601; 95% -> 900; 97.5% and 99% approve everything (901).
+    expect(report.guarantee.approval_points).toEqual([
+      // 36 approved: 290 + 100 + 100 + 200 + 100 + 100 + 50 + 80 = 1020; expected 2.9 + 2 + 5 + 30 + 60 + 60 + 5 + 24 = 188.9;
+      // actual: the fraud at 100 (its chargeback 40) + the one at 300 (no chargeback amount: its total 80) = 120.
+      { approval: 0.9, threshold: 601, approved_orders: 36, approved_value: 1020, expected_chargebacks: 188.9, actual_chargebacks: 120, break_even_fee_rate: 0.117647, expected_break_even_fee_rate: 0.185196 },
+      // + the 800 (300 at p 0.8): 1320, 428.9, 420.
+      { approval: 0.95, threshold: 900, approved_orders: 37, approved_value: 1320, expected_chargebacks: 428.9, actual_chargebacks: 420, break_even_fee_rate: 0.318182, expected_break_even_fee_rate: 0.324924 },
+      // + the 900 (100 at p 0.9): 1420, 518.9, 520.
+      { approval: 0.975, threshold: 901, approved_orders: 38, approved_value: 1420, expected_chargebacks: 518.9, actual_chargebacks: 520, break_even_fee_rate: 0.366197, expected_break_even_fee_rate: 0.365423 },
+      { approval: 0.99, threshold: 901, approved_orders: 38, approved_value: 1420, expected_chargebacks: 518.9, actual_chargebacks: 520, break_even_fee_rate: 0.366197, expected_break_even_fee_rate: 0.365423 },
+    ]);
+    const lines = summaryLines(report).join("\n");
+    expect(lines).toContain("holding 10.0% of legitimate orders: threshold 150, fraud caught 75.0%");
+    expect(lines).toContain("calibration: Brier 0.0552, ECE 0.0713");
+    expect(lines).toContain("break-even fee 11.76% (expected 18.52%)");
+    const html = htmlReport(report, scored, "t");
+    expect(html).toContain("<td>0.1-0.2</td><td>2</td><td>12.50%</td><td>50.00%</td>");
+    expect(html).toContain("<td>10.0%</td><td>150</td><td>75.0%</td>");
   });
 });
 
