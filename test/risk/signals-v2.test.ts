@@ -15,8 +15,8 @@ const feature = (id: string, f: Partial<RiskFacts>) => sig(id).compute({ ...base
 const hist = (h: Partial<HistoryCounts>): HistoryCounts => ({ velocity: {}, ...h });
 
 describe("directions: a riskier input never gives a smaller feature", () => {
-  const pair = fc.tuple(fc.nat(1_000_000), fc.nat(1_000_000)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const);
-  const ages = fc.tuple(fc.double({ min: 0, max: 5e10, noNaN: true }), fc.double({ min: 0, max: 5e10, noNaN: true })).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const);
+  const pair = fc.tuple(fc.nat(1_000_000), fc.nat(1_000_000)).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
+  const ages = fc.tuple(fc.double({ min: 0, max: 5e10, noNaN: true }), fc.double({ min: 0, max: 5e10, noNaN: true })).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
 
   it("account age: younger is riskier, over the whole range (no cliff at 7 days)", () => {
     fc.assert(fc.property(ages, ([young, old]) => feature("account_age_days", { customer: { createdAt: T - young } })! >= feature("account_age_days", { customer: { createdAt: T - old } })!));
@@ -43,7 +43,7 @@ describe("directions: a riskier input never gives a smaller feature", () => {
   });
   it("amount against the shop: a larger order is never a smaller feature, in any histogram of 30+ orders", () => {
     const histogram = fc.array(fc.nat(50), { minLength: AMOUNT_BUCKETS, maxLength: AMOUNT_BUCKETS }).filter((h) => h.reduce((a, b) => a + b, 0) >= 30);
-    const amounts = fc.tuple(fc.double({ min: 0.01, max: 1e7, noNaN: true }), fc.double({ min: 0.01, max: 1e7, noNaN: true })).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const);
+    const amounts = fc.tuple(fc.double({ min: 0.01, max: 1e7, noNaN: true }), fc.double({ min: 0.01, max: 1e7, noNaN: true })).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
     fc.assert(fc.property(histogram, amounts, (h, [small, large]) =>
       feature("order_value_percentile", { totalPrice: large, history: hist({ shopAmountHistogram: h }) })! >= feature("order_value_percentile", { totalPrice: small, history: hist({ shopAmountHistogram: h }) })!));
   });
