@@ -97,6 +97,7 @@ function hardOutcome(facts: RiskFacts): HardOutcome | null | "error" {
 
 /** At most `n` characters (code points, never half a surrogate pair), ending in "…" when cut. */
 export function truncateChars(s: string, n: number): string {
+  if (s.length <= n) return s; // at most n UTF-16 units: at most n characters (the hot path: no array)
   const chars = Array.from(s);
   return chars.length <= n ? s : `${chars.slice(0, n - 1).join("")}…`;
 }

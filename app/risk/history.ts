@@ -91,7 +91,7 @@ const others = (m: Map<string, number> | undefined, self: string | undefined): n
 
 interface TotalView {
   n: number;
-  last?: number;
+  last: number | undefined;
   otherCustomers: number;
   otherCards: number;
   selfCard: number;
@@ -103,28 +103,40 @@ interface TotalView {
  * or for an order already recorded (a re-screen), counts the key's entries instead.
  */
 function totalAt(t: Total | undefined, at: number, orderId: string, recorded: boolean, customer: string | undefined, card: string | undefined): TotalView {
-  if (!t) return { n: 0, otherCustomers: 0, otherCards: 0, selfCard: 0 };
+  const v = VIEW;
+  v.n = 0;
+  v.last = undefined;
+  v.otherCustomers = 0;
+  v.otherCards = 0;
+  v.selfCard = 0;
+  if (!t) return v;
   if (t.last <= at && !recorded) {
-    return { n: t.n, last: t.last, otherCustomers: others(t.customers, customer), otherCards: others(t.cards, card), selfCard: card === undefined ? 0 : (t.cards?.get(card) ?? 0) };
+    v.n = t.n;
+    v.last = t.last;
+    v.otherCustomers = others(t.customers, customer);
+    v.otherCards = others(t.cards, card);
+    v.selfCard = card === undefined ? 0 : (t.cards?.get(card) ?? 0);
+    return v;
   }
-  let n = 0;
-  let last: number | undefined;
-  let selfCard = 0;
-  const customers = new Set<string>();
-  const cards = new Set<string>();
+  let customers: Set<string> | undefined;
+  let cards: Set<string> | undefined;
   for (const e of t.list) {
     if (e.at > at) break;
     if (e.orderId === orderId) continue;
-    n++;
-    last = e.at;
-    if (t.customers && e.customer !== undefined && e.customer !== customer) customers.add(e.customer);
+    v.n++;
+    v.last = e.at;
+    if (t.customers && e.customer !== undefined && e.customer !== customer) (customers ??= new Set()).add(e.customer);
     if (t.cards && e.card !== undefined) {
-      if (e.card === card) selfCard++;
-      else cards.add(e.card);
+      if (e.card === card) v.selfCard++;
+      else (cards ??= new Set()).add(e.card);
     }
   }
-  return { n, last, otherCustomers: customers.size, otherCards: cards.size, selfCard };
+  v.otherCustomers = customers ? customers.size : 0;
+  v.otherCards = cards ? cards.size : 0;
+  return v;
 }
+/** The one TotalView `totalAt` fills (read at once by the caller: no allocation per key). */
+const VIEW: TotalView = { n: 0, last: undefined, otherCustomers: 0, otherCards: 0, selfCard: 0 };
 
 interface ShopState {
   byKey: Map<string, Entry[]>;
