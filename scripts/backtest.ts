@@ -3,14 +3,16 @@
  * order through the risk engine and measure it.
  *
  *   npm run backtest -- --input CORPUS.jsonl[.gz] [--out REPORT.json] [--html REPORT.html]
- *                       [--scores SCORES.csv] [--model FILE] [--ip-table ip_country.csv] [--threshold N]
+ *                       [--scores SCORES.csv] [--model FILE] [--ip-table ip_country.csv] [--threshold N] [--timezone IANA, default UTC]
  */
 import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+import { z } from "zod";
 import { InMemoryHistoryStore } from "../app/risk/history";
 import { countryNameToIso, lookupIpRange, parseIpRangeCsv } from "../app/risk/ip-table";
+import { isKnownTimezone } from "../app/risk/local-time";
 import { recallAtFpr } from "../app/risk/metrics";
 import { screenWithHistory } from "../app/risk/replay";
 import { defaultRuleset } from "../app/risk/ruleset";
@@ -58,7 +60,7 @@ export interface Scored {
 }
 
 /** Replay in created_at order (stable: ties keep file order); history sees only earlier orders. */
-export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: number; ipCountry?: (ip: string) => string | undefined; onProgress?: (n: number) => void; shop?: string }): { scored: Scored[]; failed: BadLine[] } {
+export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: number; ipCountry?: (ip: string) => string | undefined; onProgress?: (n: number) => void; shop?: string; timezone?: string }): { scored: Scored[]; failed: BadLine[] } {
   const sorted = [...rows].sort((a, b) => a.createdAt - b.createdAt || a.line - b.line);
   const store = new InMemoryHistoryStore();
   const ruleset = defaultRuleset({ model: opts.model, threshold: opts.threshold });
@@ -66,7 +68,7 @@ export function replay(rows: CorpusRow[], opts: { model?: Model; threshold?: num
   const failed: BadLine[] = [];
   sorted.forEach((row, i) => {
     try {
-      const { decision } = screenWithHistory(row.order, undefined, { shop: opts.shop ?? "backtest", ipCountry: opts.ipCountry }, store, ruleset);
+      const { decision } = screenWithHistory(row.order, undefined, { shop: opts.shop ?? "backtest", ipCountry: opts.ipCountry, timezone: opts.timezone }, store, ruleset);
       const features: Record<string, number> = {};
       const flagged: string[] = [];
       for (const o of decision.outcomes) {
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   };
   const input = opt("--input");
   if (!input) {
-    console.error("usage: npm run backtest -- --input CORPUS.jsonl[.gz] [--out REPORT.json] [--html REPORT.html] [--scores SCORES.csv] [--model FILE] [--ip-table FILE] [--threshold N]");
+    console.error("usage: npm run backtest -- --input CORPUS.jsonl[.gz] [--out REPORT.json] [--html REPORT.html] [--scores SCORES.csv] [--model FILE] [--ip-table FILE] [--threshold N] [--timezone IANA]");
     process.exit(2);
   }
   const t0 = performance.now();
@@ -104,11 +106,17 @@ async function main(): Promise<void> {
   const ipTable = opt("--ip-table");
   const ipCountry = ipTable ? ipCountryFromTable(ipTable) : undefined;
   const thr = opt("--threshold");
+  // The shop's timezone for hour-of-day signals (a CLI argument: checked, never cast); default UTC.
+  const tz = z.string().min(1).refine(isKnownTimezone, "not an IANA timezone").safeParse(opt("--timezone") ?? "UTC");
+  if (!tz.success) {
+    console.error(`--timezone: ${tz.error.issues[0]?.message ?? "invalid"}`);
+    process.exit(2);
+  }
   process.stderr.write(`reading ${input}\n`);
   const { rows, bad } = await loadCorpus(input, (n) => process.stderr.write(`  read ${n} lines\r`));
   for (const b of bad.slice(0, 20)) process.stderr.write(`line ${b.line}: skipped: ${b.error}\n`);
   if (bad.length > 20) process.stderr.write(`... and ${bad.length - 20} more bad lines\n`);
-  const { scored, failed } = replay(rows, { model, ipCountry, threshold: thr ? Number(thr) : undefined, onProgress: (n) => process.stderr.write(`  replayed ${n}/${rows.length}\r`) });
+  const { scored, failed } = replay(rows, { model, ipCountry, threshold: thr ? Number(thr) : undefined, timezone: tz.data, onProgress: (n) => process.stderr.write(`  replayed ${n}/${rows.length}\r`) });
   for (const b of failed.slice(0, 20)) process.stderr.write(`line ${b.line}: skipped: ${b.error}\n`);
   const report = buildReport(scored, bad.length + failed.length);
   const scores = scored.map((s) => s.decision.score);

@@ -361,6 +361,7 @@ export async function redactShop(db: Db, shop: string): Promise<number> {
     db.orderScreening.deleteMany({ where: { shop } }),
     db.storeAction.deleteMany({ where: { shop } }),
     db.identity.deleteMany({ where: { shop } }),
+    db.shopAmountBucket.deleteMany({ where: { shop } }),
     db.listEntry.deleteMany({ where: { shop } }),
     db.dispute.deleteMany({ where: { shop } }),
     db.guarantee.deleteMany({ where: { shop } }),

@@ -123,6 +123,8 @@ export interface FactsOptions {
   ipCountry?: string | ((ip: string) => string | undefined);
   history?: HistoryCounts;
   lists?: ShopLists;
+  /** The shop's IANA timezone (Shop.ianaTimezone; the backtest's --timezone), for hour-of-day signals. */
+  timezone?: string;
 }
 
 /**
@@ -201,5 +203,6 @@ export function factsFromWebhook(payload: unknown, adminOrder: unknown, options:
     lineItems: lineItems(p.line_items), payment, shopifyRecommendation,
     landingSite: str(p.landing_site), referringSite: str(p.referring_site), sourceName: str(p.source_name) ?? str(g.sourceName),
     test: p.test === true || g.test === true, history: options.history, lists: options.lists,
+    ...(options.timezone ? { timezone: options.timezone } : {}),
   };
 }

@@ -62,13 +62,22 @@ export interface WindowCounts {
   h1: number;
   h24: number;
   d7: number;
+  /** Every earlier order the history store holds (all-time: the in-memory store keeps every order it saw; the database 400 days). */
+  all: number;
 }
 
 export type IdentityKind = "email" | "phone" | "ip" | "device" | "card" | "address";
 export const IDENTITY_KINDS: readonly IdentityKind[] = ["email", "phone", "ip", "device", "card", "address"];
+/** What the history counts by: the identity kinds and the shop's customer id. */
+export type HistoryKind = IdentityKind | "customer";
+export const HISTORY_KINDS: readonly HistoryKind[] = [...IDENTITY_KINDS, "customer"];
+/** Kinds whose distinct other cards are counted (cards per customer / email / device). */
+export type CardsByKind = "customer" | "email" | "device";
+/** Kinds whose distinct other customers are counted (customers per card / device / IP). */
+export type CustomersByKind = "card" | "device" | "ip";
 
 export interface HistoryCounts {
-  velocity: Partial<Record<IdentityKind, WindowCounts>>;
+  velocity: Partial<Record<HistoryKind, WindowCounts>>;
   /** Other customers seen on the same device in the last 7 days. */
   deviceOtherCustomers7d?: number;
   /** Distinct other recipient names at the same normalised shipping address in the last 7 days. */
@@ -77,6 +86,16 @@ export interface HistoryCounts {
   shopOrders?: number;
   /** Typical order value of this shop (geometric moving average), in the shop currency. */
   shopTypicalValue?: number;
+  /** All-time: distinct cards other than this order's on earlier orders with the same customer / email / device (present when the key is). */
+  otherCards?: Partial<Record<CardsByKind, number>>;
+  /** All-time: distinct customers other than this order's on earlier orders with the same card / device / IP (present when the key is). */
+  otherCustomers?: Partial<Record<CustomersByKind, number>>;
+  /** All-time: earlier orders of this customer paid with this order's card (present when both are known). */
+  customerCardOrders?: number;
+  /** Time (ms) of this customer's latest earlier order (absent: none, or no customer). */
+  customerLastOrderAt?: number;
+  /** The shop's earlier order amounts, counted per log-scale bucket (AMOUNT_BUCKETS in history.ts). */
+  shopAmountHistogram?: readonly number[];
 }
 
 export type ListKind = IdentityKind | "customer";

@@ -86,8 +86,8 @@ export async function reconcileShop(
 async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: number, signal: AbortSignal | undefined, billing: BillingOptions): Promise<ReconcileResult> {
   const row = await db.shop.findUnique({ where: { shop } });
   if (row?.uninstalledAt) return { ordersSeen: 0, ordersEnqueued: 0, disputesSeen: 0, disputesEnqueued: 0, heldFollowed: 0 };
-  // Read at install; if that read failed, read it now (webhook bodies are checked against it).
-  if (!row?.shopId) await rememberShopId(db, shop, await gateway.request<unknown>(shop, ShopIdentity, {}, signal));
+  // Read at install; if that read failed (or the shop was installed before Holdfast read its timezone), read it now (webhook bodies are checked against the id).
+  if (!row?.shopId || row.ianaTimezone === null) await rememberShopId(db, shop, await gateway.request<unknown>(shop, ShopIdentity, {}, signal));
   const until = new Date(now - SETTLE_MS);
   const ordersFrom = row?.ordersWatermark ?? new Date(now - FIRST_LOOKBACK_MS);
   const disputesFrom = row?.disputesWatermark ?? new Date(now - FIRST_LOOKBACK_MS);

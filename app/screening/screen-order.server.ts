@@ -21,7 +21,7 @@ import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type ListEntr
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
-import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog } from "./history.server";
+import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog, recordAmount } from "./history.server";
 import { screenJobKey, shippingHash, type ScreenOrderPayload } from "./intake.server";
 import { enqueue, wake } from "../jobs/queue.server";
 import { notifyWork, type JobContext } from "../jobs/worker.server";
@@ -243,7 +243,7 @@ export class OrderScreener {
 
   private async decide(
     shop: string,
-    shopRow: { holdThreshold: number | null; typicalValueLog: number | null; feeRate: string | null; subscriptionStatus: string | null; thinDataPolicy: string | null } | null,
+    shopRow: { holdThreshold: number | null; typicalValueLog: number | null; feeRate: string | null; subscriptionStatus: string | null; thinDataPolicy: string | null; ianaTimezone: string | null } | null,
     payload: ScreenOrderPayload,
     order: AdminOrder,
     previous: { guarantee: string; factsHash: string | null } | null,
@@ -251,7 +251,8 @@ export class OrderScreener {
     const { db } = this.deps;
     const now = this.now();
     const lists = await shopLists(db, shop);
-    const base = factsFromWebhook(payload.webhook ?? {}, order, { shop, now, ipCountry: this.deps.ipCountry });
+    // The shop's timezone (read with its identity at install) for hour-of-day signals; UTC while unknown.
+    const base = factsFromWebhook(payload.webhook ?? {}, order, { shop, now, ipCountry: this.deps.ipCountry, timezone: shopRow?.ianaTimezone ?? undefined });
     const keys = identityKeys(base);
     const typical = shopRow?.typicalValueLog ?? null;
     const hashed = hashedKeys(keys);
@@ -313,7 +314,8 @@ export class OrderScreener {
         : db.orderScreening.create({ data: { shop, orderId: payload.orderId, ...row } }),
       ...(previous ? [db.identity.deleteMany({ where: { shop, orderId: payload.orderId } })] : []),
       db.identity.createMany({ data: identityRows(shop, payload.orderId, hashed, orderCreatedAt) }),
-      // The shop's typical order value moves with first decisions only.
+      // The shop's typical order value and amount histogram move with first decisions only.
+      ...(payload.revision > 0 ? [] : recordAmount(db, shop, base.totalPrice)),
       ...(payload.revision > 0
         ? []
         : [shopRow ? db.shop.update({ where: { shop }, data: { typicalValueLog } }) : db.shop.upsert({ where: { shop }, create: { shop, typicalValueLog }, update: { typicalValueLog } })]),

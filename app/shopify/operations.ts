@@ -36,10 +36,10 @@ export const OrderCancellation = `#graphql
   }
 `;
 
-/** The shop's numeric id, read once at install (and by reconciliation while unknown): docs/security.md. */
+/** The shop's numeric id (docs/security.md) and IANA timezone (hour-of-day signals), read once at install (and by reconciliation while unknown). */
 export const ShopIdentity = `#graphql
   query ShopIdentity {
-    shop { id myshopifyDomain }
+    shop { id myshopifyDomain ianaTimezone }
   }
 `;
 

@@ -1,6 +1,7 @@
 // Install-state changes that come in by webhook: app/uninstalled and app/scopes_update.
 import { z } from "zod";
 import type { Db } from "../db.server";
+import { isKnownTimezone } from "../risk";
 import type { DeliveryPlan, WebhookContext } from "./accept.server";
 import { AppUninstalledPayload, describeIssues } from "./payloads";
 
@@ -15,20 +16,26 @@ export async function markInstalled(db: Db, shop: string, scope: string | undefi
 
 /** The ShopIdentity query's answer (app/shopify/operations.ts). */
 const ShopIdentityAnswer = z.object({
-  shop: z.object({ id: z.string().regex(/^gid:\/\/shopify\/Shop\/[1-9][0-9]{0,19}$/), myshopifyDomain: z.string() }),
+  shop: z.object({
+    id: z.string().regex(/^gid:\/\/shopify\/Shop\/[1-9][0-9]{0,19}$/), myshopifyDomain: z.string(),
+    // A timezone this runtime does not know is kept as unknown (null: hour-of-day reads UTC), never as the id's failure.
+    ianaTimezone: z.string().max(64).nullish().transform((tz) => (tz && isKnownTimezone(tz) ? tz : null)).catch(null),
+  }),
 });
 
 /**
  * Store the shop's numeric id from a ShopIdentity answer read with the shop's own token, so
- * webhook bodies that carry only the id can be matched to the shop (docs/security.md). Returns
- * the id, or throws when the answer is malformed or is for another shop.
+ * webhook bodies that carry only the id can be matched to the shop (docs/security.md), and its
+ * IANA timezone (Shop.ianaTimezone, for hour-of-day signals). Returns the id, or throws when the
+ * answer is malformed or is for another shop.
  */
 export async function rememberShopId(db: Db, shop: string, answer: unknown): Promise<string> {
   const parsed = ShopIdentityAnswer.safeParse(answer);
   if (!parsed.success) throw new Error(`ShopIdentity answer for ${shop} is malformed: ${describeIssues(parsed.error)}`);
   if (parsed.data.shop.myshopifyDomain !== shop) throw new Error(`ShopIdentity answer for ${shop} names another shop`);
   const shopId = parsed.data.shop.id.slice("gid://shopify/Shop/".length);
-  await db.shop.upsert({ where: { shop }, create: { shop, shopId }, update: { shopId } });
+  const ianaTimezone = parsed.data.shop.ianaTimezone;
+  await db.shop.upsert({ where: { shop }, create: { shop, shopId, ianaTimezone }, update: { shopId, ...(ianaTimezone ? { ianaTimezone } : {}) } });
   return shopId;
 }
 

@@ -160,6 +160,7 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
 
   it("customers/redact leaves none of the customer's email, phone, names or address in any table, and the other customer's stay", async () => {
     const db = get().db;
+    const identitiesBefore = await db.identity.count({ where: { shop, kind: "customer", customerId: String(erasedCustomerId) } });
     await post(p.sender.customersRedact(shop, erasedCustomerId));
     // Only the redaction runs: the queued screening of the customer's order is still queued when it does.
     const redactor = createWorker({ db, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, gateway: p.gateway }, { kinds: [CUSTOMER_REDACT], log: () => {} });
@@ -170,6 +171,10 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
     expect(queued.state).toBe("queued");
 
     expect(await search(db, needles(ERASED))).toEqual([]);
+    // The history rows keyed by the customer (velocity_customer, cards per customer: kind "customer", hashed id) went with the rest.
+    expect(identitiesBefore).toBeGreaterThan(0);
+    expect(await db.identity.count({ where: { shop, OR: [{ customerId: String(erasedCustomerId) }, { orderId: String(orders.screened) }] } })).toBe(0);
+    expect(await db.identity.count({ where: { shop, kind: "customer" } })).toBeGreaterThan(0); // the other customer's stay
     const kept = await search(db, needles(KEPT));
     expect(kept).toContain(`Job.payload: ${KEPT.email}`);
     expect(kept).toContain(`WebhookDelivery.rawBody: ${KEPT.email}`);
@@ -209,6 +214,7 @@ describeEachDb("customers/redact and shop/redact leave no personal data", (get) 
     await post(p.sender.shopRedact(shop));
     await p.drain();
     expect(await search(db, [shop, ...needles(KEPT)])).toEqual([]);
+    expect(await db.shopAmountBucket.count({ where: { shop } })).toBe(0);
   }, 60_000);
 });
 

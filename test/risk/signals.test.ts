@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SIGNALS } from "~/risk/signals/index";
 import type { RiskFacts } from "~/risk/types";
 import { parsePhone } from "~/risk/facts";
+import { AMOUNT_BUCKETS, amountBucket } from "~/risk/history";
 
 const T = Date.UTC(2026, 0, 10, 12, 0, 0);
 const base: RiskFacts = { shop: "s.myshopify.com", orderId: "1", now: T, createdAt: T };
@@ -10,16 +11,25 @@ const sig = (id: string) => {
   if (!s) throw new Error(id);
   return s;
 };
-const v3 = (h1: number, h24: number, d7: number) => ({ h1, h24, d7 });
+/** A shop amount histogram with `n` earlier orders at each amount. */
+function histogram(at: [number, number][]): number[] {
+  const h = new Array<number>(AMOUNT_BUCKETS).fill(0);
+  for (const [amount, n] of at) h[amountBucket(amount)]! += n;
+  return h;
+}
+const v3 = (h1: number, h24: number, d7: number, all = d7) => ({ h1, h24, d7, all });
 
 // [signal, facts patch, expected feature (null = skipped), expected value?]
 const cases: [string, Partial<RiskFacts>, number | null, unknown?][] = [
   ["account_instant_purchase", { customer: { createdAt: T - 40_000 } }, 1, 40],
   ["account_instant_purchase", { customer: { createdAt: T - 61_000 } }, 0, 61],
   ["account_instant_purchase", { customer: {} }, null],
-  ["account_age_days", { customer: { createdAt: T - 3_600_000 } }, 0.5541, 0.04],
-  ["account_age_days", { customer: { createdAt: T - 30 * 86_400_000 } }, 0, 30],
-  ["account_age_days", { customer: { createdAt: T - 30_000 } }, 0],
+  // Continuous in log-seconds from 0 s (1) to two years (0): monotone, no cliff at 7 days.
+  ["account_age_days", { customer: { createdAt: T - 3_600_000 } }, 0.7035, 0.04],
+  ["account_age_days", { customer: { createdAt: T - 30 * 86_400_000 } }, 0.2302, 30],
+  ["account_age_days", { customer: { createdAt: T - 30_000 } }, 0.9708],
+  ["account_age_days", { customer: { createdAt: T - 800 * 86_400_000 } }, 0, 800],
+  ["account_age_days", { customer: {} }, null],
   ["new_customer", {}, 1, "guest"],
   ["new_customer", { customer: { previousOrders: 0 } }, 1, 0],
   ["new_customer", { customer: { previousOrders: 3 } }, -2, 3],
@@ -79,9 +89,10 @@ const cases: [string, Partial<RiskFacts>, number | null, unknown?][] = [
   ["failed_payment_attempts", { payment: { failedAttempts: 0 } }, 0],
   ["failed_payment_attempts", { payment: { failedAttempts: 3 } }, 2],
   ["failed_payment_attempts", { payment: { failedAttempts: 1e9 } }, 4],
-  ...(["email", "phone", "ip", "device", "card", "address"] as const).flatMap((k): [string, Partial<RiskFacts>, number | null, unknown?][] => [
-    [`velocity_${k}`, { history: { velocity: { [k]: v3(0, 0, 0) } } }, 0, "0/0/0"],
-    [`velocity_${k}`, { history: { velocity: { [k]: v3(1, 3, 7) } } }, 6, "1/3/7"],
+  ...(["email", "phone", "ip", "device", "card", "address", "customer"] as const).flatMap((k): [string, Partial<RiskFacts>, number | null, unknown?][] => [
+    [`velocity_${k}`, { history: { velocity: { [k]: v3(0, 0, 0) } } }, 0, "0/0/0/0"],
+    // The all-time count is shown (value, reason) but not scored.
+    [`velocity_${k}`, { history: { velocity: { [k]: v3(1, 3, 7, 40) } } }, 6, "1/3/7/40"],
     [`velocity_${k}`, { history: { velocity: {} } }, null],
   ]),
   ["device_shared_identities", { history: { velocity: {}, deviceOtherCustomers7d: 3 } }, 2, 3],
@@ -97,6 +108,36 @@ const cases: [string, Partial<RiskFacts>, number | null, unknown?][] = [
   ["shopify_recommendation", { shopifyRecommendation: "INVESTIGATE" }, 0.5],
   ["shopify_recommendation", { shopifyRecommendation: "ACCEPT" }, -0.5],
   ["shopify_recommendation", {}, null],
+  // Issue 14 part 2.
+  ...(["customer", "email", "device"] as const).flatMap((k): [string, Partial<RiskFacts>, number | null, unknown?][] => [
+    [`cards_per_${k}`, { history: { velocity: {}, otherCards: { [k]: 3 } } }, 2, 3],
+    [`cards_per_${k}`, { history: { velocity: {}, otherCards: { [k]: 0 } } }, 0, 0],
+    [`cards_per_${k}`, { history: { velocity: {}, otherCards: { [k]: 1e6 } } }, 5],
+    [`cards_per_${k}`, { history: { velocity: {} } }, null],
+  ]),
+  ...(["card", "device", "ip"] as const).flatMap((k): [string, Partial<RiskFacts>, number | null, unknown?][] => [
+    [`customers_per_${k}`, { history: { velocity: {}, otherCustomers: { [k]: 7 } } }, 3, 7],
+    [`customers_per_${k}`, { history: { velocity: {}, otherCustomers: { [k]: 0 } } }, 0, 0],
+    [`customers_per_${k}`, {}, null],
+  ]),
+  ["card_new_for_customer", { history: { velocity: { customer: v3(0, 0, 1, 4) }, customerCardOrders: 0 } }, 1, 0],
+  ["card_new_for_customer", { history: { velocity: { customer: v3(0, 0, 1, 4) }, customerCardOrders: 2 } }, 0, 2],
+  ["card_new_for_customer", { history: { velocity: { customer: v3(0, 0, 0, 0) }, customerCardOrders: 0 } }, null], // no earlier order: nothing to compare
+  ["card_new_for_customer", { history: { velocity: { customer: v3(0, 0, 1, 4) } } }, null], // no card
+  ["customer_order_gap", { history: { velocity: {}, customerLastOrderAt: T } }, 1, 0],
+  ["customer_order_gap", { history: { velocity: {}, customerLastOrderAt: T - 9_000_000 } }, 0.5299, 9000],
+  ["customer_order_gap", { history: { velocity: {}, customerLastOrderAt: T - 40 * 86_400_000 } }, 0],
+  ["customer_order_gap", { history: { velocity: {} } }, null],
+  ["order_value_percentile", { totalPrice: 1000, history: { velocity: {}, shopAmountHistogram: histogram([[20, 40]]) } }, 1, 100],
+  ["order_value_percentile", { totalPrice: 20, history: { velocity: {}, shopAmountHistogram: histogram([[20, 40]]) } }, 0, 50],
+  ["order_value_percentile", { totalPrice: 5, history: { velocity: {}, shopAmountHistogram: histogram([[20, 40]]) } }, 0, 0],
+  ["order_value_percentile", { totalPrice: 1000, history: { velocity: {}, shopAmountHistogram: histogram([[20, 29]]) } }, null], // fewer than 30 earlier orders
+  ["order_value_percentile", { history: { velocity: {}, shopAmountHistogram: histogram([[20, 40]]) } }, null],
+  ["order_hour_night", { createdAt: Date.UTC(2026, 0, 10, 3, 30) }, 1, 3],
+  ["order_hour_night", { createdAt: Date.UTC(2026, 0, 10, 12, 0) }, 0, 12],
+  // 18:30 UTC is 03:30 in Tokyo: night in the shop's timezone.
+  ["order_hour_night", { createdAt: Date.UTC(2026, 0, 10, 18, 30), timezone: "Asia/Tokyo" }, 1, 3],
+  ["order_hour_night", { createdAt: Date.UTC(2026, 0, 10, 18, 30), timezone: "Not/AZone" }, 0, 18], // unknown: UTC
 ];
 
 describe("signals (table)", () => {

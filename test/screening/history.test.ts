@@ -1,5 +1,5 @@
 // Velocity counts from the Identity rows, on both databases, for the keys that matter most: the
-// bursty ones, with thousands of earlier orders in the 7-day window.
+// bursty ones, with thousands of earlier orders in the 7-day window (and all-time counts beyond it).
 import { expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import { hashedKeys, loadHistory } from "../../app/screening/history.server";
@@ -31,9 +31,10 @@ describeEachDb("velocity history", (get) => {
     await db.identity.createMany({ data: rows(shop, "email", h.email!, [AT - 8 * 24 * HOUR, AT + 60_000]) });
 
     const history = await loadHistory(db, shop, h, AT, "the-order", null);
-    expect(history.velocity.email).toEqual({ h1: 40, h24: 200, d7: 6_000 });
-    expect(history.velocity.ip).toEqual({ h1: 0, h24: 0, d7: 3 });
-    expect(history.velocity.device).toEqual({ h1: 1, h24: 1, d7: 4 });
+    expect(history.velocity.email).toEqual({ h1: 40, h24: 200, d7: 6_000, all: 6_001 }); // all-time: the one 8 days ago too
+    expect(history.velocity.ip).toEqual({ h1: 0, h24: 0, d7: 3, all: 3 });
+    expect(history.velocity.device).toEqual({ h1: 1, h24: 1, d7: 4, all: 4 });
+    expect(history.otherCustomers?.device).toBe(3);
     expect(history.deviceOtherCustomers7d).toBe(3);
   });
 
@@ -44,8 +45,8 @@ describeEachDb("velocity history", (get) => {
     await db.identity.createMany({ data: rows(shop, "email", h.email!, [AT - 10 * 60_000, AT - 5 * HOUR, AT - 3 * 24 * HOUR]) });
     await db.identity.createMany({ data: rows(shop, "device", h.device!, [AT - 10 * 60_000, AT - 5 * HOUR], ["c-self", "c-9"]) });
     const history = await loadHistory(db, shop, h, AT, "the-order", null);
-    expect(history.velocity.email).toEqual({ h1: 1, h24: 2, d7: 3 });
-    expect(history.velocity.phone).toEqual({ h1: 0, h24: 0, d7: 0 });
+    expect(history.velocity.email).toEqual({ h1: 1, h24: 2, d7: 3, all: 3 });
+    expect(history.velocity.phone).toEqual({ h1: 0, h24: 0, d7: 0, all: 0 });
     expect(history.deviceOtherCustomers7d).toBe(1);
   });
 });

@@ -2,6 +2,7 @@
 // screening and store actions against the local store emulator (Admin GraphQL on the real schema).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, describeEachDb } from "../support/db";
+import { localHour } from "../../app/risk/local-time";
 import { startPipeline, type Pipeline } from "../support/pipeline";
 import { TEST_API_KEY, signedWebhook } from "../../scripts/lib/app-process";
 import { OrderFactory, type GeneratedOrder } from "../../emulator/index";
@@ -64,6 +65,19 @@ describeEachDb("order pipeline", (get) => {
     // What Holdfast keeps about the order has no email, phone or street address.
     expect(s.facts).not.toContain(String(o.email));
     expect(s.facts).not.toContain(String(o.shippingAddress?.address1));
+  });
+
+  it("scores the hour of day in the shop's timezone (Shop.ianaTimezone), and keeps the shop's amount histogram", async () => {
+    await fresh();
+    await get().db.shop.update({ where: { shop }, data: { ianaTimezone: "Asia/Tokyo" } });
+    const { order } = await place(legit());
+    await p.drain();
+    const s = await screening(order.id);
+    const night = (JSON.parse(s.outcomes) as { id: string; value: unknown }[]).find((o) => o.id === "order_hour_night");
+    const created = Date.parse(String(p.store.orders.get(order.id)!.createdAt));
+    expect(night?.value).toBe(localHour(created, "Asia/Tokyo"));
+    expect(night?.value).not.toBe(localHour(created, "UTC")); // Tokyo is 9 hours ahead all year
+    expect(await get().db.shopAmountBucket.aggregate({ where: { shop }, _sum: { count: true } })).toEqual({ _sum: { count: 1 } });
   });
 
   it("holds a risky order: hold tag, HIGH risk assessment, fulfillment hold on each holdable fulfillment order", async () => {
@@ -345,11 +359,12 @@ describeEachDb("order pipeline", (get) => {
     expect(again.disputesEnqueued).toBe(0);
   });
 
-  it("reconciliation reads the shop's numeric id when the install could not", async () => {
+  it("reconciliation reads the shop's numeric id and timezone when the install could not", async () => {
     await fresh();
-    await get().db.shop.update({ where: { shop }, data: { shopId: null } });
+    await get().db.shop.update({ where: { shop }, data: { shopId: null, ianaTimezone: null } });
     await reconcileShop(get().db, p.gateway, shop, Date.now());
     expect((await get().db.shop.findUniqueOrThrow({ where: { shop } })).shopId).toBe(String(p.store.info.id));
+    expect((await get().db.shop.findUniqueOrThrow({ where: { shop } })).ianaTimezone).toBe(p.store.info.timezone);
     expect(p.emulator.log.all({ shop }).filter((e) => e.operationName === "ShopIdentity")).toHaveLength(1);
     // Known now: not read again.
     await reconcileShop(get().db, p.gateway, shop, Date.now());

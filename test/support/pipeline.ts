@@ -34,9 +34,10 @@ export async function installOffline(
   await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...data }, update: data });
   const subscriptionStatus = opts.subscriptionStatus === undefined ? "ACTIVE" : opts.subscriptionStatus;
   await db.shop.upsert({ where: { shop }, create: { shop, subscriptionStatus }, update: { uninstalledAt: null, subscriptionStatus } });
-  // As afterAuth does after a token exchange: the shop's numeric id, from Shopify's own answer.
+  // As afterAuth does after a token exchange: the shop's numeric id (and timezone), from Shopify's own answer.
   if (opts.shopId !== false) {
-    await rememberShopId(db, shop, { shop: { id: `gid://shopify/Shop/${emulator.shop(shop).info.id}`, myshopifyDomain: shop } });
+    const info = emulator.shop(shop).info;
+    await rememberShopId(db, shop, { shop: { id: `gid://shopify/Shop/${info.id}`, myshopifyDomain: shop, ianaTimezone: info.timezone } });
   }
   // With `subscription`, the usage subscription afterAuth creates, through the library's client
   // there (no limiter): here straight to the emulator, approved unless the emulator says otherwise.

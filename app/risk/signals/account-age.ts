@@ -1,17 +1,25 @@
 import type { Signal } from "../signal";
-import { isNum } from "../signal";
+import { clamp, isNum } from "../signal";
 
 const DAY = 86_400;
-/** Young account (1 minute to 7 days old at purchase): feature decays with age. */
+const MINUTE = 60;
+/** The range over which age still matters: about two years. */
+export const ACCOUNT_AGE_RANGE_S = 730 * DAY;
+const DENOM = Math.log1p(ACCOUNT_AGE_RANGE_S / MINUTE);
+
+/** Account age at purchase, continuous and monotone in log-seconds from 1 minute to ~2 years. */
 export const accountAge: Signal = {
   id: "account_age_days",
-  meta: { direction: "a younger account is riskier", shape: "1 at 1 minute falling in log-seconds to 0 at 7 days", prior: 0.5, max: 3 },
+  meta: {
+    direction: "a younger account is riskier",
+    shape: "1 - ln(1 + age/1 min) / ln(1 + 730 d/1 min), clamped to 0..1: 1 at 0 s, 0.70 at 1 h, 0.48 at 1 day, 0.23 at 30 days, 0 at 2 years or more",
+    prior: 0.8, max: 3,
+  },
   compute(f) {
     const created = f.customer?.createdAt;
     if (!isNum(created) || !isNum(f.createdAt)) return null;
     const s = Math.max(0, (f.createdAt - created) / 1000);
-    const feature = s <= 60 || s >= 7 * DAY ? 0 : 1 - Math.log1p(s / 60) / Math.log1p((7 * DAY) / 60);
-    return { feature, value: Math.round((s / DAY) * 100) / 100 };
+    return { feature: clamp(1 - Math.log1p(s / MINUTE) / DENOM, 0, 1), value: Math.round((s / DAY) * 100) / 100 };
   },
   reason: (r, lang) => {
     const d = Number(r.value);

@@ -29,6 +29,17 @@ import { deviceShared } from "./device-shared";
 import { resaleQuantity } from "./resale-quantity";
 import { addressVariedNames } from "./address-varied-names";
 import { shopifyRecommendation } from "./shopify-recommendation";
+import { velocityCustomer } from "./velocity-customer";
+import { cardsPerCustomer } from "./cards-per-customer";
+import { cardsPerEmail } from "./cards-per-email";
+import { cardsPerDevice } from "./cards-per-device";
+import { customersPerCard } from "./customers-per-card";
+import { customersPerDevice } from "./customers-per-device";
+import { customersPerIp } from "./customers-per-ip";
+import { cardNewForCustomer } from "./card-new-for-customer";
+import { customerOrderGap } from "./customer-order-gap";
+import { orderValuePercentile } from "./order-value-percentile";
+import { orderHourNight } from "./order-hour-night";
 
 export const SIGNALS: readonly Signal[] = [
   accountInstantPurchase, accountAge, newCustomer, orderValue, orderValueVsShop,
@@ -37,4 +48,7 @@ export const SIGNALS: readonly Signal[] = [
   avs, cvv, failedPayments,
   velocityEmail, velocityPhone, velocityIp, velocityDevice, velocityCard, velocityAddress,
   deviceShared, resaleQuantity, addressVariedNames, shopifyRecommendation,
+  // Issue 14 part 2: signals that generalise across shops.
+  velocityCustomer, cardsPerCustomer, cardsPerEmail, cardsPerDevice, customersPerCard, customersPerDevice, customersPerIp,
+  cardNewForCustomer, customerOrderGap, orderValuePercentile, orderHourNight,
 ];

@@ -1,0 +1,3 @@
+import { velocitySignal } from "./velocity";
+
+export const velocityCustomer = velocitySignal("customer");

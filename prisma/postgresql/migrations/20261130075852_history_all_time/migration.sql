@@ -1,0 +1,12 @@
+-- AlterTable
+ALTER TABLE "Identity" ADD COLUMN     "cardHash" TEXT;
+
+-- CreateTable
+CREATE TABLE "ShopAmountBucket" (
+    "shop" TEXT NOT NULL,
+    "bucket" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "ShopAmountBucket_pkey" PRIMARY KEY ("shop","bucket")
+);
+
