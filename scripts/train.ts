@@ -12,7 +12,7 @@
  * its documented prior, one intercept per source. The model's bias is the median of the sources'
  * intercepts, its calibration is fitted on the holdouts' logits (out of sample), its default
  * threshold is the lowest score holding at most DEFAULT_GOOD_HELD of good orders on every source's
- * holdout. `--evaluate` also fits on each source alone and scores the others (leave-one-source-out)
+ * holdout (sources of at least MIN_ORDERS_FOR_THRESHOLD orders). `--evaluate` also fits on each source alone and scores the others (leave-one-source-out)
  * and fits on the first 60% of each source alone and scores the rest (time split).
  */
 import { writeFileSync } from "node:fs";
@@ -26,15 +26,34 @@ import { fitPooled, type FitSource, type WeightSpec } from "./lib/fit";
 
 /** Share of good orders the default threshold may hold on any source's holdout. */
 export const DEFAULT_GOOD_HELD = 0.02;
+/** A source smaller than this (ravelin: 478 orders) is too small to set the default threshold: 2% of its good orders is a handful. */
+export const MIN_ORDERS_FOR_THRESHOLD = 1000;
+/** How far (sd, log-odds) the data may pull a weight from its documented prior before the penalty bites. */
+export const PRIOR_SD = 0.5;
+
+/**
+ * Facts a source carries only as an artefact, which it therefore cannot estimate (its feature column
+ * is left out of the fit; the weight comes from the other sources or stays at its prior):
+ * - fraud-ecommerce's times have no timezone, so its hour of day is not the buyer's night;
+ * - ravelin's are fictional (every order on 1 January 2023, hours drawn at random);
+ * - the order factory's clock ticks at random intervals, so its hours and its gaps between a
+ *   customer's orders carry nothing (its patterns, amounts and identities are what it models).
+ */
+export const NOT_ESTIMABLE: Readonly<Record<string, readonly string[]>> = {
+  "fraud-ecommerce": ["order_hour_night"],
+  ravelin: ["order_hour_night"],
+  factory: ["order_hour_night", "customer_order_gap"],
+};
 
 export const SPECS: WeightSpec[] = SIGNALS.map((s) => ({ id: s.id, prior: s.meta.prior, min: s.meta.min ?? 0, max: s.meta.max }));
 
 export interface Source { name: string; X: Float64Array[]; y: boolean[]; amounts: number[] }
 
 export function sourceFrom(name: string, scored: Scored[]): Source {
+  const skip = new Set(NOT_ESTIMABLE[name] ?? []);
   return {
     name,
-    X: scored.map((s) => Float64Array.from(SPECS, (spec) => s.features[spec.id] ?? 0)),
+    X: scored.map((s) => Float64Array.from(SPECS, (spec) => (skip.has(spec.id) ? 0 : (s.features[spec.id] ?? 0)))),
     y: scored.map((s) => s.row.fraud),
     amounts: scored.map((s) => Number(s.row.order.total_price) || 0),
   };
@@ -59,9 +78,9 @@ const median = (xs: number[]): number => {
 };
 
 /** Fit the model on the training parts of `sources` (all of each when share = 1). */
-export function fitModel(sources: Source[], share: number, version: string): { model: Model; intercepts: Record<string, number> } {
+export function fitModel(sources: Source[], share: number, version: string, priorSd = PRIOR_SD): { model: Model; intercepts: Record<string, number> } {
   const train: FitSource[] = sources.map((s) => slice(s, 0, Math.floor(s.X.length * share)));
-  const fit = fitPooled(train, SPECS);
+  const fit = fitPooled(train, SPECS, { priorSd });
   const priors = SPECS.filter((s) => fit.support[s.id] === 0).map((s) => s.id);
   const weights: Record<string, number> = {};
   for (const s of SPECS) weights[s.id] = Number(fit.weights[s.id]!.toFixed(4));
@@ -82,6 +101,7 @@ export function calibrateAndThreshold(model: Model, sources: Source[], share: nu
   const b = model.calibration?.b ?? 0;
   let threshold = 1;
   for (const h of holdouts) {
+    if (sources.find((s) => s.name === h.name)!.X.length < MIN_ORDERS_FOR_THRESHOLD) continue;
     const scores = logits(h.X, model.weights, model.bias).map((l) => Math.round(1000 / (1 + Math.exp(-(a * l + b)))));
     if (h.y.some((v) => !v)) threshold = Math.max(threshold, recallAtFpr(scores, h.y, DEFAULT_GOOD_HELD).threshold);
   }
@@ -148,7 +168,7 @@ async function main(): Promise<void> {
   const { model, intercepts } = fitModel(sources, share, version);
   calibrateAndThreshold(model, sources, share);
   model.trainedOn = sources.map((s) => `${s.name}: first ${Math.round(share * 100)}% by created_at (${Math.floor(s.X.length * share)} of ${s.X.length} orders)`).join("; ");
-  model.notes = "Pooled logistic regression over the sources (scripts/lib/fit.ts): one intercept per source, shared weights inside each signal's [min, max] (never a flipped direction), Gaussian prior (sd 0.5) toward each signal's documented prior; bias = median of the sources' intercepts " +
+  model.notes = `Pooled logistic regression over the sources (scripts/lib/fit.ts): one intercept per source, shared weights inside each signal's [min, max] (never a flipped direction), Gaussian prior (sd ${PRIOR_SD}) toward each signal's documented prior; bias = median of the sources' intercepts ` +
     `(${Object.entries(intercepts).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}). 'priors' lists signals no training row could estimate: they keep their documented prior weight.`;
   const shipped: Record<string, Figures & { holdout: Figures }> = {};
   for (const s of sources) {

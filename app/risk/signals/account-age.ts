@@ -13,7 +13,7 @@ export const accountAge: Signal = {
   meta: {
     direction: "a younger account is riskier",
     shape: "1 - ln(1 + age/1 min) / ln(1 + 730 d/1 min), clamped to 0..1: 1 at 0 s, 0.70 at 1 h, 0.48 at 1 day, 0.23 at 30 days, 0 at 2 years or more",
-    prior: 0.8, max: 3,
+    prior: 0.8, max: 3, min: 0.4,
   },
   compute(f) {
     const created = f.customer?.createdAt;

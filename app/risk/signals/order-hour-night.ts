@@ -9,7 +9,7 @@ export const NIGHT_UNTIL = 6;
 /** Ordered at night in the shop's timezone (RiskFacts.timezone, UTC when absent or unknown). */
 export const orderHourNight: Signal = {
   id: "order_hour_night",
-  meta: { direction: "an order placed at night in the shop's timezone is riskier", shape: "1 when the local hour is 00:00-05:59, else 0", prior: 0.3, max: 1.5 },
+  meta: { direction: "an order placed at night in the shop's timezone is riskier", shape: "1 when the local hour is 00:00-05:59, else 0", prior: 0.4, max: 1.5 },
   compute(f) {
     if (!isNum(f.createdAt)) return null;
     const h = localHour(f.createdAt, typeof f.timezone === "string" ? f.timezone : undefined);

@@ -11,7 +11,7 @@ export const orderValuePercentile: Signal = {
   meta: {
     direction: "an order larger than most of the shop's earlier orders is riskier",
     shape: "max(0, 2 × (percentile - 0.5)): 0 at or below the shop's median amount, 1 above all its earlier orders; needs 30 earlier orders",
-    prior: 0.4, max: 2,
+    prior: 0.5, max: 2, min: 0.25,
   },
   compute(f) {
     const h = f.history?.shopAmountHistogram;
