@@ -38,6 +38,9 @@ export function prAuc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): nu
   return ap;
 }
 
+/** The lowest threshold that approves a score of x: x + 1 for integer scores, just above x for fractional ones (1000 x a probability kept to 6 decimals). */
+const above = (x: number): number => (Number.isInteger(x) ? x + 1 : x + 1e-9);
+
 export interface ApprovalPoint { approval: number; threshold: number; fraud_caught: number; fraud_rate_approved: number }
 
 /**
@@ -49,7 +52,7 @@ export function approvalPoint(scores: ArrayLike<number>, labels: ArrayLike<boole
   const sorted = Float64Array.from(scores as ArrayLike<number>).sort();
   const n = sorted.length;
   const k = Math.ceil(approval * n); // at least k approved
-  let t = k >= n ? (sorted[n - 1] ?? 0) + 1 : sorted[k - 1]! + 1;
+  let t = k >= n ? above(sorted[n - 1] ?? 0) : above(sorted[k - 1]!);
   if (k > 0 && k < n && sorted[k - 1] !== sorted[k]) t = sorted[k]!;
   if (k <= 0) t = sorted[0] ?? 0;
   let fraud = 0;

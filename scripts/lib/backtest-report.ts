@@ -74,7 +74,7 @@ export function calibrationReport(scored: Scored[]): CalibrationReport {
 export function goodOrderPoints(scores: ArrayLike<number>, labels: ArrayLike<boolean>): GoodOrderPoint[] {
   return GOOD_HELD.map((g) => {
     const r = recallAtFpr(scores, labels, g);
-    return { good_held: g, threshold: r.threshold, fraud_caught: r4(r.recall) };
+    return { good_held: g, threshold: Math.round(r.threshold * 100) / 100, fraud_caught: r4(r.recall) };
   });
 }
 
@@ -101,6 +101,10 @@ const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) /
 
 export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005): Report {
   const scores = scored.map((s) => s.decision.score);
+  // Ranking figures use the calibrated probability itself: the 0-1000 score rounds it, which ties
+  // most orders of a low-risk shop (p 2-10% is only 80 score values). Approval points stay on the
+  // score, the unit a shop's threshold is set in. A good-order point's threshold is 1000 x p.
+  const fine = scored.map((s) => (Number.isFinite(s.decision.probability) ? 1000 * s.decision.probability : s.decision.score));
   const labels = scored.map((s) => s.row.fraud);
   let fees = 0;
   let cb = 0;
@@ -132,9 +136,9 @@ export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005):
     return { ...p, fraud_caught: r4(p.fraud_caught), fraud_rate_approved: r4(p.fraud_rate_approved) };
   });
   return {
-    orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(scores, labels)), pr_auc: r4(prAuc(scores, labels)),
+    orders: scored.length, skipped, fraud: labels.filter(Boolean).length, roc_auc: r4(rocAuc(fine, labels)), pr_auc: r4(prAuc(fine, labels)),
     approval_points: approvalPoints,
-    good_order_points: goodOrderPoints(scores, labels),
+    good_order_points: goodOrderPoints(fine, labels),
     calibration: calibrationReport(scored),
     guarantee: {
       fee_rate: feeRate, fees: Math.round(fees * 100) / 100, chargebacks_on_approved: Math.round(cb * 100) / 100, currency: [...currencies].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD",

@@ -148,3 +148,18 @@ describe("converter", () => {
 });
 
 const RAVELIN_FIRST_RECORD = "{\"fraudulent\": false, \"customer\": {\"customerEmail\": \"josephhoward@yahoo.com\", \"customerPhone\": \"400-108-5415\", \"customerDevice\": \"yyeiaxpltf82440jnb3v\", \"customerIPAddress\": \"8.129.104.40\", \"customerBillingAddress\": \"5493 Jones Islands\\nBrownside, CA 51896\", \"loggedAt\": \"2023-01-01T19:00:00+00:00\"}, \"orders\": [{\"orderId\": \"vjbdvd\", \"orderAmount\": 18, \"orderState\": \"pending\", \"orderShippingAddress\": \"5493 Jones Islands\\nBrownside, CA 51896\", \"loggedAt\": \"2023-01-01T19:56:00+00:00\"}, {\"orderId\": \"yp6x27\", \"orderAmount\": 26, \"orderState\": \"fulfilled\", \"orderShippingAddress\": \"5493 Jones Islands\\nBrownside, CA 51896\", \"loggedAt\": \"2023-01-01T20:03:00+00:00\"}], \"paymentMethods\": [{\"paymentMethodId\": \"wt07xm68b\", \"paymentMethodRegistrationFailure\": true, \"paymentMethodType\": \"card\", \"paymentMethodProvider\": \"JCB 16 digit\", \"paymentMethodIssuer\": \"Citizens First Banks\", \"loggedAt\": \"2023-01-01T19:07:00+00:00\"}], \"transactions\": [{\"transactionId\": \"a9lcj51r\", \"orderId\": \"vjbdvd\", \"paymentMethodId\": \"wt07xm68b\", \"transactionAmount\": 18, \"transactionFailed\": false, \"loggedAt\": \"2023-01-01T19:57:52+00:00\"}, {\"transactionId\": \"y4wcv03i\", \"orderId\": \"yp6x27\", \"paymentMethodId\": \"wt07xm68b\", \"transactionAmount\": 26, \"transactionFailed\": false, \"loggedAt\": \"2023-01-01T20:07:38+00:00\"}]}";
+
+describe("ranking figures use the probability, not the rounded score", () => {
+  it("two orders on the same 0-1000 score are still told apart by their probability", () => {
+    const mk = (i: number, p: number, fraud: boolean) => ({
+      row: { line: i, order: { id: i, total_price: "10.00", currency: "USD" }, fraud, createdAt: i },
+      decision: { score: Math.round(p * 1000), probability: p, verdict: "ship" as const, modelVersion: "t" },
+      features: {}, flagged: [],
+    });
+    // Every score rounds to 50; only the probabilities rank fraud above good.
+    const scored = [mk(1, 0.0496, false), mk(2, 0.0498, false), mk(3, 0.0501, true), mk(4, 0.0503, true)];
+    const r = buildReport(scored, 0);
+    expect(r.roc_auc).toBe(1);
+    expect(r.good_order_points.find((g) => g.good_held === 0.05)!.fraud_caught).toBe(1);
+  });
+});
