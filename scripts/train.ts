@@ -47,19 +47,26 @@ export const NOT_ESTIMABLE: Readonly<Record<string, readonly string[]>> = {
 
 export const SPECS: WeightSpec[] = SIGNALS.map((s) => ({ id: s.id, prior: s.meta.prior, min: s.meta.min ?? 0, max: s.meta.max }));
 
+/** X: every feature as the engine sees it (what scoring uses); the fit leaves out the NOT_ESTIMABLE columns. */
 export interface Source { name: string; X: Float64Array[]; y: boolean[]; amounts: number[] }
 
 export function sourceFrom(name: string, scored: Scored[]): Source {
-  const skip = new Set(NOT_ESTIMABLE[name] ?? []);
   return {
     name,
-    X: scored.map((s) => Float64Array.from(SPECS, (spec) => (skip.has(spec.id) ? 0 : (s.features[spec.id] ?? 0)))),
+    X: scored.map((s) => Float64Array.from(SPECS, (spec) => s.features[spec.id] ?? 0)),
     y: scored.map((s) => s.row.fraud),
     amounts: scored.map((s) => Number(s.row.order.total_price) || 0),
   };
 }
 
 const slice = (s: Source, from: number, to: number): Source => ({ name: s.name, X: s.X.slice(from, to), y: s.y.slice(from, to), amounts: s.amounts.slice(from, to) });
+
+/** The rows a fit sees: the source's columns it cannot estimate set to 0 (they neither pull their weight nor count as support). */
+function forFit(s: Source): FitSource {
+  const skip = SPECS.map((spec) => (NOT_ESTIMABLE[s.name] ?? []).includes(spec.id));
+  if (!skip.some(Boolean)) return s;
+  return { name: s.name, y: s.y, X: s.X.map((x) => x.map((v, j) => (skip[j] ? 0 : v))) };
+}
 
 export function logits(X: Float64Array[], weights: Record<string, number>, bias: number): number[] {
   const w = SPECS.map((s) => weights[s.id] ?? s.prior);
@@ -79,7 +86,7 @@ const median = (xs: number[]): number => {
 
 /** Fit the model on the training parts of `sources` (all of each when share = 1). */
 export function fitModel(sources: Source[], share: number, version: string, priorSd = PRIOR_SD): { model: Model; intercepts: Record<string, number> } {
-  const train: FitSource[] = sources.map((s) => slice(s, 0, Math.floor(s.X.length * share)));
+  const train: FitSource[] = sources.map((s) => forFit(slice(s, 0, Math.floor(s.X.length * share))));
   const fit = fitPooled(train, SPECS, { priorSd });
   const priors = SPECS.filter((s) => fit.support[s.id] === 0).map((s) => s.id);
   const weights: Record<string, number> = {};
