@@ -3,7 +3,9 @@
  * shipped model's weights, so the docs cannot drift from the code (test/risk/signal-table.test.ts).
  *
  *   npx tsx scripts/signal-table.ts            # print the table
+ *   npx tsx scripts/signal-table.ts --write    # and put it into docs/risk-engine.md between its markers
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_MODEL } from "../app/risk/ruleset";
 import { SIGNALS } from "../app/risk/signals/index";
@@ -19,4 +21,12 @@ export function signalTable(): string {
   return ["| signal | direction (domain knowledge) | shape of the feature | prior | bounds | weight in " + DEFAULT_MODEL.version + " |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) console.log(signalTable());
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  const table = signalTable();
+  console.log(table);
+  if (process.argv.includes("--write")) {
+    const doc = "docs/risk-engine.md";
+    const text = readFileSync(doc, "utf8").replace(/(<!-- signal-table -->\n)[\s\S]*?(\n<!-- \/signal-table -->)/u, (_, a: string, b: string) => a + table + b);
+    writeFileSync(doc, text);
+  }
+}
