@@ -7,3 +7,4 @@ export { defaultRuleset, DEFAULT_MODEL, RULESET_VERSION } from "./ruleset";
 export { SIGNALS } from "./signals/index";
 export { parseIpRangeCsv, lookupIpRange, countryNameToIso, ipToInt, intToIp, type IpRangeTable } from "./ip-table";
 export * from "./types";
+export { fitShopAdjustment, logitFromOutcomes, scoreFromOutcomes, FEW_LABELS, FEW_LABELS_MAX_SHIFT, MAX_FIT_ROWS, type LabelledExample, type FitOptions } from "./learning";
