@@ -100,7 +100,8 @@ describe("fitShopAdjustment", () => {
     const rnd = lcg(11);
     const examples = Array.from({ length: MIN_LABELS_FOR_OFFSETS - 1 }, () => {
       const risky = rnd() < 0.3;
-      return { features: risky ? { velocity_ip: 3 } : {}, fraud: risky };
+      const features: Record<string, number> = risky ? { velocity_ip: 3 } : {};
+      return { features, fraud: risky };
     });
     const a = fitShopAdjustment(model, examples);
     expect(fitShopAdjustment(model, examples.map((e) => ({ ...e, features: { ...e.features } })))).toEqual(a);
