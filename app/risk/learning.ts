@@ -9,8 +9,8 @@
  *   z_i = a·(bias + Σ_j w_j f_ij) + b + c + a·Σ_j d_j f_ij
  *   minimise Σ_i logloss(z_i, y_i) + c² / (2·PRIOR_VAR_INTERCEPT) + Σ_j d_j² / (2·PRIOR_VAR_OFFSET)
  *
- * by cyclic coordinate descent with the 0.25 curvature bound of the logistic loss (each step can
- * only lower the objective), a fixed number of sweeps. Bounds (docs/risk-engine.md, "Learning from
+ * by cyclic coordinate descent (a Newton step per coordinate, or the 0.25 curvature bound's step
+ * when Newton's would be long), at most FIT_SWEEPS sweeps. Bounds (docs/risk-engine.md, "Learning from
  * each shop's outcomes"):
  * - |c| ≤ min(INTERCEPT_CAP, PRIOR_VAR_INTERCEPT · n): the optimum satisfies the second bound
  *   (c / σ² = Σ (y − p), |Σ (y − p)| ≤ n), so it is enforced as a hard limit. With n ≤ 20 labels,
@@ -37,10 +37,12 @@ export const MIN_LABELS_FOR_OFFSETS = 200;
 export const MIN_CLASS_LABELS = 20;
 /** A signal's offset moves only when the signal is non-zero on at least this many labelled orders. */
 export const MIN_SIGNAL_SUPPORT = 30;
-/** Coordinate-descent sweeps of a fit (fixed: two fits of the same labels give the same adjustment). */
+/** Coordinate-descent sweeps of a fit, at most (no randomness: two fits of the same labels give the same adjustment). */
 export const FIT_SWEEPS = 30;
+/** A fit stops early after a sweep in which no parameter moved by more than this (deterministic too). */
+export const FIT_TOLERANCE = 1e-4;
 /** The most labelled orders one fit reads (the newest; the caller picks them). */
-export const MAX_FIT_ROWS = 20_000;
+export const MAX_FIT_ROWS = 10_000;
 /** With at most this many labels ... */
 export const FEW_LABELS = 20;
 /** ... no order's probability moves by more than this (PRIOR_VAR_INTERCEPT · FEW_LABELS · 0.25). */
@@ -101,6 +103,17 @@ function rowOf(features: Record<string, number>, model: Model, w: Float64Array, 
   const row: Row = { idx: Int16Array.from(idx), val: Float64Array.from(val), logit };
   cache.set(features, row);
   return row;
+}
+
+/**
+ * One coordinate's step: Newton's (the loss's own curvature, fast near the optimum), unless it is
+ * longer than MAX_STEP, then the step of the curvature bound (0.25 · Σx² + prior), which can only
+ * lower the objective. Deterministic.
+ */
+const MAX_STEP = 0.5;
+function newtonStep(g: number, h: number, bound: number): number {
+  const step = g / h;
+  return Math.abs(step) <= MAX_STEP ? step : g / bound;
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6 || 0;
@@ -203,12 +216,19 @@ export function fitShopAdjustment(model: Model, examples: readonly LabelledExamp
 
   const sweeps = opts.sweeps ?? FIT_SWEEPS;
   for (let it = 0; it < sweeps; it++) {
+    let moved = 0;
     // Intercept.
     let g = ci / PRIOR_VAR_INTERCEPT;
-    for (let i = 0; i < n; i++) g += sigmoid(eta[i]!) - y[i]!;
-    const cNew = clampTo(ci - g / cCurv, -cLim, cLim);
+    let h = 1 / PRIOR_VAR_INTERCEPT;
+    for (let i = 0; i < n; i++) {
+      const p = sigmoid(eta[i]!);
+      g += p - y[i]!;
+      h += p * (1 - p);
+    }
+    const cNew = clampTo(ci - newtonStep(g, h, cCurv), -cLim, cLim);
     if (cNew !== ci) {
       const delta = cNew - ci;
+      moved = Math.max(moved, Math.abs(delta));
       for (let i = 0; i < n; i++) eta[i]! += delta;
       ci = cNew;
     }
@@ -216,17 +236,23 @@ export function fitShopAdjustment(model: Model, examples: readonly LabelledExamp
     for (let k = 0; k < cols.length; k++) {
       const col = cols[k]!;
       let gk = d[k]! / PRIOR_VAR_OFFSET;
+      let hk = 1 / PRIOR_VAR_OFFSET;
       for (let m = 0; m < col.rows.length; m++) {
         const i = col.rows[m]!;
-        gk += (sigmoid(eta[i]!) - y[i]!) * col.x[m]!;
+        const p = sigmoid(eta[i]!);
+        const x = col.x[m]!;
+        gk += (p - y[i]!) * x;
+        hk += p * (1 - p) * x * x;
       }
-      const dNew = clampTo(d[k]! - gk / col.curv, col.lo, col.hi);
+      const dNew = clampTo(d[k]! - newtonStep(gk, hk, col.curv), col.lo, col.hi);
       if (dNew !== d[k]) {
         const delta = dNew - d[k]!;
+        moved = Math.max(moved, Math.abs(delta));
         for (let m = 0; m < col.rows.length; m++) eta[col.rows[m]!]! += delta * col.x[m]!;
         d[k] = dNew;
       }
     }
+    if (moved < FIT_TOLERANCE) break;
   }
 
   const offsets: Record<string, number> = {};
