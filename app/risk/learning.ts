@@ -32,9 +32,9 @@ export const INTERCEPT_CAP = 2;
 /** Hard bound of each offset, in log-odds per unit of feature. */
 export const OFFSET_CAP = 1;
 /** Labelled orders needed before any offset moves (below: only the intercept). */
-export const MIN_LABELS_FOR_OFFSETS = 200;
+export const MIN_LABELS_FOR_OFFSETS = 1000;
 /** ... of which at least this many of each class (fraud and good). */
-export const MIN_CLASS_LABELS = 20;
+export const MIN_CLASS_LABELS = 50;
 /** A signal's offset moves only when the signal is non-zero on at least this many labelled orders. */
 export const MIN_SIGNAL_SUPPORT = 30;
 /** Coordinate-descent sweeps of a fit, at most (no randomness: two fits of the same labels give the same adjustment). */

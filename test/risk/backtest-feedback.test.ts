@@ -6,13 +6,13 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
 
 /**
- * 60 days, 12 orders a day. In this shop the large orders are the fraud, which the global model
+ * 100 days, 16 orders a day. In this shop the large orders are the fraud, which the global model
  * (order_value fitted to ~0 on fraud-ecommerce) cannot see; everything else looks alike.
  */
 function shop(): CorpusRow[] {
   const rows: CorpusRow[] = [];
-  for (let i = 0; i < 720; i++) {
-    const createdAt = T0 + Math.floor(i / 12) * DAY + (i % 12) * 3_600_000;
+  for (let i = 0; i < 1600; i++) {
+    const createdAt = T0 + Math.floor(i / 16) * DAY + (i % 16) * 3_600_000;
     const large = i % 4 === 0;
     const fraud = large ? i % 8 === 0 : i % 97 === 0;
     rows.push({
@@ -43,7 +43,7 @@ describe("replay with labels revealed later", () => {
     expect(cold.scored.every((s) => s.feedbackScore === undefined)).toBe(true);
 
     const run = replay(rows, { labelDelayMs: 7 * DAY });
-    expect(run.scored).toHaveLength(720);
+    expect(run.scored).toHaveLength(1600);
     // The cold-start scores are the plain replay's.
     expect(run.scored.map((s) => s.decision.score)).toEqual(cold.scored.map((s) => s.decision.score));
     // Nothing is revealed in the first 7 days: the same scores.
@@ -51,12 +51,12 @@ describe("replay with labels revealed later", () => {
     expect(firstWeek.every((s) => s.feedbackScore === s.decision.score)).toBe(true);
     // One refit per day from day 8 (labels arrive every day), never more.
     const fb = run.feedback!;
-    expect(fb.refits).toBe(60 - 7);
-    expect(fb.labelsRevealed).toBe(720 - 7 * 12);
+    expect(fb.refits).toBe(100 - 7);
+    expect(fb.labelsRevealed).toBe(1600 - 7 * 16);
     expect(fb.adjustment!.offsets.order_value).toBeGreaterThan(0);
 
     const labels = run.scored.map((s) => s.row.fraud);
-    const late = run.scored.filter((s) => s.row.createdAt >= T0 + 40 * DAY);
+    const late = run.scored.filter((s) => s.row.createdAt >= T0 + 80 * DAY);
     const lateLabels = late.map((s) => s.row.fraud);
     expect(rocAuc(late.map((s) => s.feedbackScore!), lateLabels)).toBeGreaterThan(rocAuc(late.map((s) => s.decision.score), lateLabels) + 0.1);
 
@@ -69,8 +69,8 @@ describe("replay with labels revealed later", () => {
 
   it("a longer delay reveals fewer labels; a delay past the corpus never refits", () => {
     const rows = shop();
-    expect(replay(rows, { labelDelayMs: 30 * DAY }).feedback!.labelsRevealed).toBe(720 - 30 * 12);
-    const never = replay(rows, { labelDelayMs: 100 * DAY });
+    expect(replay(rows, { labelDelayMs: 30 * DAY }).feedback!.labelsRevealed).toBe(1600 - 30 * 16);
+    const never = replay(rows, { labelDelayMs: 101 * DAY });
     expect(never.feedback).toMatchObject({ refits: 0, labelsRevealed: 0 });
     expect(never.scored.every((s) => s.feedbackScore === s.decision.score)).toBe(true);
   });

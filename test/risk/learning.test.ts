@@ -52,7 +52,7 @@ describe("fitShopAdjustment", () => {
 
   it("never flips a direction: every weight + offset stays in [0, max], offsets and intercept bounded", () => {
     fc.assert(
-      fc.property(fc.array(exampleArb, { minLength: MIN_LABELS_FOR_OFFSETS, maxLength: 400 }), fc.boolean(), (examples, invert) => {
+      fc.property(fc.array(exampleArb, { minLength: 200, maxLength: 400 }), fc.boolean(), (examples, invert) => {
         // Adversarial labels: fraud exactly when a signal is silent (invert) or always good.
         const labelled = examples.map((e) => ({ ...e, fraud: invert ? Object.keys(e.features).length === 0 || e.fraud : e.fraud }));
         const adj = fitShopAdjustment(model, labelled, { minLabelsForOffsets: 50 });
