@@ -36,7 +36,7 @@ await withOperatorDb(async (db) => {
       if (!shop || !orderId || rest.length) throw new UsageError(USAGE);
       const r = await recordOutcome(db, { shop, orderId, label: command, source: "staff", actor: by ?? "operator", note });
       const what = r.result === "unchanged" ? "already recorded" : r.result === "changed" ? "changed (audited)" : "recorded";
-      console.log(`${shop}: order ${orderId} confirmed ${r.label}: ${what}; the shop's model is refitted shortly`);
+      console.log(`${shop}: order ${orderId} confirmed ${r.label}: ${what}${r.result === "unchanged" ? "" : "; the shop's model is refitted shortly"}`);
       break;
     }
     case "list": {
