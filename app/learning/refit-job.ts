@@ -1,7 +1,8 @@
 // The refit_shop_model job: fit the shop's adjustment again from its labelled orders
-// (app/learning/refit.server.ts). Enqueued by every new or changed outcome, deduplicated per
-// REFIT_SLOT_MS and due at the end of its slot, so a burst of outcomes (a reconciliation sweep, a
-// staff session) gives one refit that sees all of them.
+// (app/learning/refit.server.ts). Enqueued, due at once, by every new or changed outcome,
+// deduplicated per REFIT_SLOT_MS (a burst of outcomes gives at most one refit per slot); outcomes
+// that arrive after the slot's refit ran are picked up by reconciliation, which enqueues a refit when
+// the shop's newest outcome is newer than its newest version (refitIfStale).
 import { z } from "zod";
 import type { NewJob } from "../jobs/queue.server";
 
@@ -13,5 +14,5 @@ export type RefitPayload = z.infer<typeof RefitPayload>;
 
 export function refitJob(shop: string, now: number): NewJob {
   const slot = Math.floor(now / REFIT_SLOT_MS);
-  return { shop, kind: REFIT_SHOP_MODEL, dedupeKey: `refit:${slot}`, payload: { slot }, runAt: new Date((slot + 1) * REFIT_SLOT_MS), maxAttempts: 3 };
+  return { shop, kind: REFIT_SHOP_MODEL, dedupeKey: `refit:${slot}`, payload: { slot }, maxAttempts: 3 };
 }

@@ -6,7 +6,9 @@
 import { z } from "zod";
 import { isUniqueViolation, type Db } from "../db-client.server";
 import { DEFAULT_MODEL, MAX_FIT_ROWS, fitShopAdjustment, type LabelledExample, type Model, type ShopAdjustment } from "../risk";
+import { enqueue } from "../jobs/queue.server";
 import { labelledOrders } from "./outcomes.server";
+import { refitJob } from "./refit-job";
 
 /** A decision's stored rows, as far as the fit needs them (anything else in a row is ignored). */
 const StoredOutcomes = z.array(z.object({ id: z.string(), feature: z.number().finite() }).passthrough());
@@ -105,4 +107,19 @@ export async function loadShopAdjustment(db: Db, shop: string, model: Model = DE
   const parsed = Offsets.safeParse(offsets);
   if (!parsed.success) return undefined;
   return { version: row.version, intercept: row.intercept, offsets: parsed.data, labels: row.labels };
+}
+
+/**
+ * Reconciliation's check: enqueue the shop's refit (deduplicated per slot) when its newest outcome is
+ * newer than its newest version, e.g. outcomes recorded after the slot's refit had run. Two indexed
+ * reads. Returns whether a refit was asked for.
+ */
+export async function refitIfStale(db: Db, shop: string, now: number): Promise<boolean> {
+  const [outcome, version] = await Promise.all([
+    db.riskOutcome.findFirst({ where: { shop }, orderBy: { at: "desc" }, select: { at: true } }),
+    db.shopModelAdjustment.findFirst({ where: { shop }, orderBy: { version: "desc" }, select: { fittedAt: true } }),
+  ]);
+  if (!outcome || (version && version.fittedAt >= outcome.at)) return false;
+  await enqueue(db, refitJob(shop, now));
+  return true;
 }

@@ -7,10 +7,9 @@ import { describeEachDb } from "../support/db";
 import { startPipeline, type Pipeline } from "../support/pipeline";
 import { OrderFactory } from "../../emulator/index";
 import type { Order } from "../../emulator/types";
-import { wake } from "../../app/jobs/queue.server";
 import { OutcomeError, UNDISPUTED_AFTER_DAYS, recordOutcome, sweepUndisputed } from "../../app/learning/outcomes.server";
-import { REFIT_SHOP_MODEL } from "../../app/learning/refit-job";
-import { loadShopAdjustment, refitShopModel } from "../../app/learning/refit.server";
+import { REFIT_SHOP_MODEL, REFIT_SLOT_MS } from "../../app/learning/refit-job";
+import { loadShopAdjustment, refitIfStale, refitShopModel } from "../../app/learning/refit.server";
 import { reconcileShop } from "../../app/screening/reconcile.server";
 import { logitFromOutcomes } from "../../app/risk/learning";
 import { probabilityFromLogit } from "../../app/risk/engine";
@@ -148,36 +147,51 @@ describeEachDb("learning from outcomes", (get) => {
       await screened(other, String(5000 + i), { features: { order_value: 1 } });
       await recordOutcome(db(), { shop: other, orderId: String(5000 + i), label: "fraud", source: "staff" });
     }
-    const job = await db().job.findFirstOrThrow({ where: { shop, kind: REFIT_SHOP_MODEL } });
-    expect(JSON.parse(job.payload)).toEqual({ slot: expect.any(Number) });
-    await wake(db(), shop, job.id, new Date());
+    // The outcomes enqueued the shops' refit jobs (one per shop and slot), which the worker ran.
     await p.drain();
-    expect(await db().job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ state: "done" });
-    const v1 = await db().shopModelAdjustment.findMany({ where: { shop } });
-    expect(v1.map((r) => [r.version, r.labels, r.fraudLabels, r.goodLabels, r.skipped, r.modelVersion])).toEqual([[1, 29, 10, 19, 1, DEFAULT_MODEL.version]]);
-    expect(await db().auditEvent.count({ where: { shop, kind: "model_refit" } })).toBe(1);
-    // The other shop's labels did not enter this shop's fit, and it has no version of its own yet.
-    expect(await db().shopModelAdjustment.count({ where: { shop: other } })).toBe(0);
+    const job = await db().job.findFirstOrThrow({ where: { shop, kind: REFIT_SHOP_MODEL } });
+    expect(JSON.parse(job.payload)).toMatchObject({ slot: expect.any(Number), version: expect.any(Number) });
+    expect(job.state).toBe("done");
+    // One job per slot (two only if the test crossed a slot boundary), one version per job.
+    const jobs = await db().job.count({ where: { shop, kind: REFIT_SHOP_MODEL } });
+    expect(jobs).toBeGreaterThanOrEqual(1);
+    expect(jobs).toBeLessThanOrEqual(2);
+    const first = await db().shopModelAdjustment.findFirstOrThrow({ where: { shop }, orderBy: { version: "desc" } });
+    expect(first.version).toBe(jobs);
+    // The other shop's version saw its own 5 labels only.
+    expect((await db().shopModelAdjustment.findMany({ where: { shop: other } })).map((r) => [r.version, r.labels, r.fraudLabels])).toEqual([[1, 5, 5]]);
 
+    // A refit now sees all of this shop's labelled orders (the row that does not parse skipped, counted): version 2.
     const v2 = await refitShopModel(db(), shop, new Date());
-    expect(v2.version).toBe(2);
-    expect((await db().shopModelAdjustment.findMany({ where: { shop }, orderBy: { version: "asc" } })).map((r) => r.version)).toEqual([1, 2]);
+    expect(v2).toMatchObject({ version: jobs + 1, labels: 29, fraudLabels: 10, goodLabels: 19, skipped: 1 });
+    const stored = await db().shopModelAdjustment.findUniqueOrThrow({ where: { shop_version: { shop, version: jobs + 1 } } });
+    expect([stored.labels, stored.fraudLabels, stored.goodLabels, stored.skipped, stored.modelVersion]).toEqual([29, 10, 19, 1, DEFAULT_MODEL.version]);
+    expect(JSON.parse(stored.offsets)).toEqual(v2.offsets);
+    expect(await db().auditEvent.count({ where: { shop, kind: "model_refit" } })).toBe(jobs + 1);
+    // Up to date: reconciliation asks for nothing. A later outcome (after this slot's refit ran): it asks for one, the job writes version 3.
+    expect(await refitIfStale(db(), shop, Date.now())).toBe(false);
+    const later = Date.now() + REFIT_SLOT_MS;
+    await recordOutcome(db(), { shop, orderId: "5001", label: "fraud", source: "staff" }, { now: new Date(later) });
+    expect(await refitIfStale(db(), shop, later)).toBe(true);
+    await p.drain();
+    expect((await db().shopModelAdjustment.findMany({ where: { shop }, orderBy: { version: "asc" } })).map((r) => r.version)).toEqual(Array.from({ length: jobs + 2 }, (_, i) => i + 1));
 
     // A version with a large intercept, as a later refit could write: the next screening uses it.
-    await db().shopModelAdjustment.create({ data: { shop, version: 3, intercept: 1.5, offsets: JSON.stringify({ order_value: 0.3 }), labels: 999, fraudLabels: 500, goodLabels: 499, modelVersion: DEFAULT_MODEL.version } });
-    expect(await loadShopAdjustment(db(), shop)).toEqual({ version: 3, intercept: 1.5, offsets: { order_value: 0.3 }, labels: 999 });
-    expect(await loadShopAdjustment(db(), other)).toBeUndefined();
+    const top = jobs + 3;
+    await db().shopModelAdjustment.create({ data: { shop, version: top, intercept: 1.5, offsets: JSON.stringify({ order_value: 0.3 }), labels: 999, fraudLabels: 500, goodLabels: 499, modelVersion: DEFAULT_MODEL.version } });
+    expect(await loadShopAdjustment(db(), shop)).toEqual({ version: top, intercept: 1.5, offsets: { order_value: 0.3 }, labels: 999 });
+    expect(await loadShopAdjustment(db(), `none-${shop}`)).toBeUndefined();
     const order = p.store.addOrder(factory.legit().draft);
     expect((await p.deliver(p.sender.ordersCreate(shop, order.id))).status).toBe(200);
     await p.drain();
     const s = await db().orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: String(order.id) } } });
-    expect(s.adjustmentVersion).toBe(3);
+    expect(s.adjustmentVersion).toBe(top);
     const rows = JSON.parse(s.outcomes) as { id: string; outcome: "hit"; feature: number; contribution: number }[];
-    const adjusted = { ...defaultRuleset(), adjustment: { version: 3, intercept: 1.5, offsets: { order_value: 0.3 }, labels: 999 } };
+    const adjusted = { ...defaultRuleset(), adjustment: { version: top, intercept: 1.5, offsets: { order_value: 0.3 }, labels: 999 } };
     expect(s.probability).toBeCloseTo(probabilityFromLogit(logitFromOutcomes(rows, adjusted), adjusted), 5);
     expect(s.probability!).toBeGreaterThan(probabilityFromLogit(logitFromOutcomes(rows, defaultRuleset()), defaultRuleset()));
     // An adjustment fitted for another model version is not applied.
-    await db().shopModelAdjustment.create({ data: { shop, version: 4, intercept: 1, offsets: "{}", labels: 1, fraudLabels: 1, goodLabels: 0, modelVersion: "v0" } });
+    await db().shopModelAdjustment.create({ data: { shop, version: top + 1, intercept: 1, offsets: "{}", labels: 1, fraudLabels: 1, goodLabels: 0, modelVersion: "v0" } });
     expect(await loadShopAdjustment(db(), shop)).toBeUndefined();
   });
 });
