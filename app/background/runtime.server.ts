@@ -16,6 +16,8 @@ import { DisputeBusy, DisputeJobPayload, RECORD_DISPUTE, WaitForScreening, recor
 import { EvidenceJobPayload, FILE_EVIDENCE, fileEvidence } from "../guarantee/evidence.server";
 import { DeferJob, PermanentJobError, RetrySoon, enqueue, minimiseAgedPayloads, pruneDone, type PayloadMinimiser } from "../jobs/queue.server";
 import { Worker, defineJob, payloadMinimiser, type JobHandler, type StopOptions, type WorkerOptions } from "../jobs/worker.server";
+import { REFIT_SHOP_MODEL, RefitPayload } from "../learning/refit-job";
+import { refitShopModel } from "../learning/refit.server";
 import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload, withoutWebhook } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, SUSPENDED_WAIT_MS, reconcileJob, reconcileShop } from "../screening/reconcile.server";
@@ -74,6 +76,7 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
     })),
     defineJob(FILE_EVIDENCE, EvidenceJobPayload, async (payload, job, { signal }) => ({ ...payload, ...(await fileEvidence({ db, gateway, now }, job.shop, payload, signal)) })),
     defineJob(VOID_GUARANTEE, VoidGuaranteePayload, (payload, job, { signal }) => voidCancelledGuarantee(db, gateway, job.shop, payload, new Date(now()), signal)),
+    defineJob(REFIT_SHOP_MODEL, RefitPayload, async (payload, job) => ({ ...payload, ...(await refitShopModel(db, job.shop, new Date(now()))) })),
     defineJob(DATA_REQUEST, CustomerJobPayload, async (payload, job) => {
       await exportCustomerData(db, job.shop, payload);
       return undefined;

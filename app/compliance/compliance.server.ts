@@ -364,6 +364,8 @@ export async function redactShop(db: Db, shop: string): Promise<number> {
     db.shopAmountBucket.deleteMany({ where: { shop } }),
     db.listEntry.deleteMany({ where: { shop } }),
     db.dispute.deleteMany({ where: { shop } }),
+    db.riskOutcome.deleteMany({ where: { shop } }),
+    db.shopModelAdjustment.deleteMany({ where: { shop } }),
     db.guarantee.deleteMany({ where: { shop } }),
     db.claim.deleteMany({ where: { shop } }),
     db.claimEvent.deleteMany({ where: { shop } }),

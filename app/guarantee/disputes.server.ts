@@ -22,6 +22,7 @@ import { DisputePayload, describeIssues, gidTail } from "../webhooks/payloads";
 import {
   CLAIM_RANK, claimStateFor, decideCoverage, disputeRank, isDelivered, normaliseStatus, normaliseType, transitions, type ClaimState, type Coverage,
 } from "./claims";
+import { OutcomeError, recordOutcome } from "../learning/outcomes.server";
 import { claimOnApproval, claimAmountChanged } from "./ledger.server";
 import { evidenceJob } from "./evidence.server";
 import { money } from "./money";
@@ -238,6 +239,8 @@ async function recordLocked(deps: DisputeDeps, shop: string, p: DisputeJobPayloa
         ]
       : []),
   ]);
+  // A fraud chargeback teaches the shop's model: its order is labelled fraud (once; staff's label wins).
+  if (d.orderId && d.type === "chargeback" && FRAUD_REASONS.has(d.reason)) await recordFraudOutcome(db, shop, d.orderId, p.disputeId, now);
   if (decision.coverage === "waiting" && !claim) {
     throw new WaitForScreening(`dispute ${p.disputeId}: order ${d.orderId} is still being screened`, SCREENING_WAIT_MS);
   }
@@ -249,6 +252,18 @@ async function recordLocked(deps: DisputeDeps, shop: string, p: DisputeJobPayloa
     source, detail: `${detail}: dispute ${d.status}`, at: now,
   });
   return { outcome: "recorded", coverage, claim: moved };
+}
+
+/** Dispute reasons that say the cardholder did not make the purchase (the ones the guarantee covers). */
+const FRAUD_REASONS = new Set(["fraudulent", "unrecognized"]);
+
+async function recordFraudOutcome(db: Db, shop: string, orderId: string, disputeId: string, now: Date): Promise<void> {
+  try {
+    await recordOutcome(db, { shop, orderId, label: "fraud", source: "chargeback", note: `dispute ${disputeId}` }, { now });
+  } catch (error) {
+    // An order Holdfast never screened (or not yet: the job runs again once it is) has nothing to learn from.
+    if (!(error instanceof OutcomeError)) throw error;
+  }
 }
 
 /** The kind of the screening job (app/screening/intake.server.ts), whose dedupe keys are `order:<id>:screen:<revision>`. */

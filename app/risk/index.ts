@@ -8,3 +8,4 @@ export { SIGNALS } from "./signals/index";
 export { parseIpRangeCsv, lookupIpRange, countryNameToIso, ipToInt, intToIp, type IpRangeTable } from "./ip-table";
 export * from "./types";
 export { isKnownTimezone, localHour } from "./local-time";
+export { fitShopAdjustment, logitFromOutcomes, scoreFromOutcomes, FEW_LABELS, FEW_LABELS_MAX_SHIFT, MAX_FIT_ROWS, type LabelledExample, type FitOptions } from "./learning";

@@ -17,6 +17,8 @@ import { normaliseStatus, normaliseType } from "../guarantee/claims";
 import { isAmount, money } from "../guarantee/money";
 import { gidTail } from "../webhooks/payloads";
 import { rememberShopId } from "../webhooks/shop-lifecycle.server";
+import { sweepUndisputed, type SweepResult } from "../learning/outcomes.server";
+import { refitIfStale } from "../learning/refit.server";
 import { followHoldsJob } from "./fulfillment-orders.server";
 import { screenOrderJob } from "./intake.server";
 import { HOLD_TAG, SHIP_TAG } from "./store-actions.server";
@@ -64,6 +66,10 @@ export interface ReconcileResult {
   suspended?: string;
   /** Jobs woken because the shop answers again after a suspension. */
   woken?: number;
+  /** Orders fulfilled and not disputed UNDISPUTED_AFTER_DAYS after creation, recorded good; or why the sweep failed. */
+  undisputed?: SweepResult | { failed: string };
+  /** The shop's newest outcome is newer than its newest learnt version: a refit_shop_model job was enqueued. */
+  refitAsked?: boolean;
   /** The usage subscription as re-read, a resumed pause, owed fees queued again; or why that failed. */
   billing?: BillingSync | { failed: string };
 }
@@ -176,6 +182,16 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
     if (await db.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey: job.dedupeKey } }, select: { id: true } })) continue;
     await enqueue(db, job);
     result.disputesReread = (result.disputesReread ?? 0) + 1;
+  }
+
+  // Outcomes: orders that reached UNDISPUTED_AFTER_DAYS since the last pass, fulfilled and not
+  // disputed, are labelled good (bounded). Its failure does not hold up the rest.
+  try {
+    result.undisputed = await sweepUndisputed(db, gateway, shop, now, signal, { since: row?.ordersWatermark ?? null });
+    if (await refitIfStale(db, shop, now)) result.refitAsked = true;
+  } catch (error) {
+    if (error instanceof ShopUnavailableError || signal?.aborted) throw error;
+    result.undisputed = { failed: String(error).slice(0, 300) };
   }
 
   // Billing: the subscription re-read (created if the install could not), a pause lifted once the

@@ -21,6 +21,7 @@ import { defaultRuleset, evaluate, factsFromWebhook, identityKeys, type ListEntr
 import type { AdminGateway } from "../shopify/gateway.server";
 import { OrderForScreening } from "../shopify/operations";
 import type { OrderForScreeningQuery } from "../types/admin.generated";
+import { loadShopAdjustment } from "../learning/refit.server";
 import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog, recordAmount } from "./history.server";
 import { screenJobKey, shippingHash, type ScreenOrderPayload } from "./intake.server";
 import { enqueue, wake } from "../jobs/queue.server";
@@ -259,9 +260,11 @@ export class OrderScreener {
     const history = await loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical);
     const facts: RiskFacts = { ...base, history, lists };
     const ruleset = defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {});
+    // The shop's learnt adjustment (newest version for this model), recorded with the decision.
+    const adjustment = await loadShopAdjustment(db, shop, ruleset.model);
     // A stored policy other than the two known ones reads as the default (hold): fail safe.
     const thinDataPolicy = shopRow?.thinDataPolicy === "ship_unguaranteed" ? "ship_unguaranteed" : "hold";
-    const decision = evaluate(facts, { ...ruleset, thinDataPolicy });
+    const decision = evaluate(facts, { ...ruleset, thinDataPolicy, ...(adjustment ? { adjustment } : {}) });
     // The guarantee: the order's full total in the shop's currency (no cap), its fee at the shop's rate.
     const total = ShopMoney.parse(order.totalPriceSet.shopMoney);
     const currency = total.currencyCode;
@@ -302,7 +305,7 @@ export class OrderScreener {
       totalPrice: base.totalPrice === undefined ? null : String(base.totalPrice), currency: base.currency ?? null, test: Boolean(base.test || order.test),
       orderCreatedAt, shippingHash: shippingHash((payload.webhook?.shipping_address as Record<string, unknown> | undefined) ?? gqlShipping(order)),
       guarantee: g.state, guaranteeNote: g.note, factsHash: hashOfFacts, screenedAt: new Date(now), actedAt: null,
-      probability: decision.probability,
+      probability: decision.probability, adjustmentVersion: adjustment?.version ?? null,
     };
     const summary = `${decision.verdict === "ship" ? "Approved" : "Held"} (score ${decision.score}/${decision.threshold}, ${decision.decidedBy})` +
       (rescreen ? ` after a change of ${changed?.length ? changed.join(", ") : "the order's facts"}` : "") + `; guarantee: ${g.note}`;

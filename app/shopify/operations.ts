@@ -43,6 +43,13 @@ export const ShopIdentity = `#graphql
   }
 `;
 
+/** Whether an order was fulfilled, cancelled or disputed (the undisputed-outcome sweep, app/learning/outcomes.server.ts). */
+export const OrderSettled = `#graphql
+  query OrderSettled($id: ID!) {
+    order(id: $id) { id createdAt test cancelledAt displayFulfillmentStatus disputes { id } }
+  }
+`;
+
 export const OrdersSince = `#graphql
   query OrdersSince($query: String!, $after: String) {
     orders(first: 100, after: $after, query: $query, sortKey: CREATED_AT) {

@@ -28,6 +28,7 @@ function world() {
   const variables: Record<string, Record<string, unknown>> = {
     OrderForScreening: { id: orderId },
     OrderCancellation: { id: orderId },
+    OrderSettled: { id: orderId },
     OrdersSince: { query: "created_at:>='2026-07-01T00:00:00Z'" },
     ShopIdentity: {},
     AddTags: { id: orderId, tags: ["holdfast:hold"] },
