@@ -107,7 +107,9 @@ export function draftFromRestOrder(o: Rest): OrderDraft {
     paymentGatewayNames: Array.isArray(o.payment_gateway_names) ? (o.payment_gateway_names as unknown[]).map(String) : ["shopify_payments"],
     noteAttributes: Array.isArray(o.note_attributes) ? (o.note_attributes as Rest[]).map((n) => ({ name: str(n.name) ?? "", value: str(n.value) ?? "" })) : [],
     tags,
-    transactions: transactions.length ? transactions : undefined,
+    // No payment details in the record: the payment is unknown, not the emulator's default test card
+    // (which every such order would otherwise share, as if one card paid for all of them).
+    transactions: transactions.length ? transactions : [{ status: "SUCCESS", card: null }],
   };
 }
 

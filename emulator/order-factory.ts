@@ -177,7 +177,8 @@ export class OrderFactory {
             card: { bin: card.bin, company: card.company, number: `•••• •••• •••• ${card.last4}`, avsResultCode: "N", cvvResultCode: "N", name: `${who.firstName} ${who.lastName}` },
           };
         });
-        const final = this.rng.pick(CARD_BINS);
+        // The card that finally goes through is one more stolen card, not one every card tester shares.
+        const final = cardOf(this.rng.pick(CARD_BINS), `${who.email}|final`);
         draft = this.base(who, home, home, createdAt, expensive(), {
           customerCreatedAt: iso(createdAt - this.rng.int(1, 10) * 60_000),
           transactions: [
