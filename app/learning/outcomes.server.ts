@@ -20,8 +20,13 @@ export type OutcomeSource = "chargeback" | "staff" | "undisputed";
 /** Which source's label wins for an order: staff over a chargeback over the undisputed sweep. */
 export const SOURCE_PRIORITY: Record<OutcomeSource, number> = { staff: 3, chargeback: 2, undisputed: 1 };
 
-/** An order fulfilled and not disputed this many days after it was created counts as good. */
-export const UNDISPUTED_AFTER_DAYS = 60;
+/**
+ * An order fulfilled and not disputed this many days after it was created counts as good. 45, not
+ * later: with `read_orders` (no `read_all_orders`) Shopify only answers for orders of the last 60 days,
+ * so a later sweep could not read them. A chargeback that still comes afterwards records `fraud`,
+ * which wins over this label (SOURCE_PRIORITY).
+ */
+export const UNDISPUTED_AFTER_DAYS = 45;
 /** The sweep looks back at most this many days (after a long outage, older orders are left unlabelled). */
 export const UNDISPUTED_WINDOW_DAYS = 7;
 /** Orders the sweep reads through the Admin API per pass and shop, at most (the rest of the pass's slice is left unlabelled). */
