@@ -41,3 +41,11 @@ export interface Signal {
 export const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 export const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 export const log2p = (n: number): number => Math.log2(1 + Math.max(0, n));
+
+/**
+ * How recent something is, 1 at 0 s falling in log-seconds to 0 at `rangeSeconds`:
+ * 1 - ln(1 + s / 1 min) / ln(1 + range / 1 min), clamped to 0..1 (account age, gap between orders).
+ */
+export function recency(seconds: number, rangeSeconds: number): number {
+  return clamp(1 - Math.log1p(Math.max(0, seconds) / 60) / Math.log1p(rangeSeconds / 60), 0, 1);
+}

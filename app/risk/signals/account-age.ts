@@ -1,11 +1,9 @@
 import type { Signal } from "../signal";
-import { clamp, isNum } from "../signal";
+import { isNum, recency } from "../signal";
 
 const DAY = 86_400;
-const MINUTE = 60;
 /** The range over which age still matters: about two years. */
 export const ACCOUNT_AGE_RANGE_S = 730 * DAY;
-const DENOM = Math.log1p(ACCOUNT_AGE_RANGE_S / MINUTE);
 
 /** Account age at purchase, continuous and monotone in log-seconds from 1 minute to ~2 years. */
 export const accountAge: Signal = {
@@ -19,7 +17,7 @@ export const accountAge: Signal = {
     const created = f.customer?.createdAt;
     if (!isNum(created) || !isNum(f.createdAt)) return null;
     const s = Math.max(0, (f.createdAt - created) / 1000);
-    return { feature: clamp(1 - Math.log1p(s / MINUTE) / DENOM, 0, 1), value: Math.round((s / DAY) * 100) / 100 };
+    return { feature: recency(s, ACCOUNT_AGE_RANGE_S), value: Math.round((s / DAY) * 100) / 100 };
   },
   reason: (r, lang) => {
     const d = Number(r.value);

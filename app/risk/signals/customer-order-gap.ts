@@ -1,9 +1,7 @@
 import type { Signal } from "../signal";
-import { clamp, isNum } from "../signal";
+import { isNum, recency } from "../signal";
 
-const MINUTE = 60;
 const RANGE = 30 * 24 * 3600;
-const DENOM = Math.log1p(RANGE / MINUTE);
 
 /** Time since the same customer's previous order: a short gap (a run of orders) is riskier. */
 export const customerOrderGap: Signal = {
@@ -17,7 +15,7 @@ export const customerOrderGap: Signal = {
     const last = f.history?.customerLastOrderAt;
     if (!isNum(last) || !isNum(f.createdAt)) return null;
     const s = Math.max(0, (f.createdAt - last) / 1000);
-    return { feature: clamp(1 - Math.log1p(s / MINUTE) / DENOM, 0, 1), value: Math.round(s) };
+    return { feature: recency(s, RANGE), value: Math.round(s) };
   },
   reason: (r, lang) => {
     const s = Number(r.value);
