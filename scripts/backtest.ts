@@ -56,7 +56,7 @@ export async function loadCorpus(path: string, onProgress?: (n: number) => void)
 /** What the backtest keeps per order (not the whole decision: memory stays flat). */
 export interface Scored {
   row: CorpusRow;
-  decision: Pick<Decision, "score" | "probability" | "verdict" | "modelVersion">;
+  decision: Pick<Decision, "score" | "probability" | "verdict" | "modelVersion"> & { thinData?: boolean; coverageGroups?: number };
   features: Record<string, number>;
   /** Signals that hit and pushed towards hold. */
   flagged: string[];
@@ -138,7 +138,11 @@ export function replay(
         if (o.outcome === "hit" && o.contribution > 0) flagged.push(o.id);
       }
       scored.push({
-        row, decision: { score: decision.score, probability: decision.probability, verdict: decision.verdict, modelVersion: decision.modelVersion }, features, flagged,
+        row, decision: {
+          score: decision.score, probability: decision.probability, verdict: decision.verdict, modelVersion: decision.modelVersion,
+          thinData: decision.thinData, coverageGroups: decision.coverage.groups,
+        },
+        features, flagged,
         ...(learning ? { feedbackScore: adjusted === ruleset ? 1000 * decision.probability : 1000 * probabilityFromLogit(logitFromOutcomes(decision.outcomes, adjusted), adjusted) } : {}),
       });
     } catch (e) {

@@ -26,6 +26,29 @@ export interface Report {
     approval_points: GuaranteeAtApproval[];
   };
   rules: { id: string; hits: number; precision: number }[];
+  /**
+   * How many orders came with how many of the five groups of facts, and how many were too thin to
+   * judge (fewer than two: held for review by the default policy). Reported beside the figures,
+   * which rank by score alone.
+   */
+  coverage: CoverageReport;
+}
+
+export interface CoverageReport { thin_data: number; thin_data_fraud: number; by_groups: Record<string, number> }
+
+export function coverageReport(scored: Scored[]): CoverageReport {
+  const byGroups: Record<string, number> = {};
+  let thin = 0;
+  let thinFraud = 0;
+  for (const s of scored) {
+    const g = s.decision.coverageGroups;
+    if (g !== undefined) byGroups[String(g)] = (byGroups[String(g)] ?? 0) + 1;
+    if (s.decision.thinData) {
+      thin++;
+      if (s.row.fraud) thinFraud++;
+    }
+  }
+  return { thin_data: thin, thin_data_fraud: thinFraud, by_groups: byGroups };
 }
 
 /**
@@ -146,6 +169,7 @@ export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005):
       approval_points: approvalPoints.map((p) => guaranteeAtApproval(scored, p)),
     },
     rules,
+    coverage: coverageReport(scored),
   };
 }
 
@@ -157,6 +181,7 @@ export function summaryLines(report: Report): string[] {
   const cur = report.guarantee.currency;
   return [
     ...report.good_order_points.map((g) => `holding ${pct(g.good_held)} of legitimate orders: threshold ${g.threshold}, fraud caught ${pct(g.fraud_caught)}`),
+    `coverage: ${report.coverage.thin_data} orders too thin to judge (fewer than 2 of 5 groups of facts; ${report.coverage.thin_data_fraud} of them fraud), held for review by the default policy; orders by groups present: ${Object.entries(report.coverage.by_groups).map(([g, n]) => `${g}: ${n}`).join(", ")}`,
     `calibration: Brier ${c.brier}, ECE ${c.ece}`,
     ...c.reliability.map((r) => `  p ${r.band.padEnd(9)} ${String(r.orders).padStart(7)} orders, predicted ${pct(r.predicted, 2).padStart(7)}, observed ${pct(r.observed, 2).padStart(7)}`),
     ...report.guarantee.approval_points.map((g) => `guarantee at ${pct(g.approval)} approval (threshold ${g.threshold}): approved ${g.approved_orders} orders, ${g.approved_value} ${cur}; ` +

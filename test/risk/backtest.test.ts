@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { rocAuc } from "../../app/risk/metrics";
 import { buildReport, claimsAtApproval, htmlReport, loadCorpus, replay } from "../../scripts/backtest";
 import { summaryLines } from "../../scripts/lib/backtest-report";
 import { convertFraudEcommerce, convertRavelin, parseUsDateTime } from "../../scripts/convert-datasets";
@@ -34,7 +35,9 @@ describe("backtest", () => {
     const times = scored.map((s) => s.row.createdAt);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     const report = buildReport(scored, bad.length);
-    expect(Object.keys(report).sort()).toEqual(["approval_points", "calibration", "fraud", "good_order_points", "guarantee", "orders", "pr_auc", "roc_auc", "rules", "skipped"]);
+    expect(Object.keys(report).sort()).toEqual(["approval_points", "calibration", "coverage", "fraud", "good_order_points", "guarantee", "orders", "pr_auc", "roc_auc", "rules", "skipped"]);
+    // Every order has an account (customer) and a network fact (device): two groups, none too thin.
+    expect(report.coverage).toEqual({ thin_data: 0, thin_data_fraud: 0, by_groups: { "2": 60 } });
     expect(report).toMatchObject({ orders: 60, skipped: 2, fraud: 12 });
     expect(report.roc_auc).toBe(1);
     expect(report.approval_points.map((a) => a.approval)).toEqual([0.9, 0.95, 0.975, 0.99]);
@@ -161,5 +164,22 @@ describe("ranking figures use the probability, not the rounded score", () => {
     const r = buildReport(scored, 0);
     expect(r.roc_auc).toBe(1);
     expect(r.good_order_points.find((g) => g.good_held === 0.05)!.fraud_caught).toBe(1);
+  });
+});
+
+describe("coverage beside the figures", () => {
+  it("counts the orders too thin to judge (held by the default policy) without changing the ranking", () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const rows = [
+      { line: 1, fraud: true, createdAt: t0, order: { id: 1, created_at: new Date(t0).toISOString(), total_price: "900.00", currency: "USD" } },
+      { line: 2, fraud: false, createdAt: t0 + 1000, order: { id: 2, created_at: new Date(t0 + 1000).toISOString(), total_price: "20.00", currency: "USD", email: "a@example.com", browser_ip: "10.0.0.1" } },
+      { line: 3, fraud: false, createdAt: t0 + 2000, order: { id: 3, created_at: new Date(t0 + 2000).toISOString(), total_price: "25.00", currency: "USD", browser_ip: "10.0.0.2" } },
+    ];
+    const { scored } = replay(rows, {});
+    const report = buildReport(scored, 0);
+    expect(report.coverage).toEqual({ thin_data: 2, thin_data_fraud: 1, by_groups: { "0": 1, "2": 1, "1": 1 } });
+    // The thin orders are held by the policy, but the ranking figures use their scores alone.
+    expect(scored.find((s) => s.row.line === 1)!.decision.verdict).toBe("hold");
+    expect(report.roc_auc).toBeCloseTo(rocAuc(scored.map((s) => s.decision.probability), scored.map((s) => s.row.fraud)), 4);
   });
 });
