@@ -20,7 +20,7 @@ import { prAuc, recallAtFpr, rocAuc } from "../app/risk/metrics";
 import { screenWithHistory } from "../app/risk/replay";
 import { defaultRuleset } from "../app/risk/ruleset";
 import type { Decision, Model, Ruleset, ShopAdjustment } from "../app/risk/types";
-import { buildReport, htmlReport, summaryLines } from "./lib/backtest-report";
+import { buildReport, htmlReport, r4, summaryLines } from "./lib/backtest-report";
 
 export interface CorpusRow { line: number; order: Record<string, unknown>; fraud: boolean; chargeback?: number; createdAt: number }
 export interface BadLine { line: number; error: string }
@@ -154,7 +154,6 @@ export function replay(
   return { scored, failed, ...(feedback ? { feedback } : {}) };
 }
 
-const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : x);
 
 export interface FeedbackFigures { roc_auc: number; pr_auc: number; fraud_caught_at_5pct_good_held: number; threshold_at_5pct_good_held: number }
 

@@ -22,6 +22,7 @@ import { rocAuc, recallAtFpr } from "../app/risk/metrics";
 import { SIGNALS } from "../app/risk/signals/index";
 import type { Model } from "../app/risk/types";
 import { ipCountryFromTable, loadCorpus, replay, type Scored } from "./backtest";
+import { r4 } from "./lib/backtest-report";
 import { fitPooled, type FitSource, type WeightSpec } from "./lib/fit";
 
 /** Share of good orders the default threshold may hold on any source's holdout. */
@@ -75,7 +76,6 @@ export function logits(X: Float64Array[], weights: Record<string, number>, bias:
 
 export interface Figures { orders: number; fraud: number; roc_auc: number; fraud_caught_at_5pct_good_held: number }
 export function figures(scores: number[], y: boolean[]): Figures {
-  const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
   return { orders: y.length, fraud: y.filter(Boolean).length, roc_auc: r4(rocAuc(scores, y)), fraud_caught_at_5pct_good_held: r4(recallAtFpr(scores, y, 0.05).recall) };
 }
 

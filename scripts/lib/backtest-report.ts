@@ -7,6 +7,9 @@ import { brierScore, expectedCalibrationError, reliabilityTable, type Reliabilit
 import { approvalPoint, prAuc, recallAtFpr, rocAuc, type ApprovalPoint } from "../../app/risk/metrics";
 import type { Scored } from "../backtest";
 
+/** A figure rounded to 4 decimals for the report (non-finite values as they are). */
+export const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : x);
+
 export const APPROVALS = [0.9, 0.95, 0.975, 0.99];
 /** Shares of legitimate orders held at which `good_order_points` report the fraud caught. */
 export const GOOD_HELD = [0.01, 0.05, 0.1];
@@ -120,7 +123,6 @@ export function claimsAtApproval(scored: Scored[], point: { approval: number; th
   return { approval: point.approval, threshold: point.threshold, claims, claims_value: value.toDecimalPlaces(2).toNumber() };
 }
 
-const r4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : x);
 
 export function buildReport(scored: Scored[], skipped: number, feeRate = 0.005): Report {
   const scores = scored.map((s) => s.decision.score);
