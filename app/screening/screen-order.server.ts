@@ -257,11 +257,14 @@ export class OrderScreener {
     const keys = identityKeys(base);
     const typical = shopRow?.typicalValueLog ?? null;
     const hashed = hashedKeys(keys);
-    const history = await loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical);
-    const facts: RiskFacts = { ...base, history, lists };
     const ruleset = defaultRuleset(shopRow?.holdThreshold != null ? { threshold: shopRow.holdThreshold } : {});
-    // The shop's learnt adjustment (newest version for this model), recorded with the decision.
-    const adjustment = await loadShopAdjustment(db, shop, ruleset.model);
+    // The order's history and the shop's learnt adjustment (newest version for this model, recorded
+    // with the decision) are independent reads: made together.
+    const [history, adjustment] = await Promise.all([
+      loadHistory(db, shop, hashed, base.createdAt, payload.orderId, typical),
+      loadShopAdjustment(db, shop, ruleset.model),
+    ]);
+    const facts: RiskFacts = { ...base, history, lists };
     // A stored policy other than the two known ones reads as the default (hold): fail safe.
     const thinDataPolicy = shopRow?.thinDataPolicy === "ship_unguaranteed" ? "ship_unguaranteed" : "hold";
     const decision = evaluate(facts, { ...ruleset, thinDataPolicy, ...(adjustment ? { adjustment } : {}) });
