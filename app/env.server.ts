@@ -39,6 +39,12 @@ const schema = z.object({
     }),
   /** Where Admin API traffic goes instead of https://<shop>; only for the local emulator (demo, tests). */
   SHOPIFY_API_ORIGIN_OVERRIDE: z.string().url("must be a URL").optional(),
+  /**
+   * Where the embedded pages load App Bridge's script from instead of Shopify's CDN: the emulator's
+   * stand-in (`/app-bridge.js`), which mints fresh session tokens so the pages work in a plain
+   * browser. Demo and tests only: refused unless SHOPIFY_API_ORIGIN_OVERRIDE (the emulator) is set.
+   */
+  HOLDFAST_APP_BRIDGE_URL: z.string().url("must be a URL").optional(),
   PORT: z.coerce.number().int().positive().default(3000),
   /** Run the job worker inside this process (the embedded default), or leave it to `npm run worker`. */
   HOLDFAST_WORKER: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
@@ -78,6 +84,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message === "Required" ? "is required" : i.message}`);
     throw new InvalidEnvironmentError(problems);
+  }
+  // The App Bridge stand-in mints session tokens from the emulator: never beside real Shopify.
+  if (parsed.data.HOLDFAST_APP_BRIDGE_URL && !parsed.data.SHOPIFY_API_ORIGIN_OVERRIDE) {
+    throw new InvalidEnvironmentError(["HOLDFAST_APP_BRIDGE_URL is only for the local store emulator (set SHOPIFY_API_ORIGIN_OVERRIDE too, or unset it)"]);
   }
   return { ...parsed.data, SCOPES: parsed.data.SCOPES ?? [...DEFAULT_SCOPES] };
 }

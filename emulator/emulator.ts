@@ -7,6 +7,7 @@ import { executeAdminGraphql, type GraphqlRequestBody } from "./admin-graphql.js
 import { FaultInjector, type Fault, type InjectedUserError, type RequestFacts } from "./faults.js";
 import type { AppIdentity } from "./graphql-view.js";
 import { IdAllocator } from "./ids.js";
+import { APP_BRIDGE_STUB_JS } from "./app-bridge-stub.js";
 import { mintSessionToken, verifySessionToken, type MintOptions } from "./session-token.js";
 import { Rng } from "./order-factory.js";
 import { ShopState, type FulfillmentOrderEvent, type ShopBehaviour, type ShopInfo } from "./store.js";
@@ -229,6 +230,18 @@ export class ShopifyEmulator {
       domain = url.hostname;
     }
     if (path === "/health") return json(200, { ok: true });
+    // The App Bridge stand-in for the demo and the browser tests (app-bridge-stub.ts): its script,
+    // and a fresh session token for an installed shop (what App Bridge's idToken() returns).
+    if (path === "/app-bridge.js") {
+      return new Response(APP_BRIDGE_STUB_JS, { status: 200, headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" } });
+    }
+    if (path === "/app-bridge/session-token") {
+      const cors = { "access-control-allow-origin": "*", "cache-control": "no-store" };
+      const shopParam = url.searchParams.get("shop") ?? "";
+      if (!this.shops.has(shopParam)) return new Response(JSON.stringify({ error: "unknown shop" }), { status: 404, headers: { ...cors, "content-type": "application/json" } });
+      const nowSeconds = Math.floor(this.clock.now() / 1000);
+      return new Response(JSON.stringify({ token: this.sessionToken(shopParam), exp: nowSeconds + 60 }), { status: 200, headers: { ...cors, "content-type": "application/json" } });
+    }
 
     const graphqlMatch = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
     const isOauth = path === "/admin/oauth/access_token";

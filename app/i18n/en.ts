@@ -47,6 +47,24 @@ export const en = {
   "evidence.submitted": "Evidence submitted to the card network.",
   "evidence.failed": "Holdfast could not file the evidence: {error}. The claim does not depend on it.",
   "evidence.submit_scheduled": "Holdfast submits the evidence on {date} unless someone has by then.",
+  // Staff pages: navigation and shared words (issue 15).
+  "nav.dashboard": "Dashboard",
+  "nav.orders": "Orders",
+  "nav.review": "Review queue",
+  "nav.claims": "Claims",
+  "nav.settings": "Settings",
+  "nav.failed": "Failed work",
+  "common.language": "Language",
+  "common.not_found": "Not found.",
+  "common.previous": "Previous",
+  "common.next": "Next",
+  "common.none": "None",
+  "common.save": "Save",
+  "common.cancel": "Cancel",
+  "common.retry": "Retry",
+  "common.error": "Something went wrong: {message}",
+  "verdict.ship": "Approved",
+  "verdict.hold": "Held",
 } as const;
 
 export type MessageKey = keyof typeof en;
