@@ -65,6 +65,21 @@ export const en = {
   "common.error": "Something went wrong: {message}",
   "verdict.ship": "Approved",
   "verdict.hold": "Held",
+  "guarantee.badge.active": "Guaranteed",
+  "guarantee.badge.void": "Guarantee void",
+  "guarantee.badge.none": "Not guaranteed",
+  "claim.badge.open": "Open",
+  "claim.badge.approved": "Approved",
+  "claim.badge.paid": "Paid",
+  "claim.badge.closed": "Closed",
+
+  // --- Order receipt, review queue and staff decisions (keys added below this line) ---
+
+  // --- Orders list, dashboard and failed work (keys added below this line) ---
+
+  // --- Claims and settings (keys added below this line) ---
+
+  // --- Order block route and shared (keys added below this line) ---
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -60,4 +60,19 @@ export const ja: Record<MessageKey, string> = {
   "common.error": "問題が発生しました: {message}",
   "verdict.ship": "承認",
   "verdict.hold": "保留",
+  "guarantee.badge.active": "保証対象",
+  "guarantee.badge.void": "保証無効",
+  "guarantee.badge.none": "保証対象外",
+  "claim.badge.open": "未決",
+  "claim.badge.approved": "承認済み",
+  "claim.badge.paid": "支払済み",
+  "claim.badge.closed": "終了",
+
+  // --- Order receipt, review queue and staff decisions (keys added below this line) ---
+
+  // --- Orders list, dashboard and failed work (keys added below this line) ---
+
+  // --- Claims and settings (keys added below this line) ---
+
+  // --- Order block route and shared (keys added below this line) ---
 };
