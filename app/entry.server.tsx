@@ -7,6 +7,7 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureBackgroundWork } from "./background/process.server";
 import { applySecurityHeaders } from "./http/security-headers";
 import { isShopDomain } from "./shopify/shop-domain";
+import { env } from "./env.server";
 
 // The worker starts with the server (the embedded default: one process, SQLite).
 ensureBackgroundWork();
@@ -29,6 +30,9 @@ export default async function handleRequest(
   // rest. Only for a myshopify domain: the library's own check also lets other Shopify hosts frame.
   const shop = new URL(request.url).searchParams.get("shop");
   if (shop !== null && isShopDomain(shop)) addDocumentResponseHeaders(request, responseHeaders);
+  // The library preloads App Bridge from Shopify's CDN; with the emulator's stand-in, preload that.
+  const stub = env().HOLDFAST_APP_BRIDGE_URL;
+  if (stub && responseHeaders.has("Link")) responseHeaders.set("Link", `<${stub}>; rel="preload"; as="script";`);
   applySecurityHeaders(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";

@@ -57,7 +57,11 @@ const store = await startEmulatorServer(emulator);
 console.log(`  emulator at ${store.baseUrl} (shop ${SHOP})`);
 
 step("Starting Holdfast (SQLite, one process, job worker in-process)");
-const app = await startApp({ DATABASE_URL, SHOPIFY_API_ORIGIN_OVERRIDE: store.baseUrl, HOLDFAST_WORKER: "on", ...(args.port ? { PORT: args.port } : {}) });
+// The pages load the emulator's App Bridge stand-in, so the dashboard opens in a plain browser.
+const app = await startApp({
+  DATABASE_URL, SHOPIFY_API_ORIGIN_OVERRIDE: store.baseUrl, HOLDFAST_WORKER: "on", HOLDFAST_APP_BRIDGE_URL: `${store.baseUrl}/app-bridge.js`,
+  ...(args.port ? { PORT: args.port } : {}),
+});
 console.log(`  Holdfast at ${app.baseUrl}`);
 
 step("Installing Holdfast on the demo shop (token exchange, as when a merchant opens the app)");
@@ -195,6 +199,8 @@ if (summary.heldExamples.length) {
 } else console.log("\n  no order was held in this run");
 console.log(`\n  report:    ${path.relative(process.cwd(), REPORT)}`);
 console.log(`  dashboard: ${dashboardUrl()}`);
+console.log("             opens in a plain browser, no Shopify needed: the emulator's App Bridge stand-in keeps minting");
+console.log("             session tokens; add &locale=ja for Japanese (or use the language switch at the foot of each page)");
 await db.$disconnect();
 
 if (args.once) {

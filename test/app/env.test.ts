@@ -23,6 +23,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv(source)).toThrow(new RegExp(`\\b${name}\\b`));
   });
 
+  it("accepts the App Bridge stand-in only beside the emulator (demo and tests, never real Shopify)", () => {
+    const stub = { ...valid, HOLDFAST_APP_BRIDGE_URL: "http://127.0.0.1:9999/app-bridge.js" };
+    expect(() => parseEnv(stub)).toThrow(/HOLDFAST_APP_BRIDGE_URL/);
+    expect(parseEnv({ ...stub, SHOPIFY_API_ORIGIN_OVERRIDE: "http://127.0.0.1:9999" }).HOLDFAST_APP_BRIDGE_URL).toBe(stub.HOLDFAST_APP_BRIDGE_URL);
+    expect(parseEnv(valid).HOLDFAST_APP_BRIDGE_URL).toBeUndefined();
+  });
+
   it("names every problem at once", () => {
     try {
       parseEnv({});
