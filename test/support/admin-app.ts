@@ -129,3 +129,34 @@ export function mixedOrders(n: number, seed = 11, fraudShare = 0.3): { draft: Or
   const factory = new OrderFactory({ seed, startAt: Date.now() - 3600_000 });
   return factory.batch(n, fraudShare).map((g) => ({ draft: g.draft, fraud: g.fraud }));
 }
+
+export interface SeededShop {
+  orderIds: string[];
+  held: string[];
+  guaranteed: string[];
+  /** Disputes opened on guaranteed orders: the first lost (claim approved), the second open. */
+  disputes: { disputeId: number; orderId: string }[];
+}
+
+/**
+ * Real data for the pages: `n` factory orders (about a third with fraud patterns) through the
+ * webhook and the worker, then fraud chargebacks on two guaranteed orders (one lost, one open).
+ */
+export async function seedShop(t: AdminApp, db: Db, n = 30, shop = t.shop): Promise<SeededShop> {
+  const orderIds = await t.placeOrders(mixedOrders(n).map((o) => o.draft), shop);
+  await t.settle(shop);
+  const screenings = await db.orderScreening.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, verdict: true, guarantee: true } });
+  const held = screenings.filter((s) => s.verdict === "hold").map((s) => s.orderId);
+  const guaranteed = screenings.filter((s) => s.guarantee === "active").map((s) => s.orderId);
+  const disputes: { disputeId: number; orderId: string }[] = [];
+  for (const orderId of guaranteed.slice(0, 2)) {
+    const { dispute } = await t.sender.openDispute(shop, Number(orderId), { reason: "FRAUDULENT" });
+    disputes.push({ disputeId: dispute.id, orderId });
+  }
+  await t.settle(shop);
+  if (disputes[0]) {
+    await t.sender.updateDispute(shop, disputes[0].disputeId, { status: "LOST" });
+    await t.settle(shop);
+  }
+  return { orderIds, held, guaranteed, disputes };
+}
