@@ -80,6 +80,8 @@ export const en = {
   // --- Claims and settings (keys added below this line) ---
 
   // --- Order block route and shared (keys added below this line) ---
+  "orderBlock.orderTotal": "the order total",
+  "orderBlock.changedFacts": "the order's facts",
 } as const;
 
 export type MessageKey = keyof typeof en;

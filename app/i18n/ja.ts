@@ -75,4 +75,6 @@ export const ja: Record<MessageKey, string> = {
   // --- Claims and settings (keys added below this line) ---
 
   // --- Order block route and shared (keys added below this line) ---
+  "orderBlock.orderTotal": "注文合計",
+  "orderBlock.changedFacts": "注文の情報",
 };

@@ -1,0 +1,59 @@
+// GET /api/order-block/:orderId: the compact answer Holdfast's order-page block reads
+// (extensions/holdfast-order-block). The block runs in the admin, on another origin: its fetch
+// carries the session token in the Authorization header, and every answer, refusals included,
+// carries the CORS headers the library adds (`cors`). `authenticate.admin` answers the OPTIONS
+// preflight itself (204 with the CORS headers). The shop is the verified token's, never the request's.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
+import { OrderBlockId, blockLocale, findOrderBlock, isShopOrder } from "../staff/order-block.server";
+
+const NO_STORE = { "Cache-Control": "private, no-store" };
+
+/**
+ * Without a session token in the Authorization header the library would treat the request as a
+ * page load and redirect it to the login; this API answers 401 instead (the admin's fetch always
+ * sends the token). The CORS headers are the ones the library's `cors` adds.
+ */
+function requireBearer(request: Request): void {
+  if (request.method === "OPTIONS" || /^Bearer \S+$/.test(request.headers.get("Authorization") ?? "")) return;
+  throw new Response("Unauthorized", {
+    status: 401,
+    headers: {
+      ...NO_STORE,
+      "Content-Type": "text/plain; charset=utf-8",
+      "X-Shopify-Retry-Invalid-Session-Request": "1",
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Headers": "Authorization, Content-Type",
+      "Access-Control-Expose-Headers": "X-Shopify-API-Request-Failure-Reauthorize-Url",
+    },
+  });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  requireBearer(request);
+  const { session, admin, cors } = await authenticate.admin(request);
+  const refuse = (status: number, error: string) => cors(json({ error }, { status, headers: NO_STORE }));
+
+  const id = OrderBlockId.safeParse(params.orderId ?? "");
+  if (!id.success) throw refuse(400, "order_block.invalid_order_id");
+  const url = new URL(request.url);
+  const locale = blockLocale(url.searchParams.get("locale"), request.headers.get("Accept-Language"));
+  if (!locale) throw refuse(400, "order_block.invalid_locale");
+
+  const block = await findOrderBlock(db, session.shop, id.data, locale);
+  if (!block.screened) {
+    // No row of Holdfast's: an order of this shop not screened yet, or not this shop's order at all.
+    let ours: boolean;
+    try {
+      ours = await isShopOrder(admin, id.data);
+    } catch (error) {
+      if (error instanceof Response) throw cors(error);
+      console.warn(JSON.stringify({ event: "order_block_lookup_failed", shop: session.shop, error: String(error).slice(0, 300) }));
+      throw refuse(502, "order_block.lookup_failed");
+    }
+    if (!ours) throw cors(new Response("Not found", { status: 404, headers: NO_STORE }));
+  }
+  return cors(json(block, { headers: NO_STORE }));
+};
