@@ -49,8 +49,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     try {
       ours = await isShopOrder(admin, id.data);
     } catch (error) {
-      if (error instanceof Response) throw cors(error);
-      console.warn(JSON.stringify({ event: "order_block_lookup_failed", shop: session.shop, error: String(error).slice(0, 300) }));
+      // The library answers a revoked access token with its own 401 (the admin retries with a new
+      // session token); any other failure it forwards as Shopify's answer, which is not passed on.
+      if (error instanceof Response && error.status === 401) throw cors(error);
+      const detail = error instanceof Response ? `Admin API answered ${error.status}` : String(error).slice(0, 300);
+      console.warn(JSON.stringify({ event: "order_block_lookup_failed", shop: session.shop, error: detail }));
       throw refuse(502, "order_block.lookup_failed");
     }
     if (!ours) throw cors(new Response("Not found", { status: 404, headers: NO_STORE }));

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import { BROWSER_UA, mixedOrders, startAdminApp, type AdminApp } from "../support/admin-app";
+import { translate } from "../../app/i18n";
+import { formatMoney } from "../../app/i18n/format";
 
 const ADMIN_ORIGIN = "https://admin.shopify.com";
 const ROUTE = "routes/api.order-block.$orderId";
@@ -95,6 +97,19 @@ describeEachDb("order-page block route", (get) => {
     expect(((await byHeader.json()) as Block).reasons).toEqual(screened.reasons.ja.slice(0, 3));
   });
 
+  it("gives the guarantee's state and reason in the requested language, the amount formatted for it", async () => {
+    const active = await get().db.guarantee.findFirst({ where: { shop: t.shop, state: "active" } });
+    const none = await get().db.guarantee.findFirst({ where: { shop: t.shop, state: "none", reason: "guarantee.held" } });
+    if (!active || !none) throw new Error("the mix gave no active or no held guarantee");
+    const en = (await (await fetchBlock(active.orderId, { query: "?locale=en" })).json()) as Block;
+    expect(en.guarantee).toEqual({ state: "active", reasonKey: "guarantee.active", reasonText: translate("en", "guarantee.active", { amount: formatMoney("en", active.amount, active.currency) }) });
+    const ja = (await (await fetchBlock(active.orderId, { query: "?locale=ja" })).json()) as Block;
+    expect(ja.guarantee?.reasonText).toBe(translate("ja", "guarantee.active", { amount: formatMoney("ja", active.amount, active.currency) }));
+    expect(ja.guarantee?.reasonText).not.toMatch(/\{\w+\}/);
+    const held = (await (await fetchBlock(none.orderId, { query: "?locale=ja" })).json()) as Block;
+    expect(held).toMatchObject({ verdict: "hold", guarantee: { state: "none", reasonKey: "guarantee.held", reasonText: translate("ja", "guarantee.held") } });
+  });
+
   it("says an order of the shop that Holdfast has not screened is not screened (never approved)", async () => {
     const order = t.emulator.shop(t.shop).addOrder(mixedOrders(1, 21, 0)[0]!.draft);
     const res = await fetchBlock(`gid://shopify/Order/${order.id}`);
@@ -102,6 +117,20 @@ describeEachDb("order-page block route", (get) => {
     expectCors(res);
     const body = (await res.json()) as Block;
     expect(body).toEqual({ screened: false, orderId: String(order.id), locale: "en" });
+  });
+
+  it("answers 502 (with CORS, no verdict) when the Admin API cannot say whose unscreened order it is", async () => {
+    const order = t.emulator.shop(t.shop).addOrder(mixedOrders(1, 23, 0)[0]!.draft);
+    t.emulator.faults.inject({ fault: { kind: "status", status: 500 }, target: "graphql", shop: t.shop, operation: "OrderCancellation" });
+    try {
+      const res = await fetchBlock(String(order.id));
+      expect(res.status).toBe(502);
+      expectCors(res);
+      expect(await res.json()).toEqual({ error: "order_block.lookup_failed" });
+    } finally {
+      t.emulator.faults.clear();
+    }
+    expect((await fetchBlock(String(order.id))).status).toBe(200);
   });
 
   it("answers 404 for another shop's order, screened or not, and for an order that does not exist", async () => {
