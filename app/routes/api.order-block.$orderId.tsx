@@ -11,29 +11,44 @@ import { OrderBlockId, blockLocale, findOrderBlock, isShopOrder } from "../staff
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
+/** The headers the library's `cors` adds, for the refusals answered before it runs. */
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Headers": "Authorization, Content-Type",
+  "Access-Control-Expose-Headers": "X-Shopify-API-Request-Failure-Reauthorize-Url",
+};
+
 /**
  * Without a session token in the Authorization header the library would treat the request as a
  * page load and redirect it to the login; this API answers 401 instead (the admin's fetch always
- * sends the token). The CORS headers are the ones the library's `cors` adds.
+ * sends the token).
  */
 function requireBearer(request: Request): void {
   if (request.method === "OPTIONS" || /^Bearer \S+$/.test(request.headers.get("Authorization") ?? "")) return;
   throw new Response("Unauthorized", {
     status: 401,
-    headers: {
-      ...NO_STORE,
-      "Content-Type": "text/plain; charset=utf-8",
-      "X-Shopify-Retry-Invalid-Session-Request": "1",
-      "Access-Control-Allow-Origin": "*",
-      "Access-Control-Allow-Headers": "Authorization, Content-Type",
-      "Access-Control-Expose-Headers": "X-Shopify-API-Request-Failure-Reauthorize-Url",
-    },
+    headers: { ...NO_STORE, ...CORS_HEADERS, "Content-Type": "text/plain; charset=utf-8", "X-Shopify-Retry-Invalid-Session-Request": "1" },
   });
+}
+
+/**
+ * `authenticate.admin`, whose every refusal carries the CORS headers: the library adds them to its
+ * own, Holdfast's checks before it (app/shopify/auth-requests.ts, e.g. a token not for a shop) do not.
+ */
+async function authenticateBlock(request: Request) {
+  try {
+    return await authenticate.admin(request);
+  } catch (error) {
+    if (error instanceof Response && !error.headers.has("Access-Control-Allow-Origin")) {
+      for (const [name, value] of Object.entries(CORS_HEADERS)) error.headers.set(name, value);
+    }
+    throw error;
+  }
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   requireBearer(request);
-  const { session, admin, cors } = await authenticate.admin(request);
+  const { session, admin, cors } = await authenticateBlock(request);
   const refuse = (status: number, error: string) => cors(json({ error }, { status, headers: NO_STORE }));
 
   const id = OrderBlockId.safeParse(params.orderId ?? "");

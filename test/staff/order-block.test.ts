@@ -163,7 +163,9 @@ describeEachDb("order-page block route", (get) => {
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, dest: `https://${t.other}`, iss: `https://${t.other}/admin` })).toString("base64url")}.${s}`;
     const wrongKey = t.emulator.sessionToken(t.shop, { overrides: { aud: "another-app" } });
     const badSignature = `${h}.${p}.${Buffer.from("not the signature").toString("base64url")}`;
-    for (const token of [expired, tampered, wrongKey, badSignature]) {
+    // Signed with the app's secret but not for a shop: refused by Holdfast's own check before the library.
+    const notAShop = t.emulator.sessionToken(t.shop, { overrides: { dest: "https://evil.example.com" } });
+    for (const token of [expired, tampered, wrongKey, badSignature, notAShop]) {
       const res = await fetchBlock(token === tampered ? otherShopOrder : screened.orderId, { token });
       expect(res.status).toBe(401);
       expectCors(res);
