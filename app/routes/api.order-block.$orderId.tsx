@@ -52,10 +52,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const refuse = (status: number, error: string) => cors(json({ error }, { status, headers: NO_STORE }));
 
   const id = OrderBlockId.safeParse(params.orderId ?? "");
-  if (!id.success) throw refuse(400, "order_block.invalid_order_id");
+  if (!id.success) throw refuse(400, "orderBlock.error.invalidOrderId");
   const url = new URL(request.url);
   const locale = blockLocale(url.searchParams.get("locale"), request.headers.get("Accept-Language"));
-  if (!locale) throw refuse(400, "order_block.invalid_locale");
+  if (!locale) throw refuse(400, "orderBlock.error.invalidLocale");
 
   const block = await findOrderBlock(db, session.shop, id.data, locale);
   if (!block.screened) {
@@ -69,7 +69,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       if (error instanceof Response && error.status === 401) throw cors(error);
       const detail = error instanceof Response ? `Admin API answered ${error.status}` : String(error).slice(0, 300);
       console.warn(JSON.stringify({ event: "order_block_lookup_failed", shop: session.shop, error: detail }));
-      throw refuse(502, "order_block.lookup_failed");
+      throw refuse(502, "orderBlock.error.lookupFailed");
     }
     if (!ours) throw cors(new Response("Not found", { status: 404, headers: NO_STORE }));
   }

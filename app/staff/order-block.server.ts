@@ -18,12 +18,12 @@ export const TOP_REASONS = 3;
  */
 export const OrderBlockId = z
   .string()
-  .regex(/^(?:gid:\/\/shopify\/Order\/)?[1-9][0-9]{0,15}$/, "order_block.invalid_order_id")
+  .regex(/^(?:gid:\/\/shopify\/Order\/)?[1-9][0-9]{0,15}$/, "orderBlock.error.invalidOrderId")
   .transform((raw) => raw.slice(raw.lastIndexOf("/") + 1))
-  .refine((id) => Number.isSafeInteger(Number(id)), "order_block.invalid_order_id");
+  .refine((id) => Number.isSafeInteger(Number(id)), "orderBlock.error.invalidOrderId");
 
 /** A language tag as `?locale=` carries it (`ja`, `ja-JP`, `en-US`). */
-const LocaleTag = z.string().regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/, "order_block.invalid_locale");
+const LocaleTag = z.string().regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/, "orderBlock.error.invalidLocale");
 
 /**
  * The language of the answer: `?locale=` when given (and a language tag), else the best of

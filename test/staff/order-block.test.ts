@@ -126,7 +126,7 @@ describeEachDb("order-page block route", (get) => {
       const res = await fetchBlock(String(order.id));
       expect(res.status).toBe(502);
       expectCors(res);
-      expect(await res.json()).toEqual({ error: "order_block.lookup_failed" });
+      expect(await res.json()).toEqual({ error: "orderBlock.error.lookupFailed" });
     } finally {
       t.emulator.faults.clear();
     }
@@ -178,11 +178,11 @@ describeEachDb("order-page block route", (get) => {
       const res = await fetchBlock(id);
       expect(res.status, id).toBe(400);
       expectCors(res);
-      expect(await res.json()).toEqual({ error: "order_block.invalid_order_id" });
+      expect(await res.json()).toEqual({ error: "orderBlock.error.invalidOrderId" });
     }
     const badLocale = await fetchBlock(screened.orderId, { query: "?locale=%3Cscript%3E" });
     expect(badLocale.status).toBe(400);
-    expect(await badLocale.json()).toEqual({ error: "order_block.invalid_locale" });
+    expect(await badLocale.json()).toEqual({ error: "orderBlock.error.invalidLocale" });
   });
 
   it("is a plain resource route: no Remix data request is needed and nothing under /app is involved", async () => {
