@@ -5,7 +5,7 @@ import react from "eslint-plugin-react";
 import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", "public/build/**", "extensions/*/dist/**", "app/types/**", "**/*.d.mts", ".cache/**"] },
+  { ignores: ["build/**", "node_modules/**", "public/build/**", "extensions/*/dist/**", "extensions/*/shopify.d.ts", "app/types/**", "**/*.d.mts", ".cache/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

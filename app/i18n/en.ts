@@ -80,6 +80,11 @@ export const en = {
   // --- Claims and settings (keys added below this line) ---
 
   // --- Order block route and shared (keys added below this line) ---
+  "orderBlock.orderTotal": "the order total",
+  "orderBlock.changedFacts": "the order's facts",
+  "orderBlock.error.invalidOrderId": "This is not an order id.",
+  "orderBlock.error.invalidLocale": "This is not a language the order block knows.",
+  "orderBlock.error.lookupFailed": "Shopify could not be asked about this order. Try again in a moment.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -75,4 +75,9 @@ export const ja: Record<MessageKey, string> = {
   // --- Claims and settings (keys added below this line) ---
 
   // --- Order block route and shared (keys added below this line) ---
+  "orderBlock.orderTotal": "注文合計",
+  "orderBlock.changedFacts": "注文の情報",
+  "orderBlock.error.invalidOrderId": "注文 ID ではありません。",
+  "orderBlock.error.invalidLocale": "注文ブロックが対応していない言語です。",
+  "orderBlock.error.lookupFailed": "この注文について Shopify に問い合わせできませんでした。しばらくしてから再度お試しください。",
 };
