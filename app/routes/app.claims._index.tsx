@@ -12,7 +12,8 @@ import { RouteError } from "../components/route-error";
 import { db } from "../db.server";
 import { TOTAL_COLUMNS, type TotalColumn } from "../guarantee/ledger-totals";
 import { authenticate } from "../shopify.server";
-import { CLAIM_STATES, ledgerTotals, listClaims, parseClaimsQuery } from "../staff/claims.server";
+import { ledgerTotals, listClaims, parseClaimsQuery } from "../staff/claims.server";
+import { CLAIM_STATES } from "../staff/constants";
 import { badRequest } from "../staff/route-helpers.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -16,9 +16,10 @@ import { RouteError } from "../components/route-error";
 import { db } from "../db.server";
 import { isMessageKey } from "../i18n";
 import { authenticate } from "../shopify.server";
+import { LIST_KINDS } from "../staff/constants";
 import { badRequest, notFound, staffActor } from "../staff/route-helpers.server";
 import {
-  LIST_KINDS, NotFound, SettingsForm, ThresholdParam, addListEntry, fieldErrors, impactAt, listEntries, loadSettings, removeListEntry, saveSettings,
+  NotFound, SettingsForm, ThresholdParam, addListEntry, fieldErrors, impactAt, listEntries, loadSettings, removeListEntry, saveSettings,
 } from "../staff/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

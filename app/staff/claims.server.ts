@@ -8,8 +8,10 @@ import type { Db } from "../db-client.server";
 import { StoredReasons, buildEvidence } from "../guarantee/evidence";
 import { decisionOf } from "../guarantee/evidence.server";
 import { ledgerReport } from "../guarantee/ledger-report.server";
+import { CLAIM_STATES } from "./constants";
 
-export const CLAIM_STATES = ["open", "approved", "paid", "closed"] as const;
+export { CLAIM_STATES } from "./constants";
+
 export const CLAIMS_PAGE_SIZE = 25;
 /** The CSV export's bound (a shop with more claims exports the newest this many). */
 export const CSV_MAX_ROWS = 50_000;

@@ -12,7 +12,10 @@ import { normaliseEmail } from "../risk/email";
 import { DEFAULT_MODEL } from "../risk/ruleset";
 import { DEFAULT_AUTO_CANCEL_SCORE, DEFAULT_FEE_RATE } from "../screening/screen-order.server";
 import { HOLD_TAG, SHIP_TAG } from "../screening/store-actions.server";
+import { LIST_KINDS, type ListKindName } from "./constants";
 import { thresholdImpact, type ImpactRow, type ThresholdImpact } from "./threshold-impact";
+
+export { LIST_KINDS, type ListKindName } from "./constants";
 
 export { thresholdImpact, verdictAt, type ImpactRow, type ThresholdImpact } from "./threshold-impact";
 
@@ -168,8 +171,6 @@ export async function saveSettings(db: Db, shop: string, actor: string, input: S
 
 // --- Block and allow lists -------------------------------------------------------------------
 
-export const LIST_KINDS = ["email", "phone", "ip", "device", "card", "address", "customer"] as const;
-export type ListKindName = (typeof LIST_KINDS)[number];
 
 export type Normalised = { ok: true; value: string } | { ok: false; error: string };
 
