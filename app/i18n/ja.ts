@@ -178,7 +178,7 @@ export const ja: Record<MessageKey, string> = {
   "claims.guarantee.missing": "この注文の保証記録はありません。",
   "claims.guarantee.amount": "保証額",
   "claims.guarantee.fee": "手数料",
-  "claims.guarantee.fee_value": "{fee}（{rate}）",
+  "claims.guarantee.fee_value": "{fee}（料率 {rate}）",
   "claims.guarantee.approved": "承認日時",
   "claims.guarantee.voided": "無効になった日時",
   "claims.guarantee.facts": "注文の情報",
