@@ -22,12 +22,11 @@ const valid = {
 
 describeEachDb("settings page", (get) => {
   let t: AdminApp;
-  let orders: string[] = [];
   const sub = (shop?: string) => JSON.parse(Buffer.from(t.token(shop).split(".")[1]!, "base64url").toString()).sub as string;
 
   beforeAll(async () => {
     t = await startAdminApp(get().db, get().url);
-    orders = await t.placeOrders(mixedOrders(10, 5, 0.3).map((o) => o.draft));
+    await t.placeOrders(mixedOrders(10, 5, 0.3).map((o) => o.draft));
     await t.settle();
   }, 180_000);
   afterAll(() => t?.stop());
