@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Link, Page, Pagination, Select, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Link, Page, Pagination, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { ClaimStateBadge } from "../components/badges";
 import { useI18n } from "../components/i18n";
@@ -90,9 +90,10 @@ export default function Claims() {
               </InlineStack>
               {downloadError ? <Banner tone="critical">{t("claims.export_failed")}</Banner> : null}
               {data.claims.length === 0 ? (
-                <EmptyState heading={t(data.state ? "claims.empty_filtered" : "claims.empty")} image="">
-                  <p>{t("claims.empty_help")}</p>
-                </EmptyState>
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">{t(data.state ? "claims.empty_filtered" : "claims.empty")}</Text>
+                  <Text as="p" tone="subdued">{t("claims.empty_help")}</Text>
+                </BlockStack>
               ) : (
                 <>
                   <DataTable
