@@ -257,7 +257,7 @@ export async function addListEntry(db: Db, shop: string, actor: string, form: Re
   try {
     const [row] = await db.$transaction([
       db.listEntry.create({ data: { shop, list: f.list, kind: f.kind, value: n.value, note: f.note || null } }),
-      db.auditEvent.create({ data: { shop, kind: "list_changed", actor, message: `${f.list} list: ${f.kind} ${n.value} added${f.note ? ` (${f.note})` : ""}`.slice(0, 1000) } }),
+      db.auditEvent.create({ data: { shop, kind: "list_changed", actor, message: `${f.list} list: ${f.kind} ${masked(f.kind, n.value)} added`.slice(0, 1000) } }),
     ]);
     return { ok: true, id: row.id, value: n.value };
   } catch (error) {
@@ -274,9 +274,23 @@ export async function removeListEntry(db: Db, shop: string, actor: string, id: s
   if (!row) return false;
   await db.$transaction([
     db.listEntry.deleteMany({ where: { id, shop } }),
-    db.auditEvent.create({ data: { shop, kind: "list_changed", actor, message: `${row.list} list: ${row.kind} ${row.value} removed`.slice(0, 1000) } }),
+    db.auditEvent.create({ data: { shop, kind: "list_changed", actor, message: `${row.list} list: ${row.kind} ${masked(row.kind, row.value)} removed (entry ${row.id})`.slice(0, 1000) } }),
   ]);
   return true;
+}
+
+/**
+ * A list value as the audit log names it: enough for staff to recognise it, not the personal data
+ * itself (customers/redact removes the entry, not the audit log): "b…@example.com", "…5678".
+ */
+export function masked(kind: string, value: string): string {
+  if (kind === "email") {
+    const at = value.lastIndexOf("@");
+    return at > 0 ? `${value.slice(0, 1)}…${value.slice(at)}` : "…";
+  }
+  if (kind === "phone" || kind === "card" || kind === "customer") return `…${value.slice(-4)}`;
+  if (kind === "address") return `${value.split("|")[0] ?? ""}|…`;
+  return `${value.slice(0, 4)}…`;
 }
 
 export const LIST_PAGE = 500;
