@@ -119,7 +119,6 @@ export const en = {
   "claims.history.at": "Time",
   "claims.history.change": "Change",
   "claims.history.source": "Source",
-  "claims.history.detail": "Detail",
   "claims.history.new": "New",
   "claims.event.paid": "Paid out by the operator (reference {reference})",
   "claims.source.webhook": "Shopify notified Holdfast (webhook)",

@@ -114,7 +114,6 @@ export const ja: Record<MessageKey, string> = {
   "claims.history.at": "日時",
   "claims.history.change": "変更",
   "claims.history.source": "きっかけ",
-  "claims.history.detail": "詳細",
   "claims.history.new": "新規",
   "claims.event.paid": "運営者が支払い（参照番号 {reference}）",
   "claims.source.webhook": "Shopifyからの通知（Webhook）",

@@ -57,7 +57,7 @@ export default function ClaimPage() {
     ? t(guarantee.reason, { amount: money(guarantee.amount, guarantee.currency), date: date(guarantee.voidedAt ?? guarantee.approvedAt), fields: t("claims.guarantee.facts"), why: "" })
     : null;
   return (
-    <Page title={t("claims.detail.title", { order: orderLabel })} backAction={{ content: t("claims.title"), url: "/app/claims" }}>
+    <Page backAction={{ content: t("claims.title"), url: "/app/claims" }}>
       <TitleBar title={t("claims.detail.title", { order: orderLabel })} />
       <Layout>
         <Layout.Section>
@@ -88,19 +88,21 @@ export default function ClaimPage() {
                 <Text as="p">{t("claims.history.empty")}</Text>
               ) : (
                 <DataTable
-                  columnContentTypes={["text", "text", "numeric", "text", ...(locale === "en" ? (["text"] as const) : [])]}
-                  headings={[t("claims.history.at"), t("claims.history.change"), t("claims.col.amount"), t("claims.history.source"), ...(locale === "en" ? [t("claims.history.detail")] : [])]}
+                  columnContentTypes={["text", "text", "numeric", "text"]}
+                  headings={[t("claims.history.at"), t("claims.history.change"), t("claims.col.amount"), t("claims.history.source")]}
                   rows={events.map((e) => [
                     dateTime(e.at),
-                    <InlineStack key="c" gap="100" blockAlign="center">
+                    <InlineStack key="c" gap="100" blockAlign="center" wrap={false}>
                       {e.fromState ? <ClaimStateBadge state={e.fromState} /> : <Badge>{t("claims.history.new")}</Badge>}
                       <Text as="span">→</Text>
                       <ClaimStateBadge state={e.toState} />
                     </InlineStack>,
                     money(e.amount, e.currency),
-                    eventText(e),
-                    // The technical detail is recorded in English (webhook ids, reconciliation slots): shown on English pages only.
-                    ...(locale === "en" ? [e.detail ?? "—"] : []),
+                    <BlockStack key="s" gap="050">
+                      <Text as="span">{eventText(e)}</Text>
+                      {/* The technical detail is recorded in English (webhook ids, reconciliation slots): shown on English pages only. */}
+                      {locale === "en" && e.detail ? <Text as="span" tone="subdued" variant="bodySm" breakWord>{e.detail}</Text> : null}
+                    </BlockStack>,
                   ])}
                 />
               )}

@@ -76,7 +76,7 @@ export default function Claims() {
   ]);
   const first = (data.page - 1) * data.pageSize + 1;
   return (
-    <Page title={t("claims.title")}>
+    <Page>
       <TitleBar title={t("claims.title")} />
       <Layout>
         <Layout.Section>

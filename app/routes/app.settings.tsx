@@ -112,7 +112,7 @@ export default function Settings() {
     );
   const saved = save.state === "idle" && save.data?.ok && save.data.intent === "save";
   return (
-    <Page title={t("settings.title")}>
+    <Page>
       <TitleBar title={t("settings.title")} />
       <Layout>
         <Layout.Section>
