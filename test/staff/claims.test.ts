@@ -133,4 +133,25 @@ describeEachDb("claims pages", (get) => {
     expect(page).toContain("履歴");
     expect(page).not.toContain("screened for fraud by Holdfast");
   });
+
+  it("paginates on the server, newest first (rows inserted directly: 30 more claims)", async () => {
+    const base = Date.parse("2026-01-01T00:00:00Z");
+    await get().db.claim.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({
+        shop: t.shop, disputeId: `9${String(i).padStart(5, "0")}`, orderId: `8${i}`, guaranteeId: `g${i}`, revision: 0, state: "closed",
+        amount: "10.00", currency: "USD", guaranteeAmount: "1500", guaranteeCurrency: "JPY", openedAt: new Date(base + i * 60_000),
+      })),
+    });
+    const first = await t.data<ListData>("/app/claims?state=closed", LIST);
+    expect(first.body.total).toBe(30);
+    expect(first.body.claims).toHaveLength(25);
+    expect(first.body.hasNext).toBe(true);
+    expect(first.body.claims[0]!.disputeId).toBe("900029");
+    const second = await t.data<ListData>("/app/claims?state=closed&page=2", LIST);
+    expect(second.body.claims.map((c) => c.disputeId)).toEqual(["900004", "900003", "900002", "900001", "900000"]);
+    expect(second.body.hasNext).toBe(false);
+    expect((await t.data<ListData>("/app/claims?page=99", LIST)).body.claims).toEqual([]);
+    // The other shop's list is unchanged.
+    expect((await t.data<ListData>("/app/claims", LIST, { shop: t.other })).body.total).toBe(1);
+  });
 });
