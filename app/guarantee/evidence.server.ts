@@ -133,7 +133,7 @@ function orderOf(o: NonNullable<z.infer<typeof EvidenceRead>["dispute"]>["order"
   return { ...o, firstVisit: o.customerJourneySummary?.firstVisit ?? null, lastVisit: o.customerJourneySummary?.lastVisit ?? null };
 }
 
-async function decisionOf(db: Db, shop: string, orderId: string | null): Promise<EvidenceDecision | null> {
+export async function decisionOf(db: Db, shop: string, orderId: string | null): Promise<EvidenceDecision | null> {
   if (!orderId) return null;
   const [s, g] = await Promise.all([
     db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId } } }),

@@ -21,7 +21,7 @@ import { sweepUndisputed, type SweepResult } from "../learning/outcomes.server";
 import { refitIfStale } from "../learning/refit.server";
 import { followHoldsJob } from "./fulfillment-orders.server";
 import { screenOrderJob } from "./intake.server";
-import { HOLD_TAG, SHIP_TAG } from "./store-actions.server";
+import { HOLD_TAG, SHIP_TAG, shopTags } from "./store-actions.server";
 
 export const RECONCILE = "reconcile";
 export const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -118,33 +118,48 @@ async function reconcile(db: Db, gateway: AdminGateway, shop: string, now: numbe
   }
 
   // Held orders updated in the window (the same window, on updated_at): follow their holds. One job
-  // per order and update, so a pass after the next change looks again.
-  const heldQuery = `tag:'${HOLD_TAG}' updated_at:>='${ordersFrom.toISOString()}' updated_at:<'${until.toISOString()}'`;
-  for (let after: string | null | undefined = undefined; ; ) {
-    const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: heldQuery, after }, signal);
-    const byId = new Map(page.orders.nodes.map((n) => [gidTail(n.id), String(n.updatedAt)]));
-    const held = await db.orderScreening.findMany({ where: { shop, orderId: { in: [...byId.keys()] }, verdict: "hold" }, select: { orderId: true } });
-    for (const { orderId } of held) {
-      await enqueue(db, followHoldsJob(shop, { orderId, reason: "reconcile" }, `order:${orderId}:follow_holds:${byId.get(orderId)}`));
+  // per order and update, so a pass after the next change looks again. Searched under the shop's
+  // own tag name and the default one (orders tagged before a rename still carry it), one search each.
+  const tags = shopTags(row);
+  const namesOf = (name: string, fallback: string) => (name.toLowerCase() === fallback ? [fallback] : [name, fallback]);
+  const tagTerm = (name: string) => `tag:'${name.replace(/['\\]/g, "\\$&")}'`;
+  const followed = new Set<string>();
+  for (const name of namesOf(tags.holdTag, HOLD_TAG)) {
+    const heldQuery = `${tagTerm(name)} updated_at:>='${ordersFrom.toISOString()}' updated_at:<'${until.toISOString()}'`;
+    for (let after: string | null | undefined = undefined; ; ) {
+      const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: heldQuery, after }, signal);
+      const byId = new Map(page.orders.nodes.map((n) => [gidTail(n.id), String(n.updatedAt)]));
+      const held = await db.orderScreening.findMany({ where: { shop, orderId: { in: [...byId.keys()] }, verdict: "hold" }, select: { orderId: true } });
+      for (const { orderId } of held) {
+        if (followed.has(orderId)) continue;
+        followed.add(orderId);
+        await enqueue(db, followHoldsJob(shop, { orderId, reason: "reconcile" }, `order:${orderId}:follow_holds:${byId.get(orderId)}`));
+        result.heldFollowed++;
+      }
+      if (!page.orders.pageInfo.hasNextPage) break;
+      after = page.orders.pageInfo.endCursor;
     }
-    result.heldFollowed += held.length;
-    if (!page.orders.pageInfo.hasNextPage) break;
-    after = page.orders.pageInfo.endCursor;
   }
 
   // Approved orders cancelled in the window whose guarantee is still active (the orders/updated that
   // said so was lost): a void_guarantee job each, which reads the order again before voiding.
-  const cancelledQuery = `tag:'${SHIP_TAG}' status:cancelled updated_at:>='${ordersFrom.toISOString()}' updated_at:<'${until.toISOString()}'`;
-  for (let after: string | null | undefined = undefined; ; ) {
-    const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: cancelledQuery, after }, signal);
-    const cancelled = page.orders.nodes.filter((n) => n.cancelledAt).map((n) => gidTail(n.id));
-    const active = cancelled.length
-      ? await db.orderScreening.findMany({ where: { shop, orderId: { in: cancelled }, guarantee: "active" }, select: { orderId: true } })
-      : [];
-    for (const { orderId } of active) await enqueue(db, voidGuaranteeJob(shop, orderId));
-    result.cancelledGuarantees = (result.cancelledGuarantees ?? 0) + active.length;
-    if (!page.orders.pageInfo.hasNextPage) break;
-    after = page.orders.pageInfo.endCursor;
+  const voided = new Set<string>();
+  for (const name of namesOf(tags.shipTag, SHIP_TAG)) {
+    const cancelledQuery = `${tagTerm(name)} status:cancelled updated_at:>='${ordersFrom.toISOString()}' updated_at:<'${until.toISOString()}'`;
+    for (let after: string | null | undefined = undefined; ; ) {
+      const page: OrdersSinceQuery = await gateway.request<OrdersSinceQuery>(shop, OrdersSince, { query: cancelledQuery, after }, signal);
+      const cancelled = page.orders.nodes.filter((n) => n.cancelledAt).map((n) => gidTail(n.id)).filter((id) => !voided.has(id));
+      const active = cancelled.length
+        ? await db.orderScreening.findMany({ where: { shop, orderId: { in: cancelled }, guarantee: "active" }, select: { orderId: true } })
+        : [];
+      for (const { orderId } of active) {
+        voided.add(orderId);
+        await enqueue(db, voidGuaranteeJob(shop, orderId));
+      }
+      result.cancelledGuarantees = (result.cancelledGuarantees ?? 0) + active.length;
+      if (!page.orders.pageInfo.hasNextPage) break;
+      after = page.orders.pageInfo.endCursor;
+    }
   }
 
   // Disputes.

@@ -26,7 +26,7 @@ import { hashedKeys, identityRows, loadHistory, nextTypicalValueLog, recordAmoun
 import { screenJobKey, shippingHash, type ScreenOrderPayload } from "./intake.server";
 import { enqueue, wake } from "../jobs/queue.server";
 import { notifyWork, type JobContext } from "../jobs/worker.server";
-import { HOLD_TAG, StoreActions, StoreActionsPending, type AdminOrder } from "./store-actions.server";
+import { StoreActions, shopTags, StoreActionsPending, type AdminOrder } from "./store-actions.server";
 
 /** How long a held order's screening waits for Shopify to create a fulfillment order to hold. */
 export const HOLD_WAIT_MS = 3_600_000;
@@ -133,7 +133,7 @@ export class OrderScreener {
       if (!(error instanceof StoreActionsPending)) throw error;
       const waited = this.now() - screening.screenedAt.getTime();
       if (error.noFulfillmentOrder && waited >= HOLD_WAIT_MS) {
-        const message = `hold: no fulfillment order to hold after ${Math.round(waited / 60_000)} min (Shopify has not routed the order); the order is tagged ${HOLD_TAG} but not held`;
+        const message = `hold: no fulfillment order to hold after ${Math.round(waited / 60_000)} min (Shopify has not routed the order); the order is tagged ${shopTags(shopRow).holdTag} but not held`;
         await db.auditEvent.create({ data: { shop, orderId: payload.orderId, kind: "store_action_failed", message } });
         throw new NoFulfillmentOrderError(message);
       }
@@ -217,7 +217,7 @@ export class OrderScreener {
 
   private applyActions(
     shop: string,
-    shopRow: { autoCancel: boolean; autoCancelScore: number | null } | null,
+    shopRow: { autoCancel: boolean; autoCancelScore: number | null; shipTag: string | null; holdTag: string | null } | null,
     screening: { orderId: string; revision: number; verdict: string; score: number; riskLevel: string; riskFacts: string },
     order: AdminOrder,
     opts: { signal?: AbortSignal; fresh: boolean; completion?: () => PrismaPromise<unknown> },
@@ -228,7 +228,7 @@ export class OrderScreener {
       shop,
       { ...screening, riskFacts: StoredRiskFacts.parse(JSON.parse(screening.riskFacts)) },
       order,
-      { autoCancel: shopRow?.autoCancel ?? false, autoCancelScore: shopRow?.autoCancelScore ?? DEFAULT_AUTO_CANCEL_SCORE },
+      { autoCancel: shopRow?.autoCancel ?? false, autoCancelScore: shopRow?.autoCancelScore ?? DEFAULT_AUTO_CANCEL_SCORE, ...shopTags(shopRow) },
       {
         signal: opts.signal,
         fresh: opts.fresh,

@@ -1,7 +1,9 @@
 // Store actions for a screened order, one small function each, every one applied at most once per
 // (order, revision, action, target) and recorded in StoreAction:
-//   tag:             tagsAdd holdfast:ship | holdfast:hold;
-//   untag:           tagsRemove of the other one (only if present);
+//   tag:             tagsAdd of the shop's ship or hold tag (holdfast:ship | holdfast:hold unless the
+//                    shop chose its own names, Shop.shipTag / Shop.holdTag);
+//   untag:           tagsRemove of the other verdict's tag (only if present), in its current name
+//                    and its default name (a shop that renamed its tags still loses the old default);
 //   risk_assessment: orderRiskAssessmentCreate with the level and facts (Shopify's Fraud analysis card);
 //   hold:            fulfillmentOrderHold (HIGH_RISK_OF_FRAUD, handle holdfast-review) on each fulfillment
 //                    order that supports HOLD; on a later ship, release of *our* hold ids only;
@@ -83,6 +85,14 @@ export interface ScreenedOrder {
 export interface ActionSettings {
   autoCancel: boolean;
   autoCancelScore: number;
+  /** The shop's tag names (Shop.shipTag / Shop.holdTag); absent = SHIP_TAG / HOLD_TAG. */
+  shipTag?: string;
+  holdTag?: string;
+}
+
+/** The tags a shop's orders get: its own names, or the defaults when it chose none. */
+export function shopTags(row: { shipTag?: string | null; holdTag?: string | null } | null | undefined): { shipTag: string; holdTag: string } {
+  return { shipTag: row?.shipTag?.trim() || SHIP_TAG, holdTag: row?.holdTag?.trim() || HOLD_TAG };
 }
 
 /**
@@ -136,7 +146,7 @@ interface UserError {
 }
 
 const orderGid = (ctx: ActionContext) => `gid://shopify/Order/${ctx.s.orderId}`;
-const hasTag = (order: AdminOrder, tag: string) => order.tags.some((t) => t.toLowerCase() === tag);
+const hasTag = (order: AdminOrder, tag: string) => order.tags.some((t) => t.toLowerCase() === tag.toLowerCase());
 const ourHolds = (fo: FulfillmentOrder) => fo.fulfillmentHolds.filter((h) => h.handle === HOLD_HANDLE && h.heldByRequestingApp);
 
 /** The outcome of a mutation from its userErrors: applied, or failed with Shopify's errors as the detail. */
@@ -145,9 +155,10 @@ function mutated(action: ActionName, target: string, errors: UserError[] | null 
   return { action, target, outcome: "failed", detail: errors.map((e) => (e.code ? `${e.code}: ${e.message}` : e.message)).join("; ") };
 }
 
-/** Tag the order with its verdict's tag. */
-async function tag(ctx: ActionContext): Promise<ActionResult | undefined> {
-  const want = ctx.ship ? SHIP_TAG : HOLD_TAG;
+/** Tag the order with its verdict's tag (the shop's name for it). */
+async function tag(ctx: ActionContext, settings: ActionSettings): Promise<ActionResult | undefined> {
+  const { shipTag, holdTag } = shopTags(settings);
+  const want = ctx.ship ? shipTag : holdTag;
   if (ctx.done("tag", want)) return undefined;
   if (hasTag(ctx.order, want)) return { action: "tag", target: want, outcome: "already" };
   const r = await ctx.call<AddTagsMutation>(AddTags, { id: orderGid(ctx), tags: [want] });
@@ -156,12 +167,17 @@ async function tag(ctx: ActionContext): Promise<ActionResult | undefined> {
 
 /**
  * Remove the other verdict's tag, if the order carries it, in every spelling it carries: staff may
- * have typed "Holdfast:Hold", and Shopify removes tags case-sensitively.
+ * have typed "Holdfast:Hold", and Shopify removes tags case-sensitively. A shop that renamed its
+ * tags also loses the other verdict's *default* name (an order tagged before the rename), but
+ * never the tag this verdict wants. Names used between two renames are not remembered (not removed).
  */
-async function untag(ctx: ActionContext): Promise<ActionResult | undefined> {
-  const other = ctx.ship ? HOLD_TAG : SHIP_TAG;
-  if (!hasTag(ctx.order, other) || ctx.done("untag", other)) return undefined;
-  const spellings = ctx.order.tags.filter((t) => t.toLowerCase() === other);
+async function untag(ctx: ActionContext, settings: ActionSettings): Promise<ActionResult | undefined> {
+  const { shipTag, holdTag } = shopTags(settings);
+  const want = (ctx.ship ? shipTag : holdTag).toLowerCase();
+  const other = ctx.ship ? holdTag : shipTag;
+  const names = new Set([other, ctx.ship ? HOLD_TAG : SHIP_TAG].map((n) => n.toLowerCase()).filter((n) => n !== want));
+  const spellings = ctx.order.tags.filter((t) => names.has(t.toLowerCase()));
+  if (spellings.length === 0 || ctx.done("untag", other)) return undefined;
   const r = await ctx.call<RemoveTagsMutation>(RemoveTags, { id: orderGid(ctx), tags: spellings });
   return mutated("untag", other, r.tagsRemove?.userErrors);
 }
@@ -234,8 +250,8 @@ async function cancel(ctx: ActionContext, settings: ActionSettings): Promise<Act
 function steps(ctx: ActionContext, settings: ActionSettings): (() => Promise<ActionResult | undefined>)[] {
   const fos = ctx.order.fulfillmentOrders.nodes;
   return [
-    () => tag(ctx),
-    () => untag(ctx),
+    () => tag(ctx, settings),
+    () => untag(ctx, settings),
     () => riskAssessment(ctx),
     ...fos.map((fo) => (ctx.ship ? () => release(ctx, fo) : async () => override(ctx, fo) ?? hold(ctx, fo))),
     () => cancel(ctx, settings),

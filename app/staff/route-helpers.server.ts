@@ -1,0 +1,18 @@
+// Small pieces every staff route shares: the audit actor from the session token, and the 404 and
+// 400 answers (a catalogue key as the message, so the page can show it in its language).
+import { json } from "@remix-run/node";
+
+/** `staff:<sub>` from the admin's session token (absent for non-embedded requests: "staff"). */
+export function staffActor(sessionToken: { sub?: unknown } | undefined | null): string {
+  const sub = sessionToken && typeof sessionToken.sub === "string" && sessionToken.sub ? sessionToken.sub : null;
+  return sub ? `staff:${sub}` : "staff";
+}
+
+export function notFound(): never {
+  throw new Response("Not found", { status: 404 });
+}
+
+/** A 400 whose body names the catalogue key of what was wrong. */
+export function badRequest(error: string): never {
+  throw json({ error }, { status: 400 });
+}
