@@ -134,7 +134,7 @@ export const en = {
   "orders.count": "{from}–{to} of {total}",
   "orders.no_name": "Order {id}",
   "orders.resource": "orders",
-  "orders.clear": "Clear all",
+  "orders.filter_page": "Page",
   "failed.title": "Failed work",
   "failed.actions_heading": "Failed store actions",
   "failed.actions_help": "Changes Shopify refused to make to an order. Retrying runs the order's screening again, which repeats only what failed.",

@@ -129,7 +129,7 @@ export const ja: Record<MessageKey, string> = {
   "orders.count": "{total} 件中 {from}〜{to} 件",
   "orders.no_name": "注文 {id}",
   "orders.resource": "件の注文",
-  "orders.clear": "すべて解除",
+  "orders.filter_page": "ページ",
   "failed.title": "失敗した処理",
   "failed.actions_heading": "失敗したストア操作",
   "failed.actions_help": "Shopify が注文への変更を拒否したものです。再試行すると注文の審査処理が再実行され、失敗した操作だけが繰り返されます。",
