@@ -1,11 +1,9 @@
 // The dashboard's figures for one shop, each from a grouped query (counts, sums and bands are
 // computed by the database: a shop with 100k screened orders is never read row by row). Money is
-// summed exactly: amounts are decimal strings with their currency's digits, summed in SQL as
-// integers of their last decimal, per currency and number of decimals, then joined with decimal.js.
-import Decimal from "decimal.js";
+// summed exactly (exactSums in sql.server.ts: integers of the last decimal in SQL, decimal.js beside).
 import type { Db } from "../db-client.server";
 import { monthlyTotals, type LedgerRow } from "../guarantee/ledger-totals";
-import { decimalsOf, exact, num, sqlBuilder, unitsOf, type SqlNum } from "./sql.server";
+import { Decimal, exactSums, num, sqlBuilder, type SqlNum } from "./sql.server";
 import { failedActionsCount } from "./failed.server";
 
 /** Guarantee reasons that say a person let a held order go (it is no longer waiting for review). */
@@ -98,19 +96,15 @@ export function calendarDays(now: number, days: number, tz: string | undefined):
   return { days: names, bounds };
 }
 
-/** Exact sums of a decimal-string column per currency, over rows matching `where` (SQL built with the same builder). */
+/** Exact sums of a table's "amount" per currency, over rows matching `where`. */
 async function sumsByCurrency(db: Db, table: string, where: (p: (v: unknown) => string) => string): Promise<{ count: number; sums: MoneySum[] }> {
-  const q = sqlBuilder(db);
-  const rows = await q.run<{ currency: string; decimals: SqlNum; units: SqlNum; n: SqlNum }>(
-    `SELECT "currency" AS currency, ${decimalsOf(`"amount"`)} AS decimals, SUM(${unitsOf(`"amount"`)}) AS units, COUNT(*) AS n ` +
-      `FROM ${q.table(table)} WHERE ${where(q.p)} GROUP BY 1, 2`,
-  );
+  const rows = await exactSums(db, table, `"amount"`, { currency: `"currency"` }, where);
   const byCurrency = new Map<string, Decimal>();
   let count = 0;
   for (const r of rows) {
-    count += num(r.n);
-    const value = new Decimal(exact(r.units)).div(new Decimal(10).pow(num(r.decimals)));
-    byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? new Decimal(0)).plus(value));
+    count += r.count;
+    const currency = r.group.currency ?? "";
+    byCurrency.set(currency, (byCurrency.get(currency) ?? new Decimal(0)).plus(r.sum ?? 0));
   }
   const sums = [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: amount.toFixed() }));
   return { count, sums };
@@ -118,23 +112,24 @@ async function sumsByCurrency(db: Db, table: string, where: (p: (v: unknown) => 
 
 /** Fees charged, pending and owed per currency, as the ledger's totals count them (ledger-totals.ts), over all months. */
 async function feeTotals(db: Db, shop: string): Promise<FeeTotals[]> {
-  const q = sqlBuilder(db);
-  const rows = await q.run<{
-    state: string; currency: string; billedCurrency: string | null; fixed: SqlNum; ad: SqlNum; bd: SqlNum; au: SqlNum; bu: SqlNum;
-  }>(
-    `SELECT "state" AS state, "currency" AS currency, "billedCurrency" AS "billedCurrency", ` +
-      `(CASE WHEN "billedAmount" IS NULL OR "billedCurrency" IS NULL THEN 0 ELSE 1 END) AS fixed, ${decimalsOf(`"amount"`)} AS ad, ` +
-      `${decimalsOf(`"billedAmount"`)} AS bd, SUM(${unitsOf(`"amount"`)}) AS au, SUM(${unitsOf(`"billedAmount"`)}) AS bu ` +
-      `FROM ${q.table("LedgerEntry")} WHERE "shop" = ${q.p(shop)} AND "kind" = 'fee' AND "state" IN ('charged', 'pending', 'owed') ` +
-      `GROUP BY 1, 2, 3, 4, 5, 6`,
-  );
-  // Entries with a fixed (billed) price and without were grouped apart; each group reads as one entry.
-  const ledgerRows: LedgerRow[] = rows.map((r) => {
-    const scaled = (units: SqlNum, digits: SqlNum) => new Decimal(exact(units)).div(new Decimal(10).pow(num(digits))).toFixed(num(digits));
-    const billed = num(r.fixed) === 1 && r.billedCurrency !== null && r.bu !== null;
+  // Entries with a fixed (billed) price and without are grouped apart; each group then reads as one entry.
+  const groups = {
+    state: `"state"`, currency: `"currency"`, billedCurrency: `"billedCurrency"`,
+    fixed: `(CASE WHEN "billedAmount" IS NULL OR "billedCurrency" IS NULL THEN 0 ELSE 1 END)`,
+  };
+  const where = (p: (v: unknown) => string) => `"shop" = ${p(shop)} AND "kind" = 'fee' AND "state" IN ('charged', 'pending', 'owed')`;
+  const [amounts, billed] = await Promise.all([
+    exactSums(db, "LedgerEntry", `"amount"`, groups, where),
+    exactSums(db, "LedgerEntry", `"billedAmount"`, groups, where),
+  ]);
+  const key = (g: Record<keyof typeof groups, string | null>) => JSON.stringify([g.state, g.currency, g.billedCurrency, Number(g.fixed)]);
+  const billedSums = new Map(billed.map((b) => [key(b.group), b.sum]));
+  const ledgerRows: LedgerRow[] = amounts.map((r) => {
+    const billedSum = billedSums.get(key(r.group)) ?? null;
+    const fixed = Number(r.group.fixed) === 1 && r.group.billedCurrency !== null && billedSum !== null;
     return {
-      kind: "fee", state: r.state, month: "all", amount: scaled(r.au, r.ad), currency: r.currency,
-      billedAmount: billed ? scaled(r.bu, r.bd) : null, billedCurrency: billed ? r.billedCurrency : null,
+      kind: "fee", state: r.group.state ?? "", month: "all", amount: r.sum ?? "0", currency: r.group.currency ?? "",
+      billedAmount: fixed ? billedSum : null, billedCurrency: fixed ? r.group.billedCurrency : null,
     };
   });
   return monthlyTotals(ledgerRows).map((t) => ({ currency: t.currency, charged: t.feesCharged, pending: t.feesPending, owed: t.feesOwed }));
