@@ -11,6 +11,7 @@ import type { ReactNode } from "react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import type { MessageKey } from "../i18n";
+import { intlTag } from "../i18n/format";
 import { dashboardData } from "../staff/dashboard.server";
 import { useI18n } from "../components/i18n";
 import { BarChartView } from "../components/charts";
@@ -47,11 +48,13 @@ function Tile({ title, value, help, action }: { title: string; value: ReactNode;
 
 export default function Dashboard() {
   const { notices, data } = useLoaderData<typeof loader>();
-  const { t, number, percent, money, date } = useI18n();
+  const { t, number, percent, money, locale } = useI18n();
   const empty = data.screened === 0;
-  const shortDay = (day: string) => date(`${day}T12:00:00Z`);
+  // The days are the shop's calendar days already: shown as such (month and day), not converted again.
+  const dayFormat = new Intl.DateTimeFormat(intlTag(locale), { month: "short", day: "numeric", timeZone: "UTC" });
+  const shortDay = (day: string) => dayFormat.format(new Date(`${day}T12:00:00Z`));
   return (
-    <Page title={t("dash.title")}>
+    <Page>
       <TitleBar title={t("dash.title")} />
       <Layout>
         {notices.map((n) => (

@@ -84,7 +84,7 @@ export default function FailedWork() {
   };
   const nothing = actionCount === 0 && jobCount === 0;
   return (
-    <Page title={t("failed.title")}>
+    <Page>
       <TitleBar title={t("failed.title")} />
       <Layout>
         {result ? (

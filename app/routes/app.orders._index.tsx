@@ -86,7 +86,7 @@ export default function Orders() {
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
-    <Page title={t("orders.title")}>
+    <Page>
       <TitleBar title={t("orders.title")} />
       <Layout>
         {invalid.length > 0 ? (
