@@ -105,6 +105,29 @@ describeEachDb("failed work", (get) => {
     expect(audit!.message).toContain("tag");
   }, 60_000);
 
+  it("a failed action of a held order whose screening finished is applied again by a follow-up job", async () => {
+    const { db } = get();
+    // A buyer staff block-listed: the order is held.
+    const [g] = mixedOrders(1, 34, 0);
+    await db.listEntry.create({ data: { shop: t.shop, list: "block", kind: "email", value: g!.draft.email!.toLowerCase() } });
+    const [orderId] = await t.placeOrders([g!.draft]);
+    await t.settle();
+    expect((await db.orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop: t.shop, orderId: orderId! } } })).verdict).toBe("hold");
+    expect((await db.job.findUniqueOrThrow({ where: { shop_dedupeKey: { shop: t.shop, dedupeKey: screenJobKey(orderId!, 0) } } })).state).toBe("done");
+    // A later follow-up's hold was refused (as recorded when Shopify refuses it).
+    const hold = await db.storeAction.findFirstOrThrow({ where: { shop: t.shop, orderId, action: "hold" } });
+    await db.storeAction.update({ where: { id: hold.id }, data: { outcome: "failed", detail: "FULFILLMENT_ORDER_HOLD_LIMIT_REACHED: too many holds" } });
+    expect((await load()).actions.map((a) => a.id)).toContain(hold.id);
+
+    const r = await post({ intent: "retry_action", id: hold.id });
+    expect(r.body).toMatchObject({ ok: true, result: "failed.result_follow" });
+    await t.settle();
+    // The follow-up found the hold in the store and recorded it: nothing failed any more.
+    expect((await db.storeAction.findUniqueOrThrow({ where: { id: hold.id } })).outcome).not.toBe("failed");
+    expect(await db.job.count({ where: { shop: t.shop, kind: "follow_holds", dedupeKey: { startsWith: `order:${orderId}:follow_holds:staff:` }, state: "done" } })).toBe(1);
+    expect((await load()).actionCount).toBe(0);
+  }, 60_000);
+
   it("retries one dead job of the shop; another shop's, an unknown or a malformed id is refused and changes nothing", async () => {
     const { db } = get();
     const mine = await deadJob(t.shop, orders[0]!, `order:${orders[0]}:follow_holds:test-1`);
