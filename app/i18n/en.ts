@@ -156,7 +156,7 @@ export const en = {
   "failed.result_woken": "The order's screening was waiting to retry; it runs now.",
   "failed.result_running": "The order's screening is already running.",
   "failed.result_follow": "The held order's store actions are being applied again.",
-  "failed.result_nothing": "Nothing to retry: the order has been screened again since.",
+  "failed.result_nothing": "Nothing to retry: no pending work applies this action any more.",
   "failed.result_all": "Queued again: {jobs} jobs and {actions} orders with failed store actions.",
   "failed.invalid": "This request is not valid.",
   "failed.action.tag": "Add tag",

@@ -151,7 +151,7 @@ export const ja: Record<MessageKey, string> = {
   "failed.result_woken": "再試行待ちだった注文の審査処理を今すぐ実行します。",
   "failed.result_running": "注文の審査処理はすでに実行中です。",
   "failed.result_follow": "保留中の注文のストア操作を再度適用しています。",
-  "failed.result_nothing": "再試行する処理はありません。注文はその後再審査されています。",
+  "failed.result_nothing": "再試行する処理はありません。この操作を適用する処理はもう残っていません。",
   "failed.result_all": "再びキューに入れました: ジョブ {jobs} 件、ストア操作が失敗した注文 {actions} 件。",
   "failed.invalid": "このリクエストは正しくありません。",
   "failed.action.tag": "タグを追加",
