@@ -84,6 +84,7 @@ export const en = {
   "staff.result.queued.decline_cancel": "Decline requested: Holdfast keeps the order held and asks Shopify to cancel it.",
   "staff.result.queued.rescreen": "Re-screen requested: Holdfast decides again in a moment.",
   "staff.result.already_queued": "This request is already being applied.",
+  "staff.result.already_done": "This decision was already applied.",
   "staff.result.busy": "Other work on this order is still pending. Try again in a moment.",
   "staff.result.outcome": "Outcome recorded: {label}.",
   "staff.result.outcome_unchanged": "The outcome was already recorded as {label}.",

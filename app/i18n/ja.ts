@@ -79,6 +79,7 @@ export const ja: Record<MessageKey, string> = {
   "staff.result.queued.decline_cancel": "却下を受け付けました: Holdfast は注文を保留のままにし、Shopify にキャンセルを依頼します。",
   "staff.result.queued.rescreen": "再審査を受け付けました: まもなく Holdfast が改めて判定します。",
   "staff.result.already_queued": "このリクエストはすでに処理中です。",
+  "staff.result.already_done": "この判定はすでに適用されています。",
   "staff.result.busy": "この注文の別の処理がまだ完了していません。しばらくしてからもう一度お試しください。",
   "staff.result.outcome": "結果を記録しました: {label}。",
   "staff.result.outcome_unchanged": "結果はすでに {label} として記録されています。",

@@ -17,7 +17,7 @@
 // (guarantee.void_declined_by_staff) and its fee is not charged, or credited (feeOnVoid).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Db, Tx } from "../db-client.server";
+import { isUniqueViolation, type Db, type Tx } from "../db-client.server";
 import { feeOnVoid } from "../guarantee/ledger.server";
 import { isMessageKey, translate, type MessageKey } from "../i18n";
 import { enqueue } from "../jobs/queue.server";
@@ -67,7 +67,7 @@ export type StaffRequest = z.input<typeof StaffRequest>;
  */
 export type StaffRequestResult =
   | { status: "queued" | "already_queued"; orderId: string; intent: StaffIntent; revision: number; jobId: string }
-  | { status: "busy"; orderId: string; intent: StaffIntent; revision: number }
+  | { status: "busy" | "already_done"; orderId: string; intent: StaffIntent; revision: number }
   | { status: "refused"; orderId: string; intent: StaffIntent; reason: MessageKey };
 
 /** The order is not a screened order of the shop (the page answers 404). */
@@ -87,6 +87,8 @@ export async function requestStaffDecision(db: Db, shop: string, input: StaffReq
   const note = req.note || undefined;
   const screening = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId } }, select: { revision: true, verdict: true, decidedBy: true } });
   if (!screening) throw new NotScreenedError(`order ${orderId} is not a screened order of ${shop}`);
+  // A second click after the first was applied: already done, not an error.
+  if (intent === "approve" && screening.verdict === "ship" && screening.decidedBy === "staff") return { status: "already_done", orderId, intent, revision: screening.revision };
   if (intent === "approve" && screening.verdict !== "hold") return { status: "refused", orderId, intent, reason: "staff.refused.not_held" };
   if (intent !== "decline" && req.cancel) return { status: "refused", orderId, intent, reason: "staff.refused.cancel_only_on_decline" };
   const revision = screening.revision + 1;
@@ -111,7 +113,7 @@ export async function requestStaffDecision(db: Db, shop: string, input: StaffReq
           payload: { orderId, revision, decision: intent, cancel: req.cancel, actor, ...(note ? { note } : {}) } satisfies StaffDecisionPayload,
         };
   const what = intent === "approve" ? "approve (ships without the guarantee)" : intent === "decline" ? (req.cancel ? "decline and cancel the order" : "decline (keep held)") : "re-screen";
-  const created = await db.$transaction(async (tx: Tx) => {
+  const write = () => db.$transaction(async (tx: Tx) => {
     const row = await enqueue(tx, job);
     if (row.id !== id) return row;
     await tx.auditEvent.create({
@@ -123,6 +125,14 @@ export async function requestStaffDecision(db: Db, shop: string, input: StaffReq
     });
     return row;
   });
+  let created: { id: string; kind: string; payload: string };
+  try {
+    created = await write();
+  } catch (error) {
+    // A concurrent request created this revision's job first (PostgreSQL's upsert is not atomic): theirs stands.
+    if (!isUniqueViolation(error)) throw error;
+    created = await db.job.findUniqueOrThrow({ where: { shop_dedupeKey: { shop, dedupeKey } }, select: { id: true, kind: true, payload: true } });
+  }
   if (created.id !== id) {
     // Another request made this revision's job between our read and our write.
     return sameRequest(created, intent, req.cancel) ? { status: "already_queued", orderId, intent, revision, jobId: created.id } : { status: "busy", orderId, intent, revision };

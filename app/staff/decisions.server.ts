@@ -59,6 +59,7 @@ function requestMessage(r: StaffRequestResult, cancel: boolean): ActionMessage {
   if (r.status === "refused") return { ok: false, tone: "warning", key: r.reason };
   if (r.status === "busy") return { ok: false, tone: "warning", key: "staff.result.busy" };
   if (r.status === "already_queued") return { ok: true, tone: "info", key: "staff.result.already_queued" };
+  if (r.status === "already_done") return { ok: true, tone: "info", key: "staff.result.already_done" };
   const key: MessageKey = r.intent === "approve" ? "staff.result.queued.approve" : r.intent === "rescreen" ? "staff.result.queued.rescreen" : cancel ? "staff.result.queued.decline_cancel" : "staff.result.queued.decline";
   return { ok: true, tone: "success", key };
 }
@@ -107,7 +108,7 @@ export async function bulkAction(db: Db, shop: string, actor: string, fields: Re
       results.push({ orderId, status: "not_found" });
     }
   }
-  const queued = results.filter((r) => r.status === "queued" || r.status === "already_queued").length;
+  const queued = results.filter((r) => r.status === "queued" || r.status === "already_queued" || r.status === "already_done").length;
   return {
     status: 200,
     body: { ok: queued > 0, tone: queued === ids.length ? "success" : "warning", key: "staff.result.bulk", vars: { queued, skipped: ids.length - queued }, results },

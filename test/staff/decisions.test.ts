@@ -82,8 +82,8 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     expect((await audits(id)).find((a) => a.kind === "staff_approve")!.message).toContain("known customer");
     expect(await db().job.count({ where: { shop, kind: STAFF_DECISION } })).toBe(1);
 
-    // Approving an approved order is refused; the store is not touched again.
-    expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "approve", actor: "staff:42" })).toMatchObject({ status: "refused", reason: "staff.refused.not_held" });
+    // Approving it again is already done; the store is not touched again.
+    expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "approve", actor: "staff:42" })).toMatchObject({ status: "already_done" });
     await settle();
     expect(tagCalls(id) - tagsBefore).toBe(1);
   });
@@ -92,6 +92,8 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     await fresh();
     const id = await place(factory.legit(), "allow");
     expect((await guarantee(id)).state).toBe("active");
+    // Holdfast approved it: there is nothing for a person to approve.
+    expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "approve", actor: "staff:7" })).toMatchObject({ status: "refused", reason: "staff.refused.not_held" });
     const r = await requestStaffDecision(db(), shop, { orderId: id, intent: "decline", cancel: true, actor: "staff:7", note: "chargeback risk" });
     expect(r.status).toBe("queued");
     await settle();
