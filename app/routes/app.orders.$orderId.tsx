@@ -92,7 +92,7 @@ export default function OrderReceipt() {
   const { t } = i18n;
   const o = r.order;
   return (
-    <Page backAction={{ content: t("nav.review"), url: "/app/review" }} title={t("staff.receipt.title", { name: o.name ?? o.orderId })}>
+    <Page backAction={{ content: t("nav.review"), url: "/app/review" }}>
       <TitleBar title={t("staff.receipt.title", { name: o.name ?? o.orderId })} />
       <Layout>
         {result || r.pending || o.decidedBy === "staff" ? (

@@ -34,7 +34,7 @@ export default function ReviewQueue() {
   const result = useActionData<typeof action>();
   const { t } = useI18n();
   return (
-    <Page title={t("staff.review.title")}>
+    <Page>
       <TitleBar title={t("staff.review.title")} />
       <Layout>
         {result ? (
