@@ -129,6 +129,8 @@ export const RETENTION = {
 export const PAYLOAD_MINIMISERS: ReadonlyMap<string, PayloadMinimiser> = new Map([
   [SCREEN_ORDER, payloadMinimiser(ScreenOrderPayload, withoutWebhook)],
   [CUSTOMER_REDACT, payloadMinimiser(CustomerJobPayload, customerJobIds)],
+  // A staff decision's note is free text a person typed (it stays in the audit trail, not in the job).
+  [STAFF_DECISION, payloadMinimiser(StaffDecisionPayload, ({ note: _note, ...kept }) => kept)],
 ]);
 
 /** Enqueue this slot's reconciliation for every installed shop, and prune what has aged out. */

@@ -57,6 +57,12 @@ describeEachDb("order receipt", (get) => {
     expect(body.guarantee).toMatchObject({ state: "none", reason: "guarantee.held" });
     expect(body.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(["screened", "guarantee"]));
     expect(body.pending).toBe(false);
+    // Work queued for the order (here a re-screen due later) shows as pending until it is done.
+    const job = await db().job.create({
+      data: { shop: t.shop, kind: "screen_order", dedupeKey: `order:${id}:screen:9`, payload: JSON.stringify({ orderId: id, revision: 9, reason: "staff" }), runAt: new Date(Date.now() + 3_600_000) },
+    });
+    expect((await t.data<ReceiptData>(`/app/orders/${id}`, ROUTE)).body.pending).toBe(true);
+    await db().job.delete({ where: { id: job.id } });
   });
 
   it("renders the receipt in Japanese with the warning before approval, and without raw JSON", async () => {
