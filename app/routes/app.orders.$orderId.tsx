@@ -178,7 +178,8 @@ function Actions({ r }: { r: Receipt }) {
   const { t } = useI18n();
   const navigation = useNavigation();
   const submit = useSubmit();
-  const busy = navigation.state !== "idle";
+  // While a decision or screening of this order is queued, a new one would only be refused (busy).
+  const busy = navigation.state !== "idle" || r.pending;
   const [note, setNote] = useState("");
   const [cancel, setCancel] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -205,8 +206,8 @@ function Actions({ r }: { r: Receipt }) {
         <Button onClick={() => send("decline")} tone="critical" disabled={busy}>{t("staff.action.decline")}</Button>
         <Button onClick={() => send("rescreen")} disabled={busy}>{t("staff.action.rescreen")}</Button>
         <InlineStack gap="200">
-          <Button onClick={() => send("outcome_fraud")} disabled={busy}>{t("staff.action.outcome_fraud")}</Button>
-          <Button onClick={() => send("outcome_good")} disabled={busy}>{t("staff.action.outcome_good")}</Button>
+          <Button onClick={() => send("outcome_fraud")} disabled={navigation.state !== "idle"}>{t("staff.action.outcome_fraud")}</Button>
+          <Button onClick={() => send("outcome_good")} disabled={navigation.state !== "idle"}>{t("staff.action.outcome_good")}</Button>
         </InlineStack>
       </BlockStack>
       <Modal

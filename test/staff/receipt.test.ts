@@ -65,6 +65,23 @@ describeEachDb("order receipt", (get) => {
     await db().job.delete({ where: { id: job.id } });
   });
 
+  it("lists the order's disputes with links to their claims, and the claim's events in the timeline", async () => {
+    const id = await placeHeld();
+    const g = await db().guarantee.findUniqueOrThrow({ where: { shop_orderId: { shop: t.shop, orderId: id } } });
+    await db().dispute.create({ data: { shop: t.shop, disputeId: `d${id}`, orderId: id, type: "chargeback", reason: "fraudulent", status: "needs_response", amount: "10.00", currency: "USD" } });
+    const claim = await db().claim.create({
+      data: { shop: t.shop, disputeId: `d${id}`, orderId: id, guaranteeId: g.id, revision: 0, state: "open", amount: "10.00", currency: "USD", guaranteeAmount: "10.00", guaranteeCurrency: "USD" },
+    });
+    await db().claimEvent.create({ data: { shop: t.shop, claimId: claim.id, toState: "open", amount: "10.00", currency: "USD", source: "dispute" } });
+    const { body } = await t.data<ReceiptData & { disputes: { disputeId: string; claimId: string | null }[] }>(`/app/orders/${id}`, ROUTE);
+    expect(body.disputes).toEqual([expect.objectContaining({ disputeId: `d${id}`, claimId: claim.id })]);
+    expect(body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "open" })]));
+    const html = await (await fetch(t.documentUrl(`/app/orders/${id}`), { headers: { "User-Agent": BROWSER_UA } })).text();
+    expect(html).toContain(`href="/app/claims/${claim.id}"`);
+    // Another shop's claims never show.
+    expect((await t.data(`/app/orders/${id}`, ROUTE, { shop: t.other })).status).toBe(404);
+  });
+
   it("renders the receipt in Japanese with the warning before approval, and without raw JSON", async () => {
     const id = await placeHeld();
     const res = await fetch(t.documentUrl(`/app/orders/${id}`, { locale: "ja" }), { headers: { "User-Agent": BROWSER_UA } });
