@@ -100,6 +100,11 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     const s = await screening(id);
     expect([s.verdict, s.decidedBy, s.revision, s.status, s.guarantee]).toEqual(["hold", "staff", 1, "acted", "void"]);
     expect((await guarantee(id)).reason).toBe("guarantee.void_declined_by_staff");
+    // The fee: charged in the pipeline before the decline, so credited (once); never charged twice.
+    const fee = await db().ledgerEntry.findUniqueOrThrow({ where: { shop_key: { shop, key: `fee:${id}` } } });
+    const credit = await db().ledgerEntry.findUnique({ where: { shop_key: { shop, key: `credit:${id}` } } });
+    if (fee.state === "charged") expect(credit).toMatchObject({ kind: "fee_credit", state: "open", amount: fee.billedAmount });
+    else expect(fee.state).toBe("void");
     expect(order(id).tags).toContain(HOLD_TAG);
     expect(order(id).tags).not.toContain(SHIP_TAG);
     expect(order(id).cancelledAt).not.toBeNull();
