@@ -90,6 +90,13 @@ export async function requestStaffDecision(db: Db, shop: string, input: StaffReq
   // A second click after the first was applied: already done, not an error.
   if (intent === "approve" && screening.verdict === "ship" && screening.decidedBy === "staff") return { status: "already_done", orderId, intent, revision: screening.revision };
   if (intent === "approve" && screening.verdict !== "hold") return { status: "refused", orderId, intent, reason: "staff.refused.not_held" };
+  // A decline a person already made (and its cancel, if asked again, already done) is not made twice.
+  if (intent === "decline" && screening.verdict === "hold" && screening.decidedBy === "staff") {
+    const cancelled = req.cancel
+      ? await db.storeAction.count({ where: { shop, orderId, action: "cancel", outcome: { in: ["applied", "already"] } } })
+      : 1;
+    if (cancelled > 0) return { status: "already_done", orderId, intent, revision: screening.revision };
+  }
   if (intent !== "decline" && req.cancel) return { status: "refused", orderId, intent, reason: "staff.refused.cancel_only_on_decline" };
   const revision = screening.revision + 1;
   const dedupeKey = screenJobKey(orderId, revision);

@@ -128,6 +128,13 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     expect(order(id).cancelledAt).toBeNull();
     expect(ourHolds(id).length).toBeGreaterThan(0);
     expect(p.emulator.log.count("orderCancel", shop)).toBe(0);
+    // Declining again is already done; declining with cancel then cancels (a new revision).
+    expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "decline", actor: "staff:7" })).toMatchObject({ status: "already_done" });
+    expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "decline", cancel: true, actor: "staff:7" })).toMatchObject({ status: "queued", revision: 2 });
+    await settle();
+    expect(order(id).cancelledAt).not.toBeNull();
+    expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "decline", cancel: true, actor: "staff:7" })).toMatchObject({ status: "already_done" });
+    expect(p.emulator.log.count("orderCancel", shop)).toBe(1);
     // Cancelling belongs to a decline.
     expect(await requestStaffDecision(db(), shop, { orderId: id, intent: "rescreen", cancel: true, actor: "staff:7" })).toMatchObject({ status: "refused" });
   });
