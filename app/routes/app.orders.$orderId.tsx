@@ -72,6 +72,7 @@ function factValue(i18n: I18n, row: FactRow): string {
     case "bool": return i18n.t(row.value ? "staff.fact.yes" : "staff.fact.no");
     case "date": return i18n.dateTime(row.value);
     case "country": return country(i18n, row.value);
+    case "key": return i18n.t(row.value);
     default: return row.value;
   }
 }

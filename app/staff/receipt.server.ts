@@ -50,6 +50,7 @@ export type FactRow =
   | { label: MessageKey; type: "text" | "country"; value: string }
   | { label: MessageKey; type: "number"; value: number }
   | { label: MessageKey; type: "bool"; value: boolean }
+  | { label: MessageKey; type: "key"; value: MessageKey }
   | { label: MessageKey; type: "date"; value: string }
   | { label: MessageKey; type: "money"; value: number; currency: string };
 
@@ -116,7 +117,9 @@ export function factRows(f: z.infer<typeof StoredFacts>): FactRow[] {
   num("staff.fact.line_items", f.lineItems);
   num("staff.fact.units", f.units);
   text("staff.fact.source", f.sourceName);
-  text("staff.fact.shopify_recommendation", f.shopifyRecommendation);
+  const rec = f.shopifyRecommendation?.toLowerCase();
+  if (rec === "accept" || rec === "investigate" || rec === "cancel" || rec === "none") rows.push({ label: "staff.fact.shopify_recommendation", type: "key", value: `staff.recommendation.${rec}` });
+  else text("staff.fact.shopify_recommendation", f.shopifyRecommendation);
   bool("staff.fact.test", f.test);
   num("staff.fact.history_orders", f.history?.shopOrders);
   return rows;
