@@ -22,6 +22,7 @@ import { pruneIdentities } from "../screening/history.server";
 import { SCREEN_ORDER, ScreenOrderPayload, withoutWebhook } from "../screening/intake.server";
 import { RECONCILE, ReconcileJobPayload, SUSPENDED_WAIT_MS, reconcileJob, reconcileShop } from "../screening/reconcile.server";
 import { NoFulfillmentOrderError, OrderScreener, WaitForShopify } from "../screening/screen-order.server";
+import { STAFF_DECISION, StaffDecider, StaffDecisionPayload } from "../screening/staff-decision.server";
 import { FOLLOW_HOLDS, FollowHoldsPayload, orderOfFulfillmentOrders } from "../screening/fulfillment-orders.server";
 import { AdminApiError, AdminGateway, AmbiguousMutationError, ShopUnavailableError } from "../shopify/gateway.server";
 import { BudgetWaitError } from "../shopify/limiter.server";
@@ -59,8 +60,10 @@ export function createHandlers(config: RuntimeConfig): JobHandler[] {
       fetch: config.originOverride ? originOverrideFetch(config.originOverride) : undefined,
     });
   const screener = new OrderScreener({ db, gateway, now, ipCountry });
+  const staff = new StaffDecider({ db, gateway, now });
   return [
     defineJob(SCREEN_ORDER, ScreenOrderPayload, (payload, job, ctx) => screener.run(job.shop, payload, ctx)),
+    defineJob(STAFF_DECISION, StaffDecisionPayload, (payload, job, ctx) => staff.run(job.shop, payload, ctx)),
     defineJob(FOLLOW_HOLDS, FollowHoldsPayload, async (payload, job, { signal }) => {
       if ("waiting" in payload) return { reason: payload.reason, ...(await screener.wakeWaitingHolds(job.shop)) };
       const orderId = "orderId" in payload ? payload.orderId : await orderOfFulfillmentOrders(gateway, job.shop, payload.fulfillmentOrderIds, signal);
@@ -126,6 +129,8 @@ export const RETENTION = {
 export const PAYLOAD_MINIMISERS: ReadonlyMap<string, PayloadMinimiser> = new Map([
   [SCREEN_ORDER, payloadMinimiser(ScreenOrderPayload, withoutWebhook)],
   [CUSTOMER_REDACT, payloadMinimiser(CustomerJobPayload, customerJobIds)],
+  // A staff decision's note is free text a person typed (it stays in the audit trail, not in the job).
+  [STAFF_DECISION, payloadMinimiser(StaffDecisionPayload, ({ note: _note, ...kept }) => kept)],
 ]);
 
 /** Enqueue this slot's reconciliation for every installed shop, and prune what has aged out. */

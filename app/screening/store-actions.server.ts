@@ -10,7 +10,8 @@
 //   override:        a hold of ours that is gone was released by a merchant: not put back, recorded;
 //                    the order ships without the guarantee (Guarantee.reason guarantee.released_by_staff,
 //                    audited), as the hold's reasonNotes told staff before the click;
-//   cancel:          (opt-in per shop) orderCancel of the highest-risk held orders. Shopify cancels
+//   cancel:          (opt-in per shop) orderCancel of the highest-risk held orders, or of a held order
+//                    staff declined with "also cancel" (ActionSettings.cancelRequested). Shopify cancels
 //                    asynchronously: the call answers a job, recorded `pending` with its id; a later
 //                    run reads job(id) and the order, and records `applied` once the order reads
 //                    cancelled, `failed` when the job finished without cancelling it.
@@ -88,6 +89,8 @@ export interface ActionSettings {
   /** The shop's tag names (Shop.shipTag / Shop.holdTag); absent = SHIP_TAG / HOLD_TAG. */
   shipTag?: string;
   holdTag?: string;
+  /** Staff asked to cancel this held order (a staff decline with "also cancel"), whatever the score. */
+  cancelRequested?: boolean;
 }
 
 /** The tags a shop's orders get: its own names, or the defaults when it chose none. */
@@ -228,8 +231,11 @@ async function release(ctx: ActionContext, fo: FulfillmentOrder): Promise<Action
  * the order (Shopify gives no reason: a pending authorisation, a return, a fulfilment) is a failure.
  */
 async function cancel(ctx: ActionContext, settings: ActionSettings): Promise<ActionResult | undefined> {
-  if (ctx.ship || !settings.autoCancel || ctx.s.score < settings.autoCancelScore || ctx.done("cancel", "")) return undefined;
+  if (ctx.ship || ctx.done("cancel", "")) return undefined;
   const asked = ctx.pending("cancel", "");
+  // A cancel asked for earlier in this revision is settled whoever asked (staff, or the shop's auto-cancel).
+  const byScore = settings.autoCancel && ctx.s.score >= settings.autoCancelScore;
+  if (!asked && !byScore && !settings.cancelRequested) return undefined;
   if (ctx.order.cancelledAt) return { action: "cancel", target: "", outcome: asked ? "applied" : "already" };
   if (asked) {
     const r = await ctx.call<CancelJobQuery>(CancelJob, { id: asked.detail, orderId: orderGid(ctx) });
@@ -238,7 +244,7 @@ async function cancel(ctx: ActionContext, settings: ActionSettings): Promise<Act
     const why = r.job?.done === false ? `not finished after ${CANCEL_JOB_WAIT_MS / 60_000} min` : r.job ? "finished without cancelling the order" : "is unknown to Shopify";
     return { action: "cancel", target: "", outcome: "failed", detail: `cancel job ${asked.detail} ${why}` };
   }
-  const r = await ctx.call<OrderCancelMutation>(OrderCancel, { orderId: orderGid(ctx), staffNote: `Cancelled by Holdfast: risk score ${ctx.s.score}/1000` });
+  const r = await ctx.call<OrderCancelMutation>(OrderCancel, { orderId: orderGid(ctx), staffNote: settings.cancelRequested && !byScore ? "Cancelled by Holdfast at staff request" : `Cancelled by Holdfast: risk score ${ctx.s.score}/1000` });
   const result = mutated("cancel", "", r.orderCancel?.orderCancelUserErrors);
   if (result.outcome === "failed") return result;
   const job = r.orderCancel?.job?.id;

@@ -1,0 +1,23 @@
+// The result of a staff action (the action's catalogue key and variables), as a Polaris banner in the page's language.
+import { Banner } from "@shopify/polaris";
+import type { MessageKey } from "../i18n";
+import { useI18n } from "./i18n";
+
+export interface ActionResultMessage {
+  tone: "success" | "info" | "warning" | "critical";
+  key: MessageKey;
+  vars?: Record<string, string | number>;
+  /** A catalogue key filled in as the `{label}` variable. */
+  labelKey?: MessageKey;
+}
+
+export function ResultBanner({ result }: { result: ActionResultMessage | undefined }) {
+  const { t } = useI18n();
+  if (!result) return null;
+  const vars = { ...result.vars, ...(result.labelKey ? { label: t(result.labelKey) } : {}) };
+  return (
+    <Banner tone={result.tone}>
+      <p>{t(result.key, vars)}</p>
+    </Banner>
+  );
+}
