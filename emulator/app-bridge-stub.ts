@@ -4,7 +4,9 @@
 //   - gives every same-origin fetch an `Authorization: Bearer <session token>` header, with a fresh
 //     token minted by the emulator (`/app-bridge/session-token`, 60 s, renewed before it expires), and
 //     retries once when the app answers 401 with X-Shopify-Retry-Invalid-Session-Request;
-//   - on the library's bounce page (`shopify-reload`), reloads the page with a fresh `id_token`;
+//   - on the library's bounce page (`shopify-reload`), reloads the page with a fresh `id_token`, and
+//     keeps the embedded context (shop, host, locale) on the URLs the app pushes, so that a reload
+//     of any page comes back to it, as a reload of the admin does;
 //   - renders `<ui-nav-menu>` and `<ui-title-bar>` (in their own shadow roots, outside React's tree)
 //     and turns a nav link click into the `shopify:navigate` event the Remix AppProvider listens to;
 //   - offers `window.shopify` with `idToken()`, `toast.show()`, `loading()` and `config`.
@@ -21,15 +23,41 @@ export const APP_BRIDGE_STUB_JS = String.raw`(function () {
   var params = new URLSearchParams(location.search);
   var shop = params.get("shop") || sessionStorage.getItem("holdfast-stub-shop");
   if (params.get("shop")) sessionStorage.setItem("holdfast-stub-shop", params.get("shop"));
+  // The admin reloads an embedded page with its context (shop, host, locale): keep those parameters
+  // on every URL the app pushes, so that a reload lands on the same page (via the bounce page).
+  var CONTEXT = ["embedded", "shop", "host", "locale"];
+  var context = {};
+  try { context = JSON.parse(sessionStorage.getItem("holdfast-stub-context") || "{}") || {}; } catch (e) { context = {}; }
+  if (params.get("shop")) {
+    context = {};
+    CONTEXT.forEach(function (k) { if (params.get(k)) context[k] = params.get(k); });
+    sessionStorage.setItem("holdfast-stub-context", JSON.stringify(context));
+  }
+  function withContext(url) {
+    if (url === undefined || url === null) return url;
+    var u = new URL(String(url), location.href);
+    if (u.origin !== location.origin) return url;
+    Object.keys(context).forEach(function (k) { if (!u.searchParams.has(k)) u.searchParams.set(k, context[k]); });
+    return u.pathname + u.search + u.hash;
+  }
+  var nativePush = history.pushState.bind(history);
+  var nativeReplace = history.replaceState.bind(history);
+  history.pushState = function (state, unused, url) { return nativePush(state, unused, withContext(url)); };
+  history.replaceState = function (state, unused, url) { return nativeReplace(state, unused, withContext(url)); };
   var nativeFetch = window.fetch.bind(window);
   var cached = null;
+  var inflight = null;
 
   function idToken() {
     if (cached && cached.exp - 10 > Date.now() / 1000) return Promise.resolve(cached.token);
     if (!shop) return Promise.reject(new Error("App Bridge stand-in: no shop in the URL"));
-    return nativeFetch(origin + "/app-bridge/session-token?shop=" + encodeURIComponent(shop))
+    // Requests made together share one token request.
+    if (inflight) return inflight;
+    inflight = nativeFetch(origin + "/app-bridge/session-token?shop=" + encodeURIComponent(shop))
       .then(function (r) { if (!r.ok) throw new Error("session token: HTTP " + r.status); return r.json(); })
-      .then(function (body) { cached = body; return body.token; });
+      .then(function (body) { cached = body; return body.token; })
+      .finally(function () { inflight = null; });
+    return inflight;
   }
 
   window.fetch = function (input, init) {
@@ -53,8 +81,10 @@ export const APP_BRIDGE_STUB_JS = String.raw`(function () {
   var reload = params.get("shopify-reload");
   if (reload) {
     idToken().then(function (token) {
-      var target = new URL(reload, location.href);
-      if (target.origin !== location.origin) return;
+      // The library names the app's public URL (SHOPIFY_APP_URL); the page is served here: keep
+      // its path and query on this origin (never another site).
+      var named = new URL(reload, location.href);
+      var target = new URL(named.pathname + named.search, location.origin);
       target.searchParams.set("id_token", token);
       location.replace(target.toString());
     });

@@ -132,6 +132,7 @@ export default function Dashboard() {
                   <BarChartView
                     label={t("dash.per_day")}
                     stacked
+                    height={300}
                     xLabel={shortDay}
                     series={[
                       { name: t("dash.series_approved"), color: "#29845a", data: data.perDay.map((d) => ({ key: d.day, value: d.approved })) },

@@ -27,6 +27,7 @@ suite("staff pages in Chromium", { timeout: 60_000 }, () => {
   let seed: SeededShop;
   let b: TestBrowser;
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     testDb = await createTestDb("sqlite");
@@ -34,6 +35,10 @@ suite("staff pages in Chromium", { timeout: 60_000 }, () => {
     seed = await seedShop(t, testDb.db, 30);
     b = await openBrowser();
     b.page.on("pageerror", (e) => pageErrors.push(e.message));
+    // A chart that cannot draw says so only on the console (e.g. a negative <rect> height).
+    b.page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
   afterAll(async () => {
@@ -175,5 +180,6 @@ suite("staff pages in Chromium", { timeout: 60_000 }, () => {
   it("fetched nothing from outside and threw no script error", () => {
     expect(b.external).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
 });
