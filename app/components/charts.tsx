@@ -49,7 +49,7 @@ function Frame({ children, label, height = 260, legend }: { children: ReactNode;
 }
 
 /** A bar chart (stacked when several series), or its placeholder until Polaris Viz is loaded. */
-export function BarChartView({ series, label, stacked, xLabel, height, kind = "bar" }: { series: Series[]; label: string; stacked?: boolean; xLabel?: (key: string) => string; height?: number; kind?: "bar" | "line" }) {
+export function BarChartView({ series, label, stacked, xLabel, height }: { series: Series[]; label: string; stacked?: boolean; xLabel?: (key: string) => string; height?: number }) {
   const viz = useViz();
   const { t, number } = useI18n();
   if (!viz) {
@@ -62,25 +62,7 @@ export function BarChartView({ series, label, stacked, xLabel, height, kind = "b
       </Frame>
     );
   }
-  const { PolarisVizProvider, BarChart, LineChart } = viz;
-  if (kind === "line") {
-    return (
-      <Frame label={label} height={height} legend={series}>
-        <PolarisVizProvider>
-          <LineChart
-            data={series}
-            theme="Light"
-            // Polaris Viz's own legend, measured inside a fixed-height frame, leaves the chart a
-            // negative height (nothing drawn): the frame draws the legend instead.
-            showLegend={false}
-            isAnimated={false}
-            xAxisOptions={xLabel ? { labelFormatter: (v) => xLabel(String(v)) } : {}}
-            yAxisOptions={{ labelFormatter: (v) => number(Number(v)), integersOnly: true }}
-          />
-        </PolarisVizProvider>
-      </Frame>
-    );
-  }
+  const { PolarisVizProvider, BarChart } = viz;
   return (
     <Frame label={label} height={height} legend={series}>
       <PolarisVizProvider>
@@ -88,6 +70,8 @@ export function BarChartView({ series, label, stacked, xLabel, height, kind = "b
           data={series}
           theme="Light"
           type={stacked ? "stacked" : "default"}
+          // Polaris Viz's own legend, measured inside a fixed-height frame, leaves the chart a
+          // negative height (nothing drawn): the frame draws the legend instead.
           showLegend={false}
           isAnimated={false}
           xAxisOptions={xLabel ? { labelFormatter: (v) => xLabel(String(v)) } : {}}
