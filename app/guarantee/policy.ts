@@ -19,6 +19,8 @@
 //   held                                    -> void   guarantee.void_rescreen_held
 // An active guarantee is never taken away by a later change of subscription, Shopify Protect or
 // fulfilment: the exclusions are stated when Holdfast approves, not applied after the fact.
+// A guarantee voided because a person declined the order (guarantee.void_declined_by_staff) stays
+// void through any later screening, a staff re-screen included.
 //
 // Shopify Protect (ShopifyProtectStatus, Admin API 2026-07): ACTIVE (protection active) and
 // PROTECTED (a fraud chargeback was reimbursed) mean Shopify covers the order. INACTIVE and
@@ -59,6 +61,8 @@ export interface GuaranteeInput {
   reason: ScreenReason;
   /** The guarantee before this screening (undefined on the first). */
   previous: GuaranteeState | string | undefined;
+  /** Why the guarantee before this screening was in its state (Guarantee.reason), when known. */
+  previousReason?: string | null;
   /** The engine found the order too thin to judge (fewer than two groups of facts): never guaranteed. */
   thinData?: boolean;
   /** The frozen facts that changed since approval (for the note), e.g. ["shipping address", "email"]. */
@@ -92,6 +96,8 @@ function fieldList(changed: string[] | undefined): string {
 
 export function guaranteeFor(input: GuaranteeInput): GuaranteeDecision {
   const amount = input.amount && input.currency ? `${input.amount} ${input.currency}` : "order total";
+  // A person declined the order after Holdfast approved it: no later screening covers it again.
+  if (input.previous === "void" && input.previousReason === "guarantee.void_declined_by_staff") return decision("void", "guarantee.void_declined_by_staff");
   // A guarantee already given is kept by a re-approval and voided by a hold or a cancellation.
   if (input.previous === "active") {
     if (input.cancelledAt) return decision("void", "guarantee.void_cancelled", { date: day(new Date(input.cancelledAt)) });

@@ -283,7 +283,7 @@ export class OrderScreener {
     const g = guaranteeFor({
       verdict: decision.verdict, test: Boolean(facts.test || order.test), cancelledAt: order.cancelledAt ?? null,
       fulfillmentStatus: order.displayFulfillmentStatus ?? null, shopifyProtect: order.shopifyProtect?.status ?? null,
-      subscriptionStatus: shopRow?.subscriptionStatus ?? null, reason: payload.reason, previous: previousState,
+      subscriptionStatus: shopRow?.subscriptionStatus ?? null, reason: payload.reason, previous: previousState, previousReason: before?.reason ?? null,
       changed: changed ?? undefined, at, amount, currency, thinData: decision.thinData,
     });
     const becameActive = g.state === "active" && previousState !== "active";

@@ -37,6 +37,8 @@ describe("guaranteeFor", () => {
     ["cancelled before a re-screen of an approved order: void", { ...rescreen, cancelledAt: "2026-11-29T09:00:00Z" }, "void", "guarantee.void_cancelled"],
     ["a re-screen keeps an active guarantee when the subscription lapsed since", { ...rescreen, subscriptionStatus: "CANCELLED" }, "active", "guarantee.reapproved"],
     ["a re-screen keeps an active guarantee when the order was fulfilled since", { ...rescreen, fulfillmentStatus: "FULFILLED" }, "active", "guarantee.reapproved"],
+    ["declined by a person after approval, then re-screened and approved: stays void", { reason: "staff", previous: "void", previousReason: "guarantee.void_declined_by_staff" }, "void", "guarantee.void_declined_by_staff"],
+    ["voided by a held re-screen, then approved by a later one: covered again", { ...rescreen, previous: "void", previousReason: "guarantee.void_rescreen_held" }, "active", "guarantee.active"],
     ["held after a facts change of an order that was not covered: still none", { ...rescreen, verdict: "hold", previous: "none" }, "none", "guarantee.held"],
   ])("%s", (_name, input, state, reason) => {
     const g = guaranteeFor({ ...base, ...input });

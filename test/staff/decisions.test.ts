@@ -192,6 +192,22 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     expect((await audits(id)).map((a) => a.kind)).toEqual(expect.arrayContaining(["staff_rescreen", "rescreened"]));
   });
 
+  it("a guarantee a person voided by declining stays void when staff then re-screen and the engine approves", async () => {
+    await fresh();
+    const id = await place(factory.legit(), "allow");
+    expect((await guarantee(id)).state).toBe("active");
+    expect((await requestStaffDecision(db(), shop, { orderId: id, intent: "decline", actor: "staff:7" })).status).toBe("queued");
+    await settle();
+    expect((await guarantee(id)).state).toBe("void");
+    expect((await requestStaffDecision(db(), shop, { orderId: id, intent: "rescreen", actor: "staff:7" })).status).toBe("queued");
+    await settle();
+    const s = await screening(id);
+    // The engine approves it again (the allow list), but nothing covers it again and no fee is charged again.
+    expect([s.revision, s.verdict, s.guarantee]).toEqual([2, "ship", "void"]);
+    expect((await guarantee(id)).reason).toBe("guarantee.void_declined_by_staff");
+    expect(await db().ledgerEntry.count({ where: { shop, kind: "fee", orderId: id } })).toBe(1);
+  });
+
   it("only screened orders of the shop: another shop's order or an unknown one is refused", async () => {
     await fresh();
     const id = await place(factory.legit());
