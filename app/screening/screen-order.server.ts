@@ -158,9 +158,10 @@ export class OrderScreener {
     if (screening.verdict !== "hold") return { orderId, outcome: "approved" };
     // The screening job of this revision still at work (waiting for fulfillment orders, say) does it:
     // wake it rather than act beside it.
-    const [own] = await this.wakeScreeningJobs(shop, [screening]);
-    if (own?.state === "running") return { orderId, outcome: "left to its screening job (running)" };
-    if (own?.state === "queued") return { orderId, outcome: "left to its screening job (woken)" };
+    // So is a staff decision or re-screen already asked for (the next revision's job).
+    const own = await this.wakeScreeningJobs(shop, [screening, { orderId, revision: screening.revision + 1 }]);
+    if (own.some((j) => j.state === "running")) return { orderId, outcome: "left to its screening job (running)" };
+    if (own.some((j) => j.state === "queued")) return { orderId, outcome: "left to its screening job (woken)" };
     const read = await gateway.request<OrderForScreeningQuery>(shop, OrderForScreening, { id: `gid://shopify/Order/${orderId}` }, signal);
     if (!read.order) throw new Error(`order ${orderId} is not readable in ${shop}`);
     try {

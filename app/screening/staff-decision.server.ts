@@ -121,12 +121,19 @@ export async function requestStaffDecision(db: Db, shop: string, input: StaffReq
         };
   const what = intent === "approve" ? "approve (ships without the guarantee)" : intent === "decline" ? (req.cancel ? "decline and cancel the order" : "decline (keep held)") : "re-screen";
   const write = () => db.$transaction(async (tx: Tx) => {
+    // A finished or dead-lettered job of this revision that never saved it (the order unreadable,
+    // say) would otherwise answer every later request as pending: this request replaces it, and the
+    // audit keeps what it was and why it failed.
+    const stale = await tx.job.findUnique({ where: { shop_dedupeKey: { shop, dedupeKey } }, select: { id: true, kind: true, state: true, lastError: true } });
+    const replaced = stale && (stale.state === "dead" || stale.state === "done") ? stale : null;
+    if (replaced) await tx.job.deleteMany({ where: { id: replaced.id, shop, state: replaced.state } });
     const row = await enqueue(tx, job);
     if (row.id !== id) return row;
+    const previously = replaced ? `; replaces an earlier ${replaced.kind} job of this revision (${replaced.state}${replaced.lastError ? `: ${replaced.lastError}` : ""})` : "";
     await tx.auditEvent.create({
       data: {
         shop, orderId, kind: AUDIT_KIND[intent], actor,
-        message: `Staff asked to ${what} (revision ${revision})${note ? `: ${note}` : ""}`.slice(0, 1000),
+        message: `Staff asked to ${what} (revision ${revision})${note ? `: ${note}` : ""}${previously}`.slice(0, 1000),
         data: JSON.stringify({ intent, cancel: req.cancel, revision, note: note ?? null }),
       },
     });
@@ -256,8 +263,10 @@ export class StaffDecider {
     const verdict = payload.decision === "approve" ? "ship" : "hold";
     const guaranteeRow = { revision: payload.revision, state: g.state, reason: g.reason, note, voidedAt: g.state === "void" ? (before?.voidedAt ?? at) : null };
     const [saved] = await db.$transaction([
+      // Only over the revision read: another revision saved meanwhile fails this transaction (the
+      // job's retry then finds it superseded) rather than being overwritten.
       db.orderScreening.update({
-        where: { shop_orderId: { shop, orderId } },
+        where: { shop_orderId: { shop, orderId }, revision: existing.revision },
         data: {
           revision: payload.revision, verdict, decidedBy: "staff", status: "screened", actedAt: null, screenedAt: at,
           riskLevel: verdict === "hold" ? "HIGH" : undefined, guarantee: g.state, guaranteeNote: note,

@@ -351,7 +351,8 @@ export class StoreActions {
     const overrideOps = () =>
       released
         ? [
-            db.guarantee.updateMany({ where: { shop: released.shop, orderId: released.orderId, state: "none" }, data: { reason: "guarantee.released_by_staff", note } }),
+            // Only the guarantee of the revision acted on: a later staff decision's reason stands.
+            db.guarantee.updateMany({ where: { shop: released.shop, orderId: released.orderId, revision: released.revision, state: "none" }, data: { reason: "guarantee.released_by_staff", note } }),
             db.orderScreening.updateMany({ where: { shop: released.shop, orderId: released.orderId, guarantee: "none" }, data: { guaranteeNote: note } }),
             db.auditEvent.create({ data: { shop: released.shop, orderId: released.orderId, kind: "guarantee", message: `Guarantee none: ${note} (fulfillment order ${released.target})` } }),
           ]

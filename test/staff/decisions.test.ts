@@ -192,6 +192,25 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     expect((await audits(id)).map((a) => a.kind)).toEqual(expect.arrayContaining(["staff_rescreen", "rescreened"]));
   });
 
+  it("a dead-lettered request that never saved its revision does not block the next one: it is replaced, and audited", async () => {
+    await fresh();
+    const id = await place(factory.fraud("card_testing"), "block");
+    // An earlier decline whose job died before it saved anything (as when the order cannot be read).
+    await db().job.create({
+      data: {
+        shop, kind: STAFF_DECISION, dedupeKey: `order:${id}:screen:1`, state: "dead", lastError: "order not readable", attempts: 8,
+        payload: JSON.stringify({ orderId: id, revision: 1, decision: "decline", cancel: false, actor: "staff:42" }),
+      },
+    });
+    const next = await requestStaffDecision(db(), shop, { orderId: id, intent: "approve", actor: "staff:42" });
+    expect(next).toMatchObject({ status: "queued", revision: 1 });
+    await settle();
+    expect((await screening(id)).verdict).toBe("ship");
+    expect(order(id).tags).toContain(SHIP_TAG);
+    const audit = (await audits(id)).find((a) => a.kind === "staff_approve");
+    expect(audit?.message).toContain("replaces an earlier staff_decision job of this revision (dead: order not readable)");
+  });
+
   it("a guarantee a person voided by declining stays void when staff then re-screen and the engine approves", async () => {
     await fresh();
     const id = await place(factory.legit(), "allow");
