@@ -36,7 +36,7 @@ describeEachDb("embedded app with token exchange", (get) => {
 
     const first = await open();
     expect(first.status, app.output()).toBe(200);
-    expect(await first.text()).toContain(SHOP);
+    expect(await first.text()).toContain('<ui-title-bar title="Dashboard">');
     // App Bridge: the shop's admin may frame the embedded app (the library's policy, kept by ours).
     expect(first.headers.get("content-security-policy")).toMatch(new RegExp(`^frame-ancestors https://${SHOP.replace(/\./g, "\\.")} https://admin\\.shopify\\.com `));
     expect(first.headers.get("x-content-type-options")).toBe("nosniff");
