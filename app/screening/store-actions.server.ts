@@ -213,6 +213,8 @@ async function hold(ctx: ActionContext, fo: FulfillmentOrder): Promise<ActionRes
 /** We held it and it is no longer held: a merchant released it. Respected, recorded once (no call). */
 function override(ctx: ActionContext, fo: FulfillmentOrder): ActionResult | undefined {
   if (!ctx.done("hold", fo.id) || ourHolds(fo).length > 0 || ctx.done("override", fo.id)) return undefined;
+  // A cancelled order's holds go with its fulfillment orders: nobody released them, nothing ships.
+  if (ctx.order.cancelledAt) return undefined;
   return { action: "override", target: fo.id, outcome: "skipped", detail: "hold released by staff; not held again" };
 }
 

@@ -118,6 +118,16 @@ describeEachDb("staff decisions through the pipeline", (get) => {
     expect(p.emulator.log.count("orderCancel", shop)).toBe(1);
   });
 
+  it("declining a held order with cancel cancels it; the holds that go with the cancel are not a person's release", async () => {
+    await fresh();
+    const id = await place(factory.fraud("card_testing"), "block");
+    expect((await requestStaffDecision(db(), shop, { orderId: id, intent: "decline", cancel: true, actor: "staff:42" })).status).toBe("queued");
+    await settle();
+    expect(order(id).cancelledAt).not.toBeNull();
+    expect(await db().storeAction.count({ where: { shop, orderId: id, action: "override" } })).toBe(0);
+    expect((await guarantee(id)).reason).toBe("guarantee.held");
+  });
+
   it("a decline without cancel keeps a held order held, and does not cancel it", async () => {
     await fresh();
     const id = await place(factory.fraud("card_testing"), "block");
