@@ -15,8 +15,9 @@
 //     otherwise                             -> active guarantee.active
 // Re-screen of an order whose guarantee is active (its frozen facts changed, staff asked, ...):
 //   cancelled meanwhile                     -> void   guarantee.void_cancelled
-//   approved again                          -> active guarantee.reapproved (kept, recorded as such)
-//   held                                    -> void   guarantee.void_rescreen_held
+//   approved again                          -> active guarantee.reapproved (kept, recorded as such;
+//                                                      guarantee.reapproved_staff when a person asked)
+//   held                                    -> void   guarantee.void_rescreen_held (guarantee.void_rescreen_staff)
 // An active guarantee is never taken away by a later change of subscription, Shopify Protect or
 // fulfilment: the exclusions are stated when Holdfast approves, not applied after the fact.
 // A guarantee voided because a person declined the order (guarantee.void_declined_by_staff) stays
@@ -102,7 +103,9 @@ export function guaranteeFor(input: GuaranteeInput): GuaranteeDecision {
   if (input.previous === "active") {
     if (input.cancelledAt) return decision("void", "guarantee.void_cancelled", { date: day(new Date(input.cancelledAt)) });
     if (input.verdict === "ship" && input.thinData) return decision("void", "guarantee.thin_data", {}, `re-screened after ${fieldList(input.changed)} changed`);
-    if (input.verdict === "ship") return decision("active", "guarantee.reapproved", { fields: fieldList(input.changed) });
+    // A re-screen a person asked for says so, not that facts changed.
+    if (input.verdict === "ship") return input.reason === "staff" ? decision("active", "guarantee.reapproved_staff") : decision("active", "guarantee.reapproved", { fields: fieldList(input.changed) });
+    if (input.reason === "staff") return decision("void", "guarantee.void_rescreen_staff", { date: day(input.at) });
     return decision("void", "guarantee.void_rescreen_held", { fields: fieldList(input.changed), date: day(input.at) });
   }
   if (input.verdict !== "ship") return decision("none", "guarantee.held");

@@ -4,6 +4,8 @@ export const en = {
   // Why an order is or is not guaranteed (Guarantee.reason).
   "guarantee.active": "Guaranteed: if this order turns out to be fraud, Holdfast pays the full {amount}.",
   "guarantee.reapproved": "Still guaranteed: re-screened after {fields} changed and approved again.",
+  "guarantee.reapproved_staff": "Still guaranteed: re-screened at a person's request and approved again.",
+  "guarantee.void_rescreen_staff": "Guarantee void: re-screened at a person's request on {date}, and the re-screen held the order.",
   "guarantee.held": "Not guaranteed: the order is on hold for review.",
   "guarantee.released_by_staff": "Not guaranteed: a person released Holdfast's hold, so the order ships without the guarantee.",
   "guarantee.approved_by_staff": "Not guaranteed: a person approved an order Holdfast held, so it ships without the guarantee.",

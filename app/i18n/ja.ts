@@ -4,6 +4,8 @@ import type { MessageKey } from "./en";
 export const ja: Record<MessageKey, string> = {
   "guarantee.active": "保証対象: この注文が不正と判明した場合、Holdfast が {amount} を全額お支払いします。",
   "guarantee.reapproved": "保証継続: {fields} の変更後に再審査し、再び承認されました。",
+  "guarantee.reapproved_staff": "保証継続: 担当者の依頼で再審査し、再び承認しました。",
+  "guarantee.void_rescreen_staff": "保証無効: {date} に担当者の依頼で再審査し、注文は保留になりました。",
   "guarantee.held": "保証対象外: 注文は確認のため保留中です。",
   "guarantee.released_by_staff": "保証対象外: Holdfast の保留がスタッフにより解除されたため、保証なしで発送されます。",
   "guarantee.approved_by_staff": "保証対象外: Holdfast が保留した注文をスタッフが承認したため、保証なしで発送されます。",
