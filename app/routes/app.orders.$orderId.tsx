@@ -96,12 +96,17 @@ export default function OrderReceipt() {
     <Page backAction={{ content: t("nav.review"), url: "/app/review" }}>
       <TitleBar title={t("staff.receipt.title", { name: o.name ?? o.orderId })} />
       <Layout>
-        {result || r.pending || o.decidedBy === "staff" ? (
+        {result || r.pending || o.decidedBy === "staff" || o.cancelled ? (
           <Layout.Section>
             <BlockStack gap="200">
               <ResultBanner result={result} />
               {r.pending ? <Banner tone="info"><p>{t("staff.receipt.pending")}</p></Banner> : null}
-              {o.decidedBy === "staff" ? <Banner tone="warning"><p>{t("staff.receipt.decided_by_staff")}</p></Banner> : null}
+              {o.decidedBy === "staff" ? (
+                <Banner tone="warning">
+                  <p>{t(o.verdict === "hold" ? "staff.receipt.declined_by_staff" : "staff.receipt.approved_by_staff")}</p>
+                  {o.cancelled ? <p>{t("staff.receipt.cancelled")}</p> : null}
+                </Banner>
+              ) : o.cancelled ? <Banner tone="warning"><p>{t("staff.receipt.cancelled")}</p></Banner> : null}
             </BlockStack>
           </Layout.Section>
         ) : null}
@@ -197,7 +202,7 @@ function Actions({ r }: { r: Receipt }) {
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">{t("staff.receipt.actions")}</Text>
         <TextField label={t("staff.action.note")} value={note} onChange={setNote} multiline={2} maxLength={500} autoComplete="off" />
-        {held ? (
+        {held && !r.order.cancelled ? (
           <BlockStack gap="200">
             <Banner tone="warning"><p>{t("staff.approve.warning")}</p></Banner>
             <Button variant="primary" onClick={() => setConfirming(true)} disabled={busy}>{t("staff.action.approve")}</Button>

@@ -139,16 +139,17 @@ export async function loadReceipt(db: Db, shop: string, orderId: string) {
   const s = await db.orderScreening.findUnique({ where: { shop_orderId: { shop, orderId } } });
   if (!s) return null;
   const [actions, guarantee, audits, disputes, claims, outcomes, pending] = await Promise.all([
-    db.storeAction.findMany({ where: { shop, orderId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 200 }),
+    // The newest 200 of each (an order's long history keeps its latest rows), shown oldest first.
+    db.storeAction.findMany({ where: { shop, orderId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 200 }).then((rows) => rows.reverse()),
     db.guarantee.findUnique({ where: { shop_orderId: { shop, orderId } } }),
-    db.auditEvent.findMany({ where: { shop, orderId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 200 }),
+    db.auditEvent.findMany({ where: { shop, orderId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 200 }).then((rows) => rows.reverse()),
     db.dispute.findMany({ where: { shop, orderId }, orderBy: { createdAt: "asc" } }),
     db.claim.findMany({ where: { shop, orderId }, select: { id: true, disputeId: true, state: true } }),
     db.riskOutcome.findMany({ where: { shop, orderId }, select: { label: true, source: true } }),
     pendingWork(db, shop, [orderId]),
   ]);
   const claimEvents = claims.length
-    ? await db.claimEvent.findMany({ where: { shop, claimId: { in: claims.map((c) => c.id) } }, orderBy: [{ at: "asc" }, { id: "asc" }], take: 200 })
+    ? (await db.claimEvent.findMany({ where: { shop, claimId: { in: claims.map((c) => c.id) } }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 200 })).reverse()
     : [];
   const facts = parseJson(StoredFacts, s.facts);
   const parsedOutcomes = parseJson(z.array(Outcome), s.outcomes);
@@ -166,6 +167,8 @@ export async function loadReceipt(db: Db, shop: string, orderId: string) {
       orderId: s.orderId, name: s.orderName, revision: s.revision, status: s.status, verdict: s.verdict, score: s.score, threshold: s.threshold,
       probability: s.probability, decidedBy: s.decidedBy, totalPrice: s.totalPrice, currency: s.currency, test: s.test,
       orderCreatedAt: s.orderCreatedAt.toISOString(), screenedAt: s.screenedAt.toISOString(), actedAt: s.actedAt?.toISOString() ?? null,
+      // Cancelled in Shopify by Holdfast (a staff decline with cancel, or the shop's auto-cancel).
+      cancelled: actions.some((a) => a.action === "cancel" && (a.outcome === "applied" || a.outcome === "already")),
     },
     reasons: parseJson(Reasons, s.reasons),
     signals,

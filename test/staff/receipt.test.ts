@@ -165,6 +165,10 @@ describeEachDb("order receipt", (get) => {
     const s = await db().orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop: t.shop, orderId: id } } });
     expect([s.verdict, s.decidedBy, s.status]).toEqual(["hold", "staff", "acted"]);
     expect(await db().auditEvent.count({ where: { shop: t.shop, orderId: id, kind: "staff_decline", actor: "staff:42" } })).toBe(1);
+    // The receipt says it was cancelled, and its guarantee is still "held", not "released by a person".
+    const { body } = await t.data<ReceiptData>(`/app/orders/${id}`, ROUTE);
+    expect(body.order).toMatchObject({ cancelled: true, verdict: "hold", decidedBy: "staff" });
+    expect(body.guarantee).toMatchObject({ state: "none", reason: "guarantee.held" });
   });
 
   it("the outcome buttons record confirmed fraud / good (staff, actor) and the receipt shows it", async () => {
