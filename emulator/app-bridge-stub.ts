@@ -42,8 +42,9 @@ export const APP_BRIDGE_STUB_JS = String.raw`(function () {
   }
   var nativePush = history.pushState.bind(history);
   var nativeReplace = history.replaceState.bind(history);
-  history.pushState = function (state, unused, url) { return nativePush(state, unused, withContext(url)); };
-  history.replaceState = function (state, unused, url) { return nativeReplace(state, unused, withContext(url)); };
+  function moved() { window.dispatchEvent(new Event("holdfast-stub:navigated")); }
+  history.pushState = function (state, unused, url) { var r = nativePush(state, unused, withContext(url)); moved(); return r; };
+  history.replaceState = function (state, unused, url) { var r = nativeReplace(state, unused, withContext(url)); moved(); return r; };
   var nativeFetch = window.fetch.bind(window);
   var cached = null;
   var inflight = null;
@@ -137,11 +138,11 @@ export const APP_BRIDGE_STUB_JS = String.raw`(function () {
         link.href = a.getAttribute("href");
         link.textContent = a.textContent;
         var here = location.pathname === new URL(link.href).pathname;
+        if (here) link.setAttribute("aria-current", "page");
         link.style.cssText = "color:" + (here ? "#fff" : "#c7c7c7") + ";text-decoration:none;padding:4px 8px;border-radius:6px;" + (here ? "background:#404040" : "");
         link.addEventListener("click", function (event) {
           event.preventDefault();
           a.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
-          setTimeout(render, 50);
         });
         bar.appendChild(link);
       });
@@ -149,7 +150,9 @@ export const APP_BRIDGE_STUB_JS = String.raw`(function () {
     }
     render();
     new MutationObserver(render).observe(this, { subtree: true, childList: true, characterData: true, attributes: true });
-    window.addEventListener("popstate", function () { setTimeout(render, 50); });
+    // The current page is highlighted once the app's router has moved there.
+    window.addEventListener("popstate", render);
+    window.addEventListener("holdfast-stub:navigated", render);
   };
   function TitleBar() { return Reflect.construct(HTMLElement, [], TitleBar); }
   TitleBar.prototype = Object.create(HTMLElement.prototype);

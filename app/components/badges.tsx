@@ -7,7 +7,8 @@ export function VerdictBadge({ verdict }: { verdict: string }) {
   const { t } = useI18n();
   if (verdict === "ship") return <Badge tone="success">{t("verdict.ship")}</Badge>;
   if (verdict === "hold") return <Badge tone="critical">{t("verdict.hold")}</Badge>;
-  return <Badge>{verdict}</Badge>;
+  // A stored value Holdfast does not know is never shown as an approval, nor as a raw code.
+  return <Badge tone="warning">{t("verdict.unknown")}</Badge>;
 }
 
 export function GuaranteeBadge({ state }: { state: string }) {
@@ -21,5 +22,5 @@ export function ClaimStateBadge({ state }: { state: string }) {
   const { t } = useI18n();
   const tone = state === "paid" ? "success" : state === "approved" ? "attention" : state === "closed" ? undefined : "info";
   const key = state === "open" || state === "approved" || state === "paid" || state === "closed" ? (`claim.badge.${state}` as const) : null;
-  return <Badge tone={tone}>{key ? t(key) : state}</Badge>;
+  return <Badge tone={tone}>{key ? t(key) : t("claim.badge.unknown")}</Badge>;
 }

@@ -67,6 +67,8 @@ export const en = {
   "common.error": "Something went wrong: {message}",
   "verdict.ship": "Approved",
   "verdict.hold": "Held",
+  "verdict.unknown": "Unknown",
+  "claim.badge.unknown": "Unknown state",
   "guarantee.badge.active": "Guaranteed",
   "guarantee.badge.void": "Guarantee void",
   "guarantee.badge.none": "Not guaranteed",
@@ -345,6 +347,7 @@ export const en = {
   "failed.kind.customers_data_request": "Customer data request",
   "failed.kind.customers_redact": "Customer data erasure",
   "failed.kind.shop_redact": "Shop data erasure",
+  "failed.kind.staff_decision": "Applying a person's decision",
   "failed.kind.other": "Background work",
 
   // --- Claims and settings (keys added below this line) ---

@@ -29,16 +29,25 @@ function toDate(value: Date | string | number): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
+/** Intl's formatter in `timeZone`; a zone this runtime does not know falls back to UTC (never a thrown page). */
+function dateFormat(locale: Locale, opts: Intl.DateTimeFormatOptions, timeZone: string | undefined): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat(TAG[locale], { ...opts, ...(timeZone ? { timeZone } : {}) });
+  } catch {
+    return new Intl.DateTimeFormat(TAG[locale], { ...opts, timeZone: "UTC" });
+  }
+}
+
 export function formatDate(locale: Locale, value: Date | string | number | null | undefined, timeZone?: string): string {
   if (value === null || value === undefined) return "—";
   const d = toDate(value);
   if (Number.isNaN(d.getTime())) return "—";
-  return new Intl.DateTimeFormat(TAG[locale], { dateStyle: "medium", ...(timeZone ? { timeZone } : {}) }).format(d);
+  return dateFormat(locale, { dateStyle: "medium" }, timeZone).format(d);
 }
 
 export function formatDateTime(locale: Locale, value: Date | string | number | null | undefined, timeZone?: string): string {
   if (value === null || value === undefined) return "—";
   const d = toDate(value);
   if (Number.isNaN(d.getTime())) return "—";
-  return new Intl.DateTimeFormat(TAG[locale], { dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(d);
+  return dateFormat(locale, { dateStyle: "medium", timeStyle: "short" }, timeZone).format(d);
 }

@@ -62,6 +62,8 @@ export const ja: Record<MessageKey, string> = {
   "common.error": "問題が発生しました: {message}",
   "verdict.ship": "承認",
   "verdict.hold": "保留",
+  "verdict.unknown": "不明",
+  "claim.badge.unknown": "不明な状態",
   "guarantee.badge.active": "保証対象",
   "guarantee.badge.void": "保証無効",
   "guarantee.badge.none": "保証対象外",
@@ -340,6 +342,7 @@ export const ja: Record<MessageKey, string> = {
   "failed.kind.customers_data_request": "顧客データの開示請求",
   "failed.kind.customers_redact": "顧客データの削除",
   "failed.kind.shop_redact": "ストアデータの削除",
+  "failed.kind.staff_decision": "担当者の判定の反映",
   "failed.kind.other": "バックグラウンド処理",
 
   // --- Claims and settings (keys added below this line) ---

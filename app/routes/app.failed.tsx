@@ -54,7 +54,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const ACTIONS = ["tag", "untag", "risk_assessment", "hold", "release", "override", "cancel"] as const;
 const KINDS = [
   "screen_order", "follow_holds", "reconcile", "charge_fee", "record_dispute", "file_evidence", "void_guarantee", "refit_shop_model",
-  "customers_data_request", "customers_redact", "shop_redact",
+  "customers_data_request", "customers_redact", "shop_redact", "staff_decision",
 ] as const;
 
 function RetryButton({ intent, id, label, busy }: { intent: string; id?: string; label: string; busy: boolean }) {

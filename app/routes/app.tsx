@@ -31,7 +31,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     apiKey: config.SHOPIFY_API_KEY,
     appBridgeUrl: config.HOLDFAST_APP_BRIDGE_URL ?? null,
     locale: localeOf(new URL(request.url).searchParams.get("locale")),
-    timeZone: shop?.ianaTimezone ?? undefined,
+    // The shop's zone once known; until then UTC, so that the server and the browser show the same time.
+    timeZone: shop?.ianaTimezone ?? "UTC",
   });
 };
 

@@ -60,6 +60,8 @@ suite("staff pages in Chromium", { timeout: 60_000 }, () => {
     await page().locator("nav[aria-label=Holdfast]").getByText(label, { exact: true }).click();
     await expect.poll(title, { timeout: 15_000 }).toBe(expectedTitle);
     await page().waitForLoadState("networkidle");
+    // The stand-in's bar highlights the page it is on.
+    await expect.poll(() => page().locator("nav[aria-label=Holdfast] a[aria-current=page]").innerText()).toBe(label);
   }
   async function shot(name: string) {
     const file = path.join(ARTIFACTS, `${name}.png`);
