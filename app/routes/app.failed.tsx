@@ -7,6 +7,7 @@ import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation } 
 import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { staffActor } from "../staff/route-helpers.server";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { isMessageKey, type MessageKey } from "../i18n";
@@ -38,7 +39,7 @@ const RESULT: Record<RetryOutcome, MessageKey> = {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
   const shop = session.shop;
-  const actor = sessionToken?.sub ? `staff:${sessionToken.sub}` : "staff";
+  const actor = staffActor(sessionToken);
   const parsed = RetryForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json<ActionResult>({ ok: false, error: "failed.invalid" }, { status: 400 });
   const form = parsed.data;

@@ -115,8 +115,5 @@ export async function bulkAction(db: Db, shop: string, actor: string, fields: Re
   };
 }
 
-/** The audit actor for a request: `staff:<user id>` from the session token, "staff" without one. */
-export function staffActor(sessionToken: { sub?: unknown } | undefined): string {
-  const sub = sessionToken?.sub;
-  return typeof sub === "string" && /^[\w-]{1,64}$/.test(sub) ? `staff:${sub}` : typeof sub === "number" ? `staff:${sub}` : "staff";
-}
+/** The audit actor for a request (one rule for every staff route). */
+export { staffActor } from "./route-helpers.server";

@@ -4,8 +4,9 @@ import { json } from "@remix-run/node";
 
 /** `staff:<sub>` from the admin's session token (absent for non-embedded requests: "staff"). */
 export function staffActor(sessionToken: { sub?: unknown } | undefined | null): string {
-  const sub = sessionToken && typeof sessionToken.sub === "string" && sessionToken.sub ? sessionToken.sub : null;
-  return sub ? `staff:${sub}` : "staff";
+  // The token is verified, but its subject still goes into audit rows: a bounded id, or nothing.
+  const sub = sessionToken?.sub;
+  return typeof sub === "string" && /^[\w-]{1,64}$/.test(sub) ? `staff:${sub}` : typeof sub === "number" && Number.isSafeInteger(sub) ? `staff:${sub}` : "staff";
 }
 
 export function notFound(): never {
