@@ -9,6 +9,8 @@ export interface ActionResultMessage {
   vars?: Record<string, string | number>;
   /** A catalogue key filled in as the `{label}` variable. */
   labelKey?: MessageKey;
+  /** Further sentences shown after the first. */
+  more?: { key: MessageKey; vars?: Record<string, string | number> }[];
 }
 
 export function ResultBanner({ result }: { result: ActionResultMessage | undefined }) {
@@ -17,7 +19,7 @@ export function ResultBanner({ result }: { result: ActionResultMessage | undefin
   const vars = { ...result.vars, ...(result.labelKey ? { label: t(result.labelKey) } : {}) };
   return (
     <Banner tone={result.tone}>
-      <p>{t(result.key, vars)}</p>
+      <p>{[t(result.key, vars), ...(result.more ?? []).map((m) => t(m.key, m.vars))].join(" ")}</p>
     </Banner>
   );
 }

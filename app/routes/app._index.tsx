@@ -11,10 +11,10 @@ import type { ReactNode } from "react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import type { MessageKey } from "../i18n";
-import { intlTag } from "../i18n/format";
 import { dashboardData } from "../staff/dashboard.server";
 import { useI18n } from "../components/i18n";
 import { BarChartView } from "../components/charts";
+import { monthDay } from "../components/day-label";
 import { EMPTY_STATE_IMAGE } from "../components/empty-image";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
@@ -48,11 +48,8 @@ function Tile({ title, value, help, action }: { title: string; value: ReactNode;
 
 export default function Dashboard() {
   const { notices, data } = useLoaderData<typeof loader>();
-  const { t, number, percent, money, locale } = useI18n();
+  const { t, number, percent, money } = useI18n();
   const empty = data.screened === 0;
-  // The days are the shop's calendar days already: shown as such (month and day), not converted again.
-  const dayFormat = new Intl.DateTimeFormat(intlTag(locale), { month: "short", day: "numeric", timeZone: "UTC" });
-  const shortDay = (day: string) => dayFormat.format(new Date(`${day}T12:00:00Z`));
   return (
     <Page>
       <TitleBar title={t("dash.title")} />
@@ -99,8 +96,8 @@ export default function Dashboard() {
                 <Tile title={t("dash.fraud_chargebacks")} value={number(data.fraudChargebacks)} help={t("dash.fraud_chargebacks_help")} />
                 <Tile
                   title={t("dash.claims")}
-                  value={number(data.claims.open + data.claims.approved + data.claims.paid)}
-                  help={t("dash.claims_counts", { open: number(data.claims.open), approved: number(data.claims.approved), paid: number(data.claims.paid) })}
+                  value={number(data.claims.open + data.claims.approved + data.claims.paid + data.claims.closed)}
+                  help={t("dash.claims_counts", { open: number(data.claims.open), approved: number(data.claims.approved), paid: number(data.claims.paid), closed: number(data.claims.closed) })}
                   action={<RemixLink to="/app/claims">{t("nav.claims")}</RemixLink>}
                 />
                 <Tile
@@ -133,7 +130,7 @@ export default function Dashboard() {
                     label={t("dash.per_day")}
                     stacked
                     height={300}
-                    xLabel={shortDay}
+                    xLabel={monthDay} // the shop's calendar days already: shown as such (numeric month/day), not converted again
                     series={[
                       { name: t("dash.series_approved"), color: "#29845a", data: data.perDay.map((d) => ({ key: d.day, value: d.approved })) },
                       { name: t("dash.series_held"), color: "#e51c00", data: data.perDay.map((d) => ({ key: d.day, value: d.held })) },

@@ -1,5 +1,5 @@
 // Claims (/app/claims): the shop's guarantee claims, filtered by state and paginated on the server,
-// the ledger's totals per month and currency, and the CSV export (app/routes/app.claims[.csv].tsx).
+// the ledger's totals per month and currency over the last 12 months, and the CSV export (app/routes/app.claims[.csv].tsx).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
@@ -126,7 +126,7 @@ export default function Claims() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">{t("claims.ledger.title")}</Text>
-              <Text as="p" tone="subdued">{t("claims.ledger.help")}</Text>
+              <Text as="p" tone="subdued">{t("claims.ledger.help")} {t("claims.ledger.last_months")}</Text>
               {data.totals.length === 0 ? (
                 <Text as="p">{t("claims.ledger.empty")}</Text>
               ) : (

@@ -92,6 +92,8 @@ function Queue({ q }: { q: Queue }) {
       if (note.trim()) form.set("note", note);
       submit(form, { method: "post" });
       clearSelection();
+      // The note was for this submit: the next action starts without it.
+      setNote("");
     },
     [note, submit, clearSelection],
   );
@@ -142,7 +144,7 @@ function Queue({ q }: { q: Queue }) {
             { content: t("staff.review.bulk_decline"), onAction: () => send("decline", selected), disabled: busy },
           ]}
           headings={[
-            { title: t("staff.review.column.order") }, { title: t("staff.review.column.placed") }, { title: t("staff.review.column.score"), alignment: "end" },
+            { title: t("staff.review.column.order") }, { title: t("staff.review.column.placed") }, { title: t("staff.review.column.score"), alignment: "end", tooltipContent: t("staff.review.score_help") },
             { title: t("staff.review.column.total"), alignment: "end" }, { title: t("staff.review.column.reason") }, { title: t("staff.review.column.state") },
           ]}
         >
@@ -170,7 +172,7 @@ function Queue({ q }: { q: Queue }) {
                 <Text as="span" alignment="end" numeric>{o.totalPrice && o.currency ? i18n.money(o.totalPrice, o.currency) : "—"}</Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                <Text as="span" truncate>{o.reason ? o.reason[i18n.locale] : "—"}</Text>
+                <Text as="span" truncate>{o.reason ? (o.reason[i18n.locale] ?? t("staff.review.reason_untranslated")) : "—"}</Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
                 {o.pending ? <Badge tone="info">{t("staff.review.pending")}</Badge> : <Badge tone="critical">{t("staff.review.waiting")}</Badge>}

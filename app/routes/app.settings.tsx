@@ -25,13 +25,17 @@ import {
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
-  const raw = new URL(request.url).searchParams.get("threshold");
+  const params = new URL(request.url).searchParams;
+  const raw = params.get("threshold");
   let candidate: number | null = null;
   if (raw !== null && raw !== "") {
     const parsed = ThresholdParam.safeParse(raw);
     if (!parsed.success) badRequest("settings.error.threshold");
     candidate = parsed.data;
   }
+  // A preview (the threshold being moved: ?threshold=N&preview=1, the page's fetcher) needs only its
+  // impact: no settings, no list entries. Without the flag (a typed URL, a revalidation) it is the page.
+  if (candidate !== null && params.get("preview") === "1") return json({ preview: true as const, impact: await impactAt(db, shop, candidate) });
   let settings;
   try {
     settings = await loadSettings(db, shop);
@@ -40,7 +44,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     throw error;
   }
   const [impact, lists] = await Promise.all([impactAt(db, shop, candidate ?? settings.holdThreshold), listEntries(db, shop)]);
-  return json({ settings, impact, lists });
+  return json({ preview: false as const, settings, impact, lists });
 };
 
 const str = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
@@ -78,7 +82,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type ActionData = { intent: string; ok: true; changed: string[] } | { intent: string; ok: false; errors: Record<string, string> };
 
 export default function Settings() {
-  const { settings, impact: savedImpact, lists } = useLoaderData<typeof loader>();
+  // The page's own load is never a preview (the flag is only the fetcher's).
+  const { settings, impact: savedImpact, lists } = useLoaderData<typeof loader>() as Extract<ReturnType<typeof useLoaderData<typeof loader>>, { preview: false }>;
   const { t, percent } = useI18n();
   const save = useFetcher<ActionData>();
   const impactFetcher = useFetcher<typeof loader>();
@@ -99,7 +104,7 @@ export default function Settings() {
   const askImpact = (threshold: string) => {
     clearTimeout(timer.current);
     if (!/^\d{1,4}$/.test(threshold) || Number(threshold) < 1 || Number(threshold) > 1000) return;
-    timer.current = setTimeout(() => impactFetcher.load(`/app/settings?threshold=${threshold}`), 250);
+    timer.current = setTimeout(() => impactFetcher.load(`/app/settings?threshold=${threshold}&preview=1`), 250);
   };
   useEffect(() => () => clearTimeout(timer.current), []);
   const impact = impactFetcher.data?.impact && String(impactFetcher.data.impact.threshold) === values.holdThreshold ? impactFetcher.data.impact : savedImpact;
@@ -229,7 +234,7 @@ export default function Settings() {
   );
 }
 
-type Impact = ReturnType<typeof useLoaderData<typeof loader>>["impact"];
+type Impact = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { preview: false }>["impact"];
 
 function Impact({ impact, loading }: { impact: Impact; loading: boolean }) {
   const { t, percent, number, money } = useI18n();
@@ -267,7 +272,7 @@ function Impact({ impact, loading }: { impact: Impact; loading: boolean }) {
   );
 }
 
-type Lists = ReturnType<typeof useLoaderData<typeof loader>>["lists"];
+type Lists = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { preview: false }>["lists"];
 
 function Lists({ lists }: { lists: Lists }) {
   const { t, number, dateTime } = useI18n();

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { StoredReasons, buildEvidence } from "../guarantee/evidence";
 import { decisionOf } from "../guarantee/evidence.server";
-import { ledgerReport } from "../guarantee/ledger-report.server";
+import { monthlyTotals } from "../guarantee/ledger-totals";
 import { CLAIM_STATES } from "./constants";
 
 export { CLAIM_STATES } from "./constants";
@@ -60,10 +60,26 @@ async function orderNames(db: Db, shop: string, orderIds: string[]): Promise<Map
   return new Map(rows.filter((r) => r.orderName).map((r) => [r.orderId, r.orderName!]));
 }
 
-/** The ledger's totals per month and currency (app/guarantee/ledger-totals.ts), newest month first. */
-export async function ledgerTotals(db: Db, shop: string) {
-  const { totals } = await ledgerReport(db, shop);
-  return [...totals].reverse();
+/** How many calendar months (UTC, this one included) the claims page's ledger totals cover. */
+export const LEDGER_MONTHS = 12;
+
+/** The first month ("YYYY-MM", UTC) of the last `months` calendar months up to `now`'s month. */
+export function firstLedgerMonth(now: number, months: number = LEDGER_MONTHS): string {
+  const d = new Date(now);
+  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (months - 1), 1));
+  return `${first.getUTCFullYear()}-${String(first.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+/**
+ * The ledger's totals per month and currency (app/guarantee/ledger-totals.ts) over the last
+ * LEDGER_MONTHS months only (the entries of older months are not read), newest month first.
+ */
+export async function ledgerTotals(db: Db, shop: string, now: number = Date.now()) {
+  const entries = await db.ledgerEntry.findMany({
+    where: { shop, month: { gte: firstLedgerMonth(now) } },
+    select: { kind: true, state: true, month: true, amount: true, currency: true, billedAmount: true, billedCurrency: true },
+  });
+  return monthlyTotals(entries).reverse();
 }
 
 export const CLAIMS_CSV_COLUMNS = [

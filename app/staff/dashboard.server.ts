@@ -5,9 +5,8 @@ import type { Db } from "../db-client.server";
 import { monthlyTotals, type LedgerRow } from "../guarantee/ledger-totals";
 import { Decimal, exactSums, num, sqlBuilder, type SqlNum } from "./sql.server";
 import { failedActionsCount } from "./failed.server";
+import { reviewCount } from "./review.server";
 
-/** Guarantee reasons that say a person let a held order go (it is no longer waiting for review). */
-export const STAFF_RELEASE_REASONS = ["guarantee.released_by_staff", "guarantee.approved_by_staff"] as const;
 /** Dispute reasons the guarantee covers as fraud (app/guarantee/claims.ts). */
 export const FRAUD_REASONS = ["fraudulent", "unrecognized"] as const;
 export const CHART_DAYS = 30;
@@ -32,6 +31,7 @@ export interface DashboardData {
   held: number;
   /** approved / screened, null when nothing was screened. */
   approvalRate: number | null;
+  /** Orders waiting for review: the review queue's total (held, not decided by a person). */
   heldNow: number;
   guaranteed: { count: number; sums: MoneySum[] };
   fraudChargebacks: number;
@@ -135,16 +135,6 @@ async function feeTotals(db: Db, shop: string): Promise<FeeTotals[]> {
   return monthlyTotals(ledgerRows).map((t) => ({ currency: t.currency, charged: t.feesCharged, pending: t.feesPending, owed: t.feesOwed }));
 }
 
-async function heldNowCount(db: Db, shop: string): Promise<number> {
-  const q = sqlBuilder(db);
-  const [row] = await q.run<{ n: SqlNum }>(
-    `SELECT COUNT(*) AS n FROM ${q.table("OrderScreening")} s WHERE s."shop" = ${q.p(shop)} AND s."verdict" = 'hold' ` +
-      `AND NOT EXISTS (SELECT 1 FROM ${q.table("Guarantee")} g WHERE g."shop" = s."shop" AND g."orderId" = s."orderId" ` +
-      `AND g."reason" IN (${STAFF_RELEASE_REASONS.map((r) => q.p(r)).join(", ")}))`,
-  );
-  return num(row?.n ?? 0);
-}
-
 async function verdictsPerDay(db: Db, shop: string, now: number, tz: string | undefined): Promise<DashboardData["perDay"]> {
   const { days, bounds } = calendarDays(now, CHART_DAYS, tz);
   const q = sqlBuilder(db);
@@ -180,7 +170,7 @@ export async function dashboardData(db: Db, shop: string, opts: { now?: number; 
   const now = opts.now ?? Date.now();
   const [verdicts, heldNow, guaranteed, fraudChargebacks, claims, fees, perDay, bands, failedActions, deadJobs] = await Promise.all([
     db.orderScreening.groupBy({ by: ["verdict"], where: { shop }, _count: { _all: true } }),
-    heldNowCount(db, shop),
+    reviewCount(db, shop), // "held now" is the review queue's total (app/staff/review.server.ts)
     sumsByCurrency(db, "Guarantee", (p) => `"shop" = ${p(shop)} AND "state" = 'active'`),
     db.dispute.count({ where: { shop, type: "chargeback", reason: { in: [...FRAUD_REASONS] } } }),
     db.claim.groupBy({ by: ["state"], where: { shop }, _count: { _all: true } }),

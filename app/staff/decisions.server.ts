@@ -34,6 +34,8 @@ export interface ActionMessage {
   vars?: Record<string, string | number>;
   /** For outcome messages: the label's key, translated by the page. */
   labelKey?: MessageKey;
+  /** Further sentences shown after the first (a bulk action's counts). */
+  more?: { key: MessageKey; vars?: Record<string, string | number> }[];
 }
 
 /** The form's fields as zod reads them (repeated fields as arrays). */
@@ -108,10 +110,21 @@ export async function bulkAction(db: Db, shop: string, actor: string, fields: Re
       results.push({ orderId, status: "not_found" });
     }
   }
-  const queued = results.filter((r) => r.status === "queued" || r.status === "already_queued" || r.status === "already_done").length;
+  // What was done, in sentences that read right for one order and for many (a count after a colon):
+  // newly requested; already requested or already decided this way; not requested (other work
+  // pending, refused, or not an order of the shop).
+  const requested = results.filter((r) => r.status === "queued").length;
+  const already = results.filter((r) => r.status === "already_queued" || r.status === "already_done").length;
+  const skipped = ids.length - requested - already;
+  const more: NonNullable<ActionMessage["more"]> = [];
+  if (already > 0) more.push({ key: "staff.result.bulk.already", vars: { count: already } });
+  if (skipped > 0) more.push({ key: "staff.result.bulk.skipped", vars: { count: skipped } });
+  const key: MessageKey = requested === 0 ? "staff.result.bulk.none" : intent === "approve" ? "staff.result.bulk.approve" : "staff.result.bulk.decline";
   return {
     status: 200,
-    body: { ok: queued > 0, tone: queued === ids.length ? "success" : "warning", key: "staff.result.bulk", vars: { queued, skipped: ids.length - queued }, results },
+    body: {
+      ok: requested + already > 0, tone: skipped === 0 ? "success" : "warning", key, vars: { count: requested }, more, results,
+    },
   };
 }
 

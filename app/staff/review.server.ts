@@ -12,19 +12,30 @@ export const ReviewQuery = z.object({
 
 const Reasons = z.object({ en: z.array(z.string()), ja: z.array(z.string()) });
 
-function firstReason(text: string): { en: string; ja: string } | null {
+/** The first stored reason per language; a language without one is null (the page shows its own generic text, never another language). */
+function firstReason(text: string): { en: string | null; ja: string | null } | null {
   try {
     const r = Reasons.safeParse(JSON.parse(text));
-    return r.success && r.data.en[0] ? { en: r.data.en[0], ja: r.data.ja[0] ?? r.data.en[0] } : null;
+    return r.success && (r.data.en[0] || r.data.ja[0]) ? { en: r.data.en[0] || null, ja: r.data.ja[0] || null } : null;
   } catch {
     return null;
   }
 }
 
+/** The orders waiting for review: held, and no person has decided them since. The dashboard's "held now" counts the same. */
+export function reviewWhere(shop: string) {
+  return { shop, verdict: "hold", decidedBy: { not: "staff" } };
+}
+
+/** How many orders wait for review (the queue's total). */
+export function reviewCount(db: Db, shop: string): Promise<number> {
+  return db.orderScreening.count({ where: reviewWhere(shop) });
+}
+
 export async function reviewQueue(db: Db, shop: string, page: number, pageSize = REVIEW_PAGE_SIZE) {
-  const where = { shop, verdict: "hold", decidedBy: { not: "staff" } };
+  const where = reviewWhere(shop);
   const [total, rows] = await Promise.all([
-    db.orderScreening.count({ where }),
+    reviewCount(db, shop),
     db.orderScreening.findMany({
       where, orderBy: [{ orderCreatedAt: "asc" }, { id: "asc" }], skip: (page - 1) * pageSize, take: pageSize,
       select: { orderId: true, orderName: true, score: true, threshold: true, totalPrice: true, currency: true, orderCreatedAt: true, reasons: true, guarantee: true },

@@ -36,11 +36,11 @@ export async function impactRows(db: Db, shop: string, now: number = Date.now())
     where: { shop, test: false, orderCreatedAt: { gte: new Date(now - IMPACT_DAYS * 86_400_000) } },
     orderBy: [{ orderCreatedAt: "desc" }, { id: "desc" }],
     take: IMPACT_MAX_ORDERS + 1,
-    select: { score: true, probability: true, totalPrice: true, currency: true, decidedBy: true },
+    select: { score: true, probability: true, totalPrice: true, currency: true, decidedBy: true, verdict: true },
   });
   const capped = rows.length > IMPACT_MAX_ORDERS;
   return {
-    rows: rows.slice(0, IMPACT_MAX_ORDERS).map((r) => ({ score: r.score, probability: r.probability, total: r.totalPrice, currency: r.currency, decidedBy: r.decidedBy })),
+    rows: rows.slice(0, IMPACT_MAX_ORDERS).map((r) => ({ score: r.score, probability: r.probability, total: r.totalPrice, currency: r.currency, decidedBy: r.decidedBy, verdict: r.verdict })),
     capped,
   };
 }
@@ -121,7 +121,15 @@ export const SettingsForm = z
       .transform((v) => (v === "off" ? null : v)),
   })
   .superRefine((v, ctx) => {
-    if (v.shipTag.toLowerCase() === v.holdTag.toLowerCase()) ctx.addIssue({ code: "custom", path: ["holdTag"], message: "settings.error.tags_same" });
+    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    if (same(v.shipTag, v.holdTag)) {
+      ctx.addIssue({ code: "custom", path: ["holdTag"], message: "settings.error.tags_same" });
+      return;
+    }
+    // The store actions remove the other verdict's tag under its default name too: a tag named like
+    // the other verdict's default would be added and removed by turns.
+    if (same(v.shipTag, HOLD_TAG)) ctx.addIssue({ code: "custom", path: ["shipTag"], message: "settings.error.ship_tag_is_hold" });
+    if (same(v.holdTag, SHIP_TAG)) ctx.addIssue({ code: "custom", path: ["holdTag"], message: "settings.error.hold_tag_is_ship" });
   });
 export type SettingsInput = z.infer<typeof SettingsForm>;
 

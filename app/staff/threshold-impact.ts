@@ -1,6 +1,7 @@
 // What a hold threshold would have meant on the shop's own recent orders (the settings page shows
-// it before saving). Pure: rows in, figures out. An order decided by a list entry or held for thin
-// data keeps that verdict (the threshold does not decide it); every other order is approved when its
+// it before saving). Pure: rows in, figures out. An order decided by a list entry, held for thin
+// data or decided by a person (decidedBy "staff") keeps that verdict (the threshold does not decide
+// it; a person's ship counts as approved, anything else as held); every other order is approved when its
 // stored score is below the threshold, as the engine decides (app/risk/engine.ts: hold if score >= threshold).
 // Expected chargeback cost of the approved orders = sum of probability x total, per currency; an
 // approved order without a stored probability or total is left out of the cost and counted.
@@ -12,6 +13,8 @@ export interface ImpactRow {
   total: string | null;
   currency: string | null;
   decidedBy: string;
+  /** The stored verdict: what a person's decision (decidedBy "staff") keeps. */
+  verdict?: string;
 }
 
 export interface ThresholdImpact {
@@ -21,7 +24,7 @@ export interface ThresholdImpact {
   held: number;
   /** approved / orders (0 when there are no orders). */
   approvalRate: number;
-  /** Orders whose verdict the threshold does not change (block or allow list, thin data). */
+  /** Orders whose verdict the threshold does not change (block or allow list, thin data, a person's decision). */
   fixed: number;
   /** Expected chargeback cost of the approved orders, per currency, as exact decimal strings. */
   cost: { currency: string; amount: string; orders: number }[];
@@ -29,8 +32,9 @@ export interface ThresholdImpact {
   leftOut: number;
 }
 
-/** The verdict the threshold gives a stored decision (lists and thin data keep theirs). */
-export function verdictAt(row: Pick<ImpactRow, "score" | "decidedBy">, threshold: number): "ship" | "hold" {
+/** The verdict the threshold gives a stored decision (lists, thin data and a person's decision keep theirs). */
+export function verdictAt(row: Pick<ImpactRow, "score" | "decidedBy" | "verdict">, threshold: number): "ship" | "hold" {
+  if (row.decidedBy === "staff") return row.verdict === "ship" ? "ship" : "hold";
   if (row.decidedBy === "allow_list") return "ship";
   if (row.decidedBy === "block_list" || row.decidedBy === "thin_data") return "hold";
   // An unknown way of deciding or a score that is not a number is never read as approved.

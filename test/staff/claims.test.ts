@@ -2,9 +2,10 @@
 // dispute, evidence and guarantee, and the CSV export; every one scoped to the session's shop.
 // Claims come through the real path: orders placed and approved by the pipeline, then disputes
 // opened and lost through the emulator's disputes webhooks.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
-import { mixedOrders, startAdminApp, type AdminApp } from "../support/admin-app";
+import { BROWSER_UA, mixedOrders, startAdminApp, type AdminApp } from "../support/admin-app";
+import { firstLedgerMonth } from "../../app/staff/claims.server";
 
 const LIST = "routes/app.claims._index";
 const DETAIL = "routes/app.claims.$claimId";
@@ -17,6 +18,14 @@ interface ListData {
   state: string | null;
   totals: { month: string; currency: string; claimsApproved: string; feesCharged: string }[];
 }
+
+describe("the claims page's ledger months", () => {
+  it("start 11 calendar months (UTC) before this one", () => {
+    expect(firstLedgerMonth(Date.parse("2026-11-30T23:00:00Z"))).toBe("2025-12");
+    expect(firstLedgerMonth(Date.parse("2026-01-01T00:00:00Z"))).toBe("2025-02");
+    expect(firstLedgerMonth(Date.parse("2026-12-31T23:59:59Z"))).toBe("2026-01");
+  });
+});
 
 describeEachDb("claims pages", (get) => {
   let t: AdminApp;
@@ -119,6 +128,26 @@ describeEachDb("claims pages", (get) => {
     // Without a session token: no file.
     const anonymous = await fetch(new URL("/app/claims.csv", t.app.baseUrl), { redirect: "manual" });
     expect(anonymous.status).not.toBe(200);
+  });
+
+  it("shows the ledger's totals of the last 12 months only, and says so", async () => {
+    const month = (back: number) => {
+      const d = new Date();
+      const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
+      return `${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, "0")}`;
+    };
+    await get().db.ledgerEntry.createMany({ data: [
+      { shop: t.shop, key: "test:old-claim", kind: "claim_approved", state: "approved", amount: "5.00", currency: "USD", month: month(12) },
+      { shop: t.shop, key: "test:edge-claim", kind: "claim_approved", state: "approved", amount: "7.00", currency: "USD", month: month(11) },
+    ] });
+    const months = (await t.data<ListData>("/app/claims", LIST)).body.totals.map((r) => r.month);
+    expect(months).toContain(month(11));
+    expect(months).toContain(month(0));
+    expect(months).not.toContain(month(12));
+    const html = await (await fetch(t.documentUrl("/app/claims"), { headers: { "User-Agent": BROWSER_UA } })).text();
+    expect(html.split("window.__remixContext")[0]).toContain("Showing the last 12 months (this month included).");
+    const ja = await (await fetch(t.documentUrl("/app/claims", { locale: "ja" }), { headers: { "User-Agent": BROWSER_UA } })).text();
+    expect(ja.split("window.__remixContext")[0]).toContain("直近 12 か月（今月を含む）を表示しています。");
   });
 
   it("renders the list and a claim as a page in Japanese without English claim words", async () => {

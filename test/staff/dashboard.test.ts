@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDb } from "../support/db";
 import { BROWSER_UA, mixedOrders, startAdminApp, type AdminApp } from "../support/admin-app";
 import { calendarDays, dashboardData, type DashboardData } from "../../app/staff/dashboard.server";
+import { monthDay } from "../../app/components/day-label";
 import { ledgerReport } from "../../app/guarantee/ledger-report.server";
 import { TOTAL_COLUMNS } from "../../app/guarantee/ledger-totals";
 
@@ -22,6 +23,13 @@ describe("calendar days in the shop's timezone", () => {
     // Tokyo: the day starts at 15:00 UTC the day before.
     expect(calendarDays(Date.parse("2026-03-09T16:00:00Z"), 1, "Asia/Tokyo").days).toEqual(["2026-03-10"]);
     expect(calendarDays(Date.parse("2026-03-09T16:00:00Z"), 1, undefined).days).toEqual(["2026-03-09"]);
+  });
+});
+
+describe("the per-day chart's day labels", () => {
+  it("are numeric month/day in every locale (never cut like '11月…')", () => {
+    expect(monthDay("2026-11-30")).toBe("11/30");
+    expect(monthDay("2026-01-05")).toBe("1/5");
   });
 });
 
@@ -129,12 +137,25 @@ describeEachDb("dashboard", (get) => {
     expect(html).not.toContain("Holdfast is watching for your first order");
   }, 180_000);
 
-  it("a person's release of a hold takes the order out of 'held now'", async () => {
+  it("'held now' is the review queue's total: an order a person declined (still held) is not in it", async () => {
     const { db } = get();
-    const held = await db.orderScreening.findFirstOrThrow({ where: { shop: t.shop, verdict: "hold" } });
+    const held = await db.orderScreening.findFirstOrThrow({ where: { shop: t.shop, verdict: "hold", decidedBy: { not: "staff" } } });
+    const queue = async () => (await t.data<{ total: number }>("/app/review", "routes/app.review")).body.total;
     const before = (await load()).data.heldNow;
-    await db.guarantee.update({ where: { shop_orderId: { shop: t.shop, orderId: held.orderId } }, data: { reason: "guarantee.released_by_staff" } });
-    expect((await load()).data.heldNow).toBe(before - 1);
+    expect(before).toBe(await queue());
+    // A staff decline keeps the verdict "hold", decided by a person.
+    await db.orderScreening.update({ where: { id: held.id }, data: { decidedBy: "staff" } });
+    const after = (await load()).data.heldNow;
+    expect(after).toBe(before - 1);
+    expect(after).toBe(await queue());
+  });
+
+  it("counts closed claims beside open, approved and paid ones, as the claims page lists them", async () => {
+    const { db } = get();
+    await db.claim.create({ data: { shop: t.shop, disputeId: `${t.shop}-closed`, orderId: "2", guaranteeId: "g2", revision: 0, state: "closed", amount: "10.00", currency: "USD", guaranteeAmount: "10.00", guaranteeCurrency: "USD" } });
+    expect((await load()).data.claims).toEqual({ open: 1, approved: 0, paid: 0, closed: 1 });
+    const html = await (await fetch(t.documentUrl("/app"), { headers: { "User-Agent": BROWSER_UA } })).text();
+    expect(html.split("window.__remixContext")[0]).toContain("1 open · 0 approved · 0 paid · 1 closed");
   });
 
   it("sums amounts beyond what SQL integers hold, exactly", async () => {

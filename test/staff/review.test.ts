@@ -14,7 +14,7 @@ interface Queue {
   page: number;
   hasNext: boolean;
   hasPrevious: boolean;
-  orders: { orderId: string; orderCreatedAt: string; score: number; pending: boolean; reason: { en: string; ja: string } | null }[];
+  orders: { orderId: string; orderCreatedAt: string; score: number; pending: boolean; reason: { en: string | null; ja: string | null } | null }[];
 }
 
 describeEachDb("review queue", (get) => {
@@ -49,23 +49,51 @@ describeEachDb("review queue", (get) => {
 
   it("lists the shop's held orders oldest first, not approved ones nor another shop's, and documents the keys", async () => {
     const held = await placeHeld(3);
-    const [approved] = await t.placeOrders([factory.legit().draft]);
-    const [elsewhere] = await t.placeOrders([factory.legit().draft], t.other);
+    // An order of this shop certainly approved (allow-listed), and one of the other shop certainly held (block-listed there).
+    const approvedDraft = factory.legit().draft;
+    await db().listEntry.create({ data: { shop: t.shop, list: "allow", kind: "email", value: approvedDraft.email!.toLowerCase() } });
+    const [approved] = await t.placeOrders([approvedDraft]);
+    const elsewhereDraft = factory.legit().draft;
+    await db().listEntry.create({ data: { shop: t.other, list: "block", kind: "email", value: elsewhereDraft.email!.toLowerCase() } });
+    const [elsewhere] = await t.placeOrders([elsewhereDraft], t.other);
     await t.settle();
     await t.settle(t.other);
+    const theirs = await db().orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop: t.other, orderId: elsewhere! } } });
+    expect([theirs.verdict, theirs.decidedBy]).toEqual(["hold", "block_list"]);
+    const ours = await db().orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop: t.shop, orderId: approved! } } });
+    expect(ours.verdict).toBe("ship");
     const { status, body } = await t.data<Queue>("/app/review", ROUTE);
     expect(status).toBe(200);
     const ids = body.orders.map((o) => o.orderId);
     for (const id of held) expect(ids).toContain(id);
     expect(ids).not.toContain(elsewhere);
-    const s = await db().orderScreening.findUnique({ where: { shop_orderId: { shop: t.shop, orderId: approved! } } });
-    if (s?.verdict === "ship") expect(ids).not.toContain(approved);
+    expect(ids).not.toContain(approved);
+    // The other shop's queue has its held order, and not ours.
+    const other = (await t.data<Queue>("/app/review", ROUTE, { shop: t.other })).body.orders.map((o) => o.orderId);
+    expect(other).toContain(elsewhere);
+    for (const id of held) expect(other).not.toContain(id);
     const times = body.orders.map((o) => o.orderCreatedAt);
     expect([...times].sort()).toEqual(times);
     expect(body.orders.find((o) => o.orderId === held[0])?.reason?.en).toMatch(/block list/);
     const html = await (await fetch(t.documentUrl("/app/review", { locale: "ja" }), { headers: { "User-Agent": BROWSER_UA } })).text();
     expect(html.split("window.__remixContext")[0]).toContain("j または ↓ で次の注文");
     expect(html).toContain(`/app/orders/${held[0]}`);
+    // The score column says its second number is the hold threshold.
+    expect(html.split("window.__remixContext")[0]).toContain("スコア（保留の基準）");
+    const en = await (await fetch(t.documentUrl("/app/review"), { headers: { "User-Agent": BROWSER_UA } })).text();
+    expect(en.split("window.__remixContext")[0]).toContain("Score (hold at)");
+  });
+
+  it("on a Japanese page, a reason stored only in English falls back to a Japanese generic text, never to English", async () => {
+    const [id] = await placeHeld(1);
+    await db().orderScreening.update({ where: { shop_orderId: { shop: t.shop, orderId: id! } }, data: { reasons: JSON.stringify({ en: ["English only reason"], ja: [] }) } });
+    const q = await reviewQueue(db(), t.shop, 1, 10_000);
+    expect(q.orders.find((o) => o.orderId === id)?.reason).toEqual({ en: "English only reason", ja: null });
+    const html = (await (await fetch(t.documentUrl("/app/review", { locale: "ja" }), { headers: { "User-Agent": BROWSER_UA } })).text()).split("window.__remixContext")[0]!;
+    expect(html).not.toContain("English only reason");
+    expect(html).toContain("理由は注文の詳細をご覧ください。");
+    // Decided so the later tests' queue is as before.
+    await db().orderScreening.update({ where: { shop_orderId: { shop: t.shop, orderId: id! } }, data: { decidedBy: "staff" } });
   });
 
   it("validates the page and paginates on the server", async () => {
@@ -89,11 +117,12 @@ describeEachDb("review queue", (get) => {
   it("bulk approve of two orders ships both without the guarantee, once each, and takes them off the queue", async () => {
     const [a, b] = await placeHeld(2);
     const before = [tagCalls(a!), tagCalls(b!)];
-    const first = await t.post<{ key: string; vars: { queued: number; skipped: number } }>("/app/review", ROUTE, { intent: "approve", orderId: [a!, b!], note: "bulk ok" });
+    const first = await t.post<{ key: string; vars: { count: number }; more: unknown[] }>("/app/review", ROUTE, { intent: "approve", orderId: [a!, b!], note: "bulk ok" });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ key: "staff.result.bulk", vars: { queued: 2, skipped: 0 } });
-    // A double submit of the same bulk action acts once.
-    await t.post("/app/review", ROUTE, { intent: "approve", orderId: [a!, b!] });
+    expect(first.body).toMatchObject({ key: "staff.result.bulk.approve", vars: { count: 2 }, more: [] });
+    // A double submit of the same bulk action acts once, and says the orders were already being worked on.
+    const again = await t.post<{ key: string; tone: string; more: unknown[] }>("/app/review", ROUTE, { intent: "approve", orderId: [a!, b!] });
+    expect(again.body).toMatchObject({ key: "staff.result.bulk.none", tone: "success", more: [{ key: "staff.result.bulk.already", vars: { count: 2 } }] });
     await t.settle();
     for (const [i, id] of [a!, b!].entries()) {
       const order = t.emulator.shop(t.shop).requireOrder(Number(id));
@@ -114,9 +143,9 @@ describeEachDb("review queue", (get) => {
     const [a] = await placeHeld(1);
     const [foreign] = await t.placeOrders([factory.legit().draft], t.other);
     await t.settle(t.other);
-    const r = await t.post<{ vars: { queued: number; skipped: number } }>("/app/review", ROUTE, { intent: "decline", orderId: [a!, foreign!] });
+    const r = await t.post<{ key: string; tone: string; vars: { count: number }; more: unknown[] }>("/app/review", ROUTE, { intent: "decline", orderId: [a!, foreign!] });
     expect(r.status).toBe(200);
-    expect(r.body.vars).toEqual({ queued: 1, skipped: 1 });
+    expect(r.body).toMatchObject({ key: "staff.result.bulk.decline", tone: "warning", vars: { count: 1 }, more: [{ key: "staff.result.bulk.skipped", vars: { count: 1 } }] });
     await t.settle();
     const s = await db().orderScreening.findUniqueOrThrow({ where: { shop_orderId: { shop: t.shop, orderId: a! } } });
     expect([s.verdict, s.decidedBy]).toEqual(["hold", "staff"]);

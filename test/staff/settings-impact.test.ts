@@ -52,6 +52,18 @@ describe("thresholdImpact", () => {
     }
   });
 
+  it("keeps a person's decision: staff ship is approved and staff hold is held at any threshold, counted as fixed", () => {
+    const staff = (verdict: string, score: number): ImpactRow => ({ ...row(score, 0.5, "10.00"), decidedBy: "staff", verdict });
+    for (const threshold of [1, 500, 1000]) {
+      expect(verdictAt(staff("ship", 1000), threshold)).toBe("ship");
+      expect(verdictAt(staff("hold", 0), threshold)).toBe("hold");
+      expect(verdictAt(staff("something_new", 0), threshold)).toBe("hold");
+    }
+    const r = thresholdImpact([staff("ship", 1000), staff("hold", 1), row(10, 0.1, "10.00")], 500);
+    expect([r.approved, r.held, r.fixed]).toEqual([2, 1, 2]);
+    expect(r.cost).toEqual([{ currency: "USD", amount: "6.00", orders: 2 }]);
+  });
+
   it("never reads an unknown way of deciding or a missing score as approved", () => {
     expect(verdictAt({ score: 1, decidedBy: "something_new" }, 500)).toBe("hold");
     expect(verdictAt({ score: Number.NaN, decidedBy: "score" }, 500)).toBe("hold");

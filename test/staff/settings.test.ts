@@ -39,7 +39,9 @@ describeEachDb("settings page", (get) => {
     expect(res.body.impact.orders).toBe(rows.length);
     expect(res.body.impact.approved).toBe(rows.filter((r) => r.verdict === "ship").length); // the saved threshold reproduces the decisions
     for (const threshold of [1, 300, 1000]) {
-      const at = await t.data<Data>(`/app/settings?threshold=${threshold}`, ROUTE);
+      const at = await t.data<Data>(`/app/settings?threshold=${threshold}${threshold === 1 ? "" : "&preview=1"}`, ROUTE);
+      // A preview answers only what it needs; the page with ?threshold= alone is the whole page.
+      expect(Object.keys(at.body).sort()).toEqual(threshold === 1 ? ["impact", "lists", "preview", "settings"] : ["impact", "preview"]);
       const approved = rows.filter((r) => (r.decidedBy === "allow_list" ? true : r.decidedBy === "score" && r.score < threshold));
       expect(at.body.impact.threshold).toBe(threshold);
       expect(at.body.impact.approved).toBe(approved.length);
@@ -47,6 +49,18 @@ describeEachDb("settings page", (get) => {
       const shown = at.body.impact.cost.reduce((s, c) => s + Number(c.amount), 0);
       expect(Math.abs(shown - cost)).toBeLessThan(0.01 * Math.max(1, at.body.impact.cost.length));
     }
+    // A person's decision keeps its verdict: approved by staff stays approved at any threshold, and
+    // counts among the orders the threshold does not change.
+    const { db } = get();
+    const decided = await db.orderScreening.findFirstOrThrow({ where: { shop: t.shop, decidedBy: "score" } });
+    const fixedBefore = (await t.data<Data & { impact: { fixed: number } }>("/app/settings?threshold=1000&preview=1", ROUTE)).body.impact.fixed;
+    await db.orderScreening.update({ where: { id: decided.id }, data: { decidedBy: "staff", verdict: "ship", score: 1000 } });
+    const staff = (await t.data<Data & { impact: { fixed: number } }>("/app/settings?threshold=1000&preview=1", ROUTE)).body.impact;
+    expect(staff.approved).toBe(rows.filter((r) => r.decidedBy === "allow_list" || (r.decidedBy === "score" && r.score < 1000)).length + (decided.score < 1000 ? 0 : 1));
+    expect(staff.fixed).toBe(fixedBefore + 1);
+    await db.orderScreening.update({ where: { id: decided.id }, data: { decidedBy: "staff", verdict: "hold", score: 0 } });
+    expect((await t.data<Data>("/app/settings?threshold=1000&preview=1", ROUTE)).body.impact.approved).toBe(staff.approved - 1);
+    await db.orderScreening.update({ where: { id: decided.id }, data: { decidedBy: decided.decidedBy, verdict: decided.verdict, score: decided.score } });
     // Another shop's orders never count.
     expect((await t.data<Data>("/app/settings", ROUTE, { shop: t.other })).body.impact.orders).toBe(0);
     for (const bad of ["0", "1001", "abc", "9.5"]) expect((await t.data(`/app/settings?threshold=${bad}`, ROUTE)).status, bad).toBe(400);
@@ -66,6 +80,11 @@ describeEachDb("settings page", (get) => {
     const same = await t.post<{ errors: Record<string, string> }>("/app/settings", ROUTE, { ...valid, shipTag: "Review", holdTag: " review " });
     expect(same.status).toBe(400);
     expect(same.body.errors).toEqual({ holdTag: "settings.error.tags_same" });
+    // Neither tag may take the other verdict's default name (the store actions remove it under that name too).
+    const shipAsHold = await t.post<{ errors: Record<string, string> }>("/app/settings", ROUTE, { ...valid, shipTag: " HoldFast:Hold ", holdTag: "review" });
+    expect([shipAsHold.status, shipAsHold.body.errors]).toEqual([400, { shipTag: "settings.error.ship_tag_is_hold" }]);
+    const holdAsShip = await t.post<{ errors: Record<string, string> }>("/app/settings", ROUTE, { ...valid, shipTag: "ok", holdTag: "holdfast:SHIP" });
+    expect([holdAsShip.status, holdAsShip.body.errors]).toEqual([400, { holdTag: "settings.error.hold_tag_is_ship" }]);
     const missing = await t.post<{ errors: Record<string, string> }>("/app/settings", ROUTE, { intent: "save" });
     expect(missing.status).toBe(400);
     expect(Object.keys(missing.body.errors).length).toBeGreaterThanOrEqual(9);
