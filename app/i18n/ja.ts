@@ -355,7 +355,7 @@ export const ja: Record<MessageKey, string> = {
   "settings.error.ship_tag_is_hold": "承認のタグに保留のタグ（既定は holdfast:hold）と同じ名前は使えません。",
   "settings.error.hold_tag_is_ship": "保留のタグに承認のタグ（既定は holdfast:ship）と同じ名前は使えません。",
   "claims.ledger.last_months": "直近 12 か月（今月を含む）を表示しています。",
-  "claims.title": "請求",
+  "claims.title": "補償請求",
   "claims.page_error": "このページでエラーが発生しました。もう一度お試しください。",
   "claims.error.bad_query": "アドレスのフィルターまたはページ指定が正しくありません。",
   "claims.filter.label": "状態",

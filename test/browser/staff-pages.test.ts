@@ -154,14 +154,18 @@ suite("staff pages in Chromium", { timeout: 60_000 }, () => {
     await noErrorPage();
     await expect.poll(() => page().locator("nav[aria-label=Holdfast]").innerText()).toContain(ja("nav.review"));
     await shot("dashboard-ja");
-    for (const [label, expected] of [[ja("nav.review"), ja("staff.review.title")], [ja("nav.claims"), ja("claims.title")], [ja("nav.settings"), ja("settings.title")], [ja("nav.orders"), ja("orders.title")]] as const) {
+    const pages = [
+      ["review-queue-ja", ja("nav.review"), ja("staff.review.title")], ["claims-ja", ja("nav.claims"), ja("claims.title")],
+      ["settings-ja", ja("nav.settings"), ja("settings.title")], ["orders-ja", ja("nav.orders"), ja("orders.title")],
+    ] as const;
+    for (const [name, label, expected] of pages) {
       await nav(label, expected);
       await noErrorPage();
       const text = await page().locator("body").innerText();
       // No English sentence on a Japanese page (names, ids, emails and codes aside).
       expect(text.match(/\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b/g) ?? [], expected).toEqual([]);
+      await shot(name);
     }
-    await shot("claims-ja");
     // The switch at the foot of every page, back to English and again to Japanese.
     await page().getByRole("combobox", { name: ja("common.language") }).selectOption("en");
     await expect.poll(title).toBe(en("orders.title"));
