@@ -54,10 +54,17 @@ export async function listClaims(db: Db, shop: string, q: ClaimsQuery) {
   };
 }
 
+/** Ids per query: well under PostgreSQL's 32,767 bind parameters (a CSV export has up to 50,000 claims). */
+const NAMES_CHUNK = 5_000;
+
 async function orderNames(db: Db, shop: string, orderIds: string[]): Promise<Map<string, string>> {
-  if (orderIds.length === 0) return new Map();
-  const rows = await db.orderScreening.findMany({ where: { shop, orderId: { in: [...new Set(orderIds)] } }, select: { orderId: true, orderName: true } });
-  return new Map(rows.filter((r) => r.orderName).map((r) => [r.orderId, r.orderName!]));
+  const ids = [...new Set(orderIds)];
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += NAMES_CHUNK) {
+    const rows = await db.orderScreening.findMany({ where: { shop, orderId: { in: ids.slice(i, i + NAMES_CHUNK) } }, select: { orderId: true, orderName: true } });
+    for (const r of rows) if (r.orderName) names.set(r.orderId, r.orderName);
+  }
+  return names;
 }
 
 /** How many calendar months (UTC, this one included) the claims page's ledger totals cover. */
