@@ -12,6 +12,7 @@ import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import type { MessageKey } from "../i18n";
 import { dashboardData } from "../staff/dashboard.server";
+import { SectionCard } from "../components/section";
 import { useI18n } from "../components/i18n";
 import { BarChartView } from "../components/charts";
 import { monthDay } from "../components/day-label";
@@ -122,34 +123,24 @@ export default function Dashboard() {
                 />
               </InlineGrid>
             </Layout.Section>
-            <Layout.Section>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">{t("dash.per_day")}</Text>
-                  <BarChartView
-                    label={t("dash.per_day")}
-                    stacked
-                    height={300}
-                    xLabel={monthDay} // the shop's calendar days already: shown as such (numeric month/day), not converted again
-                    series={[
-                      { name: t("dash.series_approved"), color: "#29845a", data: data.perDay.map((d) => ({ key: d.day, value: d.approved })) },
-                      { name: t("dash.series_held"), color: "#e51c00", data: data.perDay.map((d) => ({ key: d.day, value: d.held })) },
-                    ]}
-                  />
-                </BlockStack>
-              </Card>
-            </Layout.Section>
-            <Layout.Section>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">{t("dash.score_distribution")}</Text>
-                  <BarChartView
-                    label={t("dash.score_distribution")}
-                    series={[{ name: t("dash.series_orders"), data: data.scoreBands.map((b) => ({ key: `${number(b.from)}–${number(b.to)}`, value: b.count })) }]}
-                  />
-                </BlockStack>
-              </Card>
-            </Layout.Section>
+            <SectionCard title={t("dash.per_day")}>
+              <BarChartView
+                label={t("dash.per_day")}
+                stacked
+                height={300}
+                xLabel={monthDay} // the shop's calendar days already: shown as such (numeric month/day), not converted again
+                series={[
+                  { name: t("dash.series_approved"), color: "#29845a", data: data.perDay.map((d) => ({ key: d.day, value: d.approved })) },
+                  { name: t("dash.series_held"), color: "#e51c00", data: data.perDay.map((d) => ({ key: d.day, value: d.held })) },
+                ]}
+              />
+            </SectionCard>
+            <SectionCard title={t("dash.score_distribution")}>
+              <BarChartView
+                label={t("dash.score_distribution")}
+                series={[{ name: t("dash.series_orders"), data: data.scoreBands.map((b) => ({ key: `${number(b.from)}–${number(b.to)}`, value: b.count })) }]}
+              />
+            </SectionCard>
           </>
         )}
         {empty && data.failedActions + data.deadJobs > 0 ? (

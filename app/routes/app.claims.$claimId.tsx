@@ -8,6 +8,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { ClaimStateBadge, GuaranteeBadge, VerdictBadge } from "../components/badges";
+import { SectionCard } from "../components/section";
 import { useI18n } from "../components/i18n";
 import { RouteError } from "../components/route-error";
 import { db } from "../db.server";
@@ -80,139 +81,119 @@ export default function ClaimPage() {
           </Card>
         </Layout.Section>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("claims.history.title")}</Text>
-              {events.length === 0 ? (
-                <Text as="p">{t("claims.history.empty")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "numeric", "text"]}
-                  headings={[t("claims.history.at"), t("claims.history.change"), t("claims.col.amount"), t("claims.history.source")]}
-                  rows={events.map((e) => [
-                    dateTime(e.at),
-                    <InlineStack key="c" gap="100" blockAlign="center" wrap={false}>
-                      {e.fromState ? <ClaimStateBadge state={e.fromState} /> : <Badge>{t("claims.history.new")}</Badge>}
-                      <Text as="span">→</Text>
-                      <ClaimStateBadge state={e.toState} />
-                    </InlineStack>,
-                    money(e.amount, e.currency),
-                    <BlockStack key="s" gap="050">
-                      <Text as="span">{eventText(e)}</Text>
-                      {/* The technical detail is recorded in English (webhook ids, reconciliation slots): shown on English pages only. */}
-                      {locale === "en" && e.detail ? <Text as="span" tone="subdued" variant="bodySm" breakWord>{e.detail}</Text> : null}
-                    </BlockStack>,
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <SectionCard title={t("claims.history.title")}>
+          {events.length === 0 ? (
+            <Text as="p">{t("claims.history.empty")}</Text>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "numeric", "text"]}
+              headings={[t("claims.history.at"), t("claims.history.change"), t("claims.col.amount"), t("claims.history.source")]}
+              rows={events.map((e) => [
+                dateTime(e.at),
+                <InlineStack key="c" gap="100" blockAlign="center" wrap={false}>
+                  {e.fromState ? <ClaimStateBadge state={e.fromState} /> : <Badge>{t("claims.history.new")}</Badge>}
+                  <Text as="span">→</Text>
+                  <ClaimStateBadge state={e.toState} />
+                </InlineStack>,
+                money(e.amount, e.currency),
+                <BlockStack key="s" gap="050">
+                  <Text as="span">{eventText(e)}</Text>
+                  {/* The technical detail is recorded in English (webhook ids, reconciliation slots): shown on English pages only. */}
+                  {locale === "en" && e.detail ? <Text as="span" tone="subdued" variant="bodySm" breakWord>{e.detail}</Text> : null}
+                </BlockStack>,
+              ])}
+            />
+          )}
+        </SectionCard>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("claims.dispute.title")}</Text>
-              {!dispute ? (
-                <Text as="p">{t("claims.dispute.missing")}</Text>
-              ) : (
-                <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
-                  <Field label={t("claims.dispute.reason")}>
-                    <BlockStack gap="050">
-                      <Text as="span">{codeText("claims.reason", dispute.reason)}</Text>
-                      {dispute.rawReason ? <Text as="span" tone="subdued" variant="bodySm">{t("claims.dispute.raw", { code: dispute.rawReason })}</Text> : null}
-                    </BlockStack>
-                  </Field>
-                  <Field label={t("claims.dispute.status")}>
-                    <BlockStack gap="050">
-                      <Text as="span">{codeText("claims.status", dispute.status)}</Text>
-                      {dispute.rawStatus ? <Text as="span" tone="subdued" variant="bodySm">{t("claims.dispute.raw", { code: dispute.rawStatus })}</Text> : null}
-                    </BlockStack>
-                  </Field>
-                  <Field label={t("claims.dispute.type")}><Text as="span">{codeText("claims.type", dispute.type)}</Text></Field>
-                  <Field label={t("claims.col.amount")}><Text as="span">{money(dispute.amount, dispute.currency)}</Text></Field>
-                  <Field label={t("claims.dispute.initiated")}><Text as="span">{dateTime(dispute.initiatedAt)}</Text></Field>
-                  <Field label={t("claims.dispute.evidence_due")}><Text as="span">{dateTime(dispute.evidenceDueBy)}</Text></Field>
-                  <Field label={t("claims.dispute.evidence_state")}>
-                    <Text as="span">{dispute.evidenceState ? codeText("claims.evidence_state", dispute.evidenceState) : t("claims.evidence_state.none")}</Text>
-                  </Field>
-                  <Field label={t("claims.dispute.evidence_at")}><Text as="span">{dateTime(dispute.evidenceAt)}</Text></Field>
-                </InlineGrid>
-              )}
-              {dispute?.evidenceError ? <Banner tone="critical">{t("claims.dispute.evidence_error", { error: dispute.evidenceError })}</Banner> : null}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("claims.evidence.title")}</Text>
-              {!evidence ? (
-                <Text as="p">{t("claims.evidence.none")}</Text>
-              ) : (
-                <BlockStack gap="300">
-                  <Text as="p">{t("claims.evidence.intro")}</Text>
-                  {evidence.decision ? (
-                    <BlockStack gap="200">
-                      <InlineStack gap="200" blockAlign="center">
-                        <VerdictBadge verdict={evidence.decision.verdict} />
-                        <Text as="span">
-                          {t("claims.evidence.decision", { score: evidence.decision.score, threshold: evidence.decision.threshold, at: dateTime(evidence.decision.screenedAt) })}
-                        </Text>
-                      </InlineStack>
-                      <Text as="p">{codeText("claims.decided_by", evidence.decision.decidedBy)}</Text>
-                      <Text as="p">{t(evidence.decision.guaranteed ? "claims.evidence.guaranteed" : "claims.evidence.not_guaranteed")}</Text>
-                      {(locale === "ja" && evidence.reasons.ja.length ? evidence.reasons.ja : evidence.reasons.en).length > 0 ? (
-                        <List>
-                          {(locale === "ja" && evidence.reasons.ja.length ? evidence.reasons.ja : evidence.reasons.en).map((r, i) => <List.Item key={i}>{r}</List.Item>)}
-                        </List>
-                      ) : null}
-                    </BlockStack>
-                  ) : (
-                    <Text as="p">{t("claims.evidence.no_decision")}</Text>
-                  )}
-                  <Text as="p" tone="subdued">{t("claims.evidence.also_sent")}</Text>
-                  {locale === "en" && evidence.text ? (
-                    <Box background="bg-surface-secondary" padding="300" borderRadius="200">
-                      <pre style={{ whiteSpace: "pre-wrap", margin: 0, fontFamily: "inherit" }}>{evidence.text}</pre>
-                    </Box>
-                  ) : (
-                    <Text as="p" tone="subdued">{t("claims.evidence.filed_in_english")}</Text>
-                  )}
+        <SectionCard title={t("claims.dispute.title")}>
+          {!dispute ? (
+            <Text as="p">{t("claims.dispute.missing")}</Text>
+          ) : (
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+              <Field label={t("claims.dispute.reason")}>
+                <BlockStack gap="050">
+                  <Text as="span">{codeText("claims.reason", dispute.reason)}</Text>
+                  {dispute.rawReason ? <Text as="span" tone="subdued" variant="bodySm">{t("claims.dispute.raw", { code: dispute.rawReason })}</Text> : null}
                 </BlockStack>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+              </Field>
+              <Field label={t("claims.dispute.status")}>
+                <BlockStack gap="050">
+                  <Text as="span">{codeText("claims.status", dispute.status)}</Text>
+                  {dispute.rawStatus ? <Text as="span" tone="subdued" variant="bodySm">{t("claims.dispute.raw", { code: dispute.rawStatus })}</Text> : null}
+                </BlockStack>
+              </Field>
+              <Field label={t("claims.dispute.type")}><Text as="span">{codeText("claims.type", dispute.type)}</Text></Field>
+              <Field label={t("claims.col.amount")}><Text as="span">{money(dispute.amount, dispute.currency)}</Text></Field>
+              <Field label={t("claims.dispute.initiated")}><Text as="span">{dateTime(dispute.initiatedAt)}</Text></Field>
+              <Field label={t("claims.dispute.evidence_due")}><Text as="span">{dateTime(dispute.evidenceDueBy)}</Text></Field>
+              <Field label={t("claims.dispute.evidence_state")}>
+                <Text as="span">{dispute.evidenceState ? codeText("claims.evidence_state", dispute.evidenceState) : t("claims.evidence_state.none")}</Text>
+              </Field>
+              <Field label={t("claims.dispute.evidence_at")}><Text as="span">{dateTime(dispute.evidenceAt)}</Text></Field>
+            </InlineGrid>
+          )}
+          {dispute?.evidenceError ? <Banner tone="critical">{t("claims.dispute.evidence_error", { error: dispute.evidenceError })}</Banner> : null}
+        </SectionCard>
 
-        <Layout.Section>
-          <Card>
+        <SectionCard title={t("claims.evidence.title")}>
+          {!evidence ? (
+            <Text as="p">{t("claims.evidence.none")}</Text>
+          ) : (
             <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("claims.guarantee.title")}</Text>
-              {!guarantee ? (
-                <Text as="p">{t("claims.guarantee.missing")}</Text>
-              ) : (
-                <BlockStack gap="300">
+              <Text as="p">{t("claims.evidence.intro")}</Text>
+              {evidence.decision ? (
+                <BlockStack gap="200">
                   <InlineStack gap="200" blockAlign="center">
-                    <GuaranteeBadge state={guarantee.state} />
-                    {guaranteeReason ? <Text as="span">{guaranteeReason}</Text> : null}
+                    <VerdictBadge verdict={evidence.decision.verdict} />
+                    <Text as="span">
+                      {t("claims.evidence.decision", { score: evidence.decision.score, threshold: evidence.decision.threshold, at: dateTime(evidence.decision.screenedAt) })}
+                    </Text>
                   </InlineStack>
-                  <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
-                    <Field label={t("claims.guarantee.amount")}><Text as="span">{money(guarantee.amount, guarantee.currency)}</Text></Field>
-                    <Field label={t("claims.guarantee.fee")}>
-                      <Text as="span">{t("claims.guarantee.fee_value", { fee: money(guarantee.fee, guarantee.currency), rate: percent(Number(guarantee.feeRate), 3) })}</Text>
-                    </Field>
-                    <Field label={t("claims.guarantee.approved")}><Text as="span">{dateTime(guarantee.approvedAt)}</Text></Field>
-                    {guarantee.voidedAt ? <Field label={t("claims.guarantee.voided")}><Text as="span">{dateTime(guarantee.voidedAt)}</Text></Field> : null}
-                  </InlineGrid>
-                  <Link url={`/app/orders/${claim.orderId}`}>{t("claims.detail.receipt", { order: orderLabel })}</Link>
+                  <Text as="p">{codeText("claims.decided_by", evidence.decision.decidedBy)}</Text>
+                  <Text as="p">{t(evidence.decision.guaranteed ? "claims.evidence.guaranteed" : "claims.evidence.not_guaranteed")}</Text>
+                  {(locale === "ja" && evidence.reasons.ja.length ? evidence.reasons.ja : evidence.reasons.en).length > 0 ? (
+                    <List>
+                      {(locale === "ja" && evidence.reasons.ja.length ? evidence.reasons.ja : evidence.reasons.en).map((r, i) => <List.Item key={i}>{r}</List.Item>)}
+                    </List>
+                  ) : null}
                 </BlockStack>
+              ) : (
+                <Text as="p">{t("claims.evidence.no_decision")}</Text>
+              )}
+              <Text as="p" tone="subdued">{t("claims.evidence.also_sent")}</Text>
+              {locale === "en" && evidence.text ? (
+                <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+                  <pre style={{ whiteSpace: "pre-wrap", margin: 0, fontFamily: "inherit" }}>{evidence.text}</pre>
+                </Box>
+              ) : (
+                <Text as="p" tone="subdued">{t("claims.evidence.filed_in_english")}</Text>
               )}
             </BlockStack>
-          </Card>
-        </Layout.Section>
+          )}
+        </SectionCard>
+
+        <SectionCard title={t("claims.guarantee.title")}>
+          {!guarantee ? (
+            <Text as="p">{t("claims.guarantee.missing")}</Text>
+          ) : (
+            <BlockStack gap="300">
+              <InlineStack gap="200" blockAlign="center">
+                <GuaranteeBadge state={guarantee.state} />
+                {guaranteeReason ? <Text as="span">{guaranteeReason}</Text> : null}
+              </InlineStack>
+              <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+                <Field label={t("claims.guarantee.amount")}><Text as="span">{money(guarantee.amount, guarantee.currency)}</Text></Field>
+                <Field label={t("claims.guarantee.fee")}>
+                  <Text as="span">{t("claims.guarantee.fee_value", { fee: money(guarantee.fee, guarantee.currency), rate: percent(Number(guarantee.feeRate), 3) })}</Text>
+                </Field>
+                <Field label={t("claims.guarantee.approved")}><Text as="span">{dateTime(guarantee.approvedAt)}</Text></Field>
+                {guarantee.voidedAt ? <Field label={t("claims.guarantee.voided")}><Text as="span">{dateTime(guarantee.voidedAt)}</Text></Field> : null}
+              </InlineGrid>
+              <Link url={`/app/orders/${claim.orderId}`}>{t("claims.detail.receipt", { order: orderLabel })}</Link>
+            </BlockStack>
+          )}
+        </SectionCard>
       </Layout>
     </Page>
   );

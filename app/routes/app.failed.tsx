@@ -7,7 +7,8 @@ import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation } 
 import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
-import { staffActor } from "../staff/route-helpers.server";
+import type { ReactNode } from "react";
+import { notFound, staffActor } from "../staff/route-helpers.server";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { isMessageKey, type MessageKey } from "../i18n";
@@ -48,7 +49,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json<ActionResult>({ ok: true, result: "failed.result_all", jobs, actions });
   }
   const outcome = form.intent === "retry_job" ? await retryJob(db, shop, form.id, actor) : await retryStoreAction(db, shop, form.id, actor);
-  if (!outcome) throw new Response("Not found", { status: 404 });
+  if (!outcome) notFound();
   return json<ActionResult>({ ok: true, result: RESULT[outcome] });
 };
 
@@ -57,6 +58,27 @@ const KINDS = [
   "screen_order", "follow_holds", "reconcile", "charge_fee", "record_dispute", "file_evidence", "void_guarantee", "refit_shop_model",
   "customers_data_request", "customers_redact", "shop_redact", "staff_decision",
 ] as const;
+
+/** One list of failed work: its heading, what it is, how many are shown of how many, and the table. */
+function FailedSection({ heading, help, shown, total, children }: { heading: string; help: string; shown: number; total: number; children: ReactNode }) {
+  const { t, number } = useI18n();
+  return (
+    <Layout.Section>
+      <Card padding="0">
+        <BlockStack gap="200">
+          <div style={{ padding: "16px 16px 0" }}>
+            <BlockStack gap="100">
+              <Text as="h2" variant="headingMd">{heading}</Text>
+              <Text as="p" tone="subdued">{help}</Text>
+              {total > shown ? <Text as="p" tone="subdued">{t("failed.more", { shown: number(shown), total: number(total) })}</Text> : null}
+            </BlockStack>
+          </div>
+          {children}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
 
 function RetryButton({ intent, id, label, busy }: { intent: string; id?: string; label: string; busy: boolean }) {
   return (
@@ -115,16 +137,7 @@ export default function FailedWork() {
               </InlineStack>
             </Layout.Section>
             {actionCount > 0 ? (
-              <Layout.Section>
-                <Card padding="0">
-                  <BlockStack gap="200">
-                    <div style={{ padding: "16px 16px 0" }}>
-                      <BlockStack gap="100">
-                        <Text as="h2" variant="headingMd">{t("failed.actions_heading")}</Text>
-                        <Text as="p" tone="subdued">{t("failed.actions_help")}</Text>
-                        {actionCount > actions.length ? <Text as="p" tone="subdued">{t("failed.more", { shown: number(actions.length), total: number(actionCount) })}</Text> : null}
-                      </BlockStack>
-                    </div>
+              <FailedSection heading={t("failed.actions_heading")} help={t("failed.actions_help")} shown={actions.length} total={actionCount}>
                     <IndexTable
                       resourceName={{ singular: t("failed.actions_heading"), plural: t("failed.actions_heading") }}
                       itemCount={actions.length}
@@ -144,21 +157,10 @@ export default function FailedWork() {
                         </IndexTable.Row>
                       ))}
                     </IndexTable>
-                  </BlockStack>
-                </Card>
-              </Layout.Section>
+              </FailedSection>
             ) : null}
             {jobCount > 0 ? (
-              <Layout.Section>
-                <Card padding="0">
-                  <BlockStack gap="200">
-                    <div style={{ padding: "16px 16px 0" }}>
-                      <BlockStack gap="100">
-                        <Text as="h2" variant="headingMd">{t("failed.jobs_heading")}</Text>
-                        <Text as="p" tone="subdued">{t("failed.jobs_help")}</Text>
-                        {jobCount > jobs.length ? <Text as="p" tone="subdued">{t("failed.more", { shown: number(jobs.length), total: number(jobCount) })}</Text> : null}
-                      </BlockStack>
-                    </div>
+              <FailedSection heading={t("failed.jobs_heading")} help={t("failed.jobs_help")} shown={jobs.length} total={jobCount}>
                     <IndexTable
                       resourceName={{ singular: t("failed.jobs_heading"), plural: t("failed.jobs_heading") }}
                       itemCount={jobs.length}
@@ -178,9 +180,7 @@ export default function FailedWork() {
                         </IndexTable.Row>
                       ))}
                     </IndexTable>
-                  </BlockStack>
-                </Card>
-              </Layout.Section>
+              </FailedSection>
             ) : null}
           </>
         )}

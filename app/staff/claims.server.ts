@@ -6,6 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { StoredReasons, buildEvidence } from "../guarantee/evidence";
+import { parseStored } from "./stored";
 import { decisionOf } from "../guarantee/evidence.server";
 import { monthlyTotals } from "../guarantee/ledger-totals";
 import { CLAIM_STATES } from "./constants";
@@ -168,11 +169,7 @@ export async function claimDetail(db: Db, shop: string, claimId: string) {
 export type ClaimDetail = NonNullable<Awaited<ReturnType<typeof claimDetail>>>;
 
 function storedReasons(text: string | undefined): { en: string[]; ja: string[] } {
-  if (!text) return { en: [], ja: [] };
-  try {
-    const parsed = StoredReasons.safeParse(JSON.parse(text));
-    return parsed.success ? { en: parsed.data.en, ja: parsed.data.ja ?? [] } : { en: [], ja: [] };
-  } catch {
-    return { en: [], ja: [] };
-  }
+  // Evidence's schema: rows from before the Japanese reasons have English only.
+  const parsed = parseStored(StoredReasons, text);
+  return { en: parsed?.en ?? [], ja: parsed?.ja ?? [] };
 }

@@ -13,6 +13,7 @@ import { notifyWork } from "../jobs/worker.server";
 import { followHoldsJob } from "../screening/fulfillment-orders.server";
 import { screenJobKey } from "../screening/intake.server";
 import { num, sqlBuilder, type SqlNum } from "./sql.server";
+import { parseStored } from "./stored";
 
 export const LIST_LIMIT = 100;
 /** At most this many of each are retried by one "retry all" (the rest by the next). */
@@ -66,13 +67,8 @@ const ORDER_KEY = /^(?:order:|fee:|void:)(\d{1,20})(?::|$)/;
 
 /** The order a job is about, from its payload or its dedupe key (a redacted payload has none). */
 function orderOfJob(job: { payload: string; dedupeKey: string }): string | null {
-  try {
-    const parsed = WithOrder.safeParse(JSON.parse(job.payload));
-    if (parsed.success) return parsed.data.orderId;
-  } catch {
-    // not JSON: the key may still name the order
-  }
-  return ORDER_KEY.exec(job.dedupeKey)?.[1] ?? null;
+  // Not JSON, or no order in it (a redacted payload): the key may still name the order.
+  return parseStored(WithOrder, job.payload)?.orderId ?? ORDER_KEY.exec(job.dedupeKey)?.[1] ?? null;
 }
 
 async function orderNames(db: Db, shop: string, orderIds: string[]): Promise<Map<string, string | null>> {

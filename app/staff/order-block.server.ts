@@ -8,6 +8,7 @@ import type { Db } from "../db-client.server";
 import { isMessageKey, localeOf, translate, type Locale } from "../i18n";
 import { formatDate, formatMoney } from "../i18n/format";
 import { OrderCancellation } from "../shopify/operations";
+import { StoredReasons, parseStored } from "./stored";
 
 /** How many reasons the block shows (the engine stores them largest contribution first). */
 export const TOP_REASONS = 3;
@@ -48,7 +49,6 @@ export function blockLocale(param: string | null, acceptLanguage: string | null)
 }
 
 /** OrderScreening.reasons as stored: `{en: string[], ja: string[]}`. */
-const StoredReasons = z.object({ en: z.array(z.string()), ja: z.array(z.string()) });
 
 export type BlockVerdict = "ship" | "hold" | "unknown";
 export type BlockGuaranteeState = "active" | "none" | "void";
@@ -76,15 +76,7 @@ export type OrderBlock =
 
 /** Reads the stored reasons; unreadable JSON gives none (the receipt shows the details). */
 export function topReasons(stored: string, locale: Locale): string[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(stored);
-  } catch {
-    return [];
-  }
-  const parsed = StoredReasons.safeParse(json);
-  if (!parsed.success) return [];
-  return parsed.data[locale].slice(0, TOP_REASONS);
+  return parseStored(StoredReasons, stored)?.[locale].slice(0, TOP_REASONS) ?? [];
 }
 
 const GuaranteeStates = z.enum(["active", "none", "void"]);

@@ -8,11 +8,11 @@ import { isMessageKey, type MessageKey } from "../i18n";
 import { SIGNALS } from "../risk";
 import { SCREEN_ORDER } from "../screening/intake.server";
 import { STAFF_DECISION } from "../screening/staff-decision.server";
+import { StoredReasons, parseStored } from "./stored";
 
 /** The order id in a URL: Shopify's numeric id. */
 export const OrderIdParam = z.string().regex(/^\d{1,20}$/, "must be a numeric order id");
 
-const Reasons = z.object({ en: z.array(z.string()), ja: z.array(z.string()) });
 const Outcome = z.object({
   id: z.string(),
   outcome: z.enum(["hit", "no_hit", "error", "skipped"]),
@@ -61,15 +61,6 @@ export interface SignalRow {
   reason: { en: string; ja: string };
 }
 
-function parseJson<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, text: string | null | undefined): T | null {
-  if (!text) return null;
-  try {
-    const r = schema.safeParse(JSON.parse(text));
-    return r.success ? r.data : null;
-  } catch {
-    return null;
-  }
-}
 
 const BY_ID = new Map(SIGNALS.map((s) => [s.id, s]));
 
@@ -151,14 +142,14 @@ export async function loadReceipt(db: Db, shop: string, orderId: string) {
   const claimEvents = claims.length
     ? (await db.claimEvent.findMany({ where: { shop, claimId: { in: claims.map((c) => c.id) } }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 200 })).reverse()
     : [];
-  const facts = parseJson(StoredFacts, s.facts);
-  const parsedOutcomes = parseJson(z.array(Outcome), s.outcomes);
+  const facts = parseStored(StoredFacts, s.facts);
+  const parsedOutcomes = parseStored(z.array(Outcome), s.outcomes);
   const signals = parsedOutcomes ? signalRows(parsedOutcomes) : null;
   const staffOutcome = outcomes.find((o) => o.source === "staff");
   const timeline = [
     ...audits.map((a) => ({
       type: "audit" as const, id: a.id, kind: a.kind, actor: a.actor, at: a.createdAt.toISOString(),
-      note: a.kind.startsWith("staff_") || a.kind.startsWith("outcome") ? (parseJson(AuditData, a.data)?.note ?? null) : null,
+      note: a.kind.startsWith("staff_") || a.kind.startsWith("outcome") ? (parseStored(AuditData, a.data)?.note ?? null) : null,
     })),
     ...claimEvents.map((e) => ({ type: "claim" as const, id: e.id, kind: e.toState, actor: e.source, at: e.at.toISOString(), note: null, claimId: e.claimId })),
   ].sort((a, b) => a.at.localeCompare(b.at));
@@ -170,7 +161,7 @@ export async function loadReceipt(db: Db, shop: string, orderId: string) {
       // Cancelled in Shopify by Holdfast (a staff decline with cancel, or the shop's auto-cancel).
       cancelled: actions.some((a) => a.action === "cancel" && (a.outcome === "applied" || a.outcome === "already")),
     },
-    reasons: parseJson(Reasons, s.reasons),
+    reasons: parseStored(StoredReasons, s.reasons),
     signals,
     facts: facts ? factRows(facts) : [],
     coverage: facts?.coverage ?? null,

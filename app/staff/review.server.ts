@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Db } from "../db-client.server";
 import { pendingWork } from "./receipt.server";
+import { StoredReasons, parseStored } from "./stored";
 
 export const REVIEW_PAGE_SIZE = 25;
 
@@ -10,16 +11,10 @@ export const ReviewQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
-const Reasons = z.object({ en: z.array(z.string()), ja: z.array(z.string()) });
-
 /** The first stored reason per language; a language without one is null (the page shows its own generic text, never another language). */
 function firstReason(text: string): { en: string | null; ja: string | null } | null {
-  try {
-    const r = Reasons.safeParse(JSON.parse(text));
-    return r.success && (r.data.en[0] || r.data.ja[0]) ? { en: r.data.en[0] || null, ja: r.data.ja[0] || null } : null;
-  } catch {
-    return null;
-  }
+  const r = parseStored(StoredReasons, text);
+  return r && (r.en[0] || r.ja[0]) ? { en: r.en[0] || null, ja: r.ja[0] || null } : null;
 }
 
 /** The orders waiting for review: held, and no person has decided them since. The dashboard's "held now" counts the same. */

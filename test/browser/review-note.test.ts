@@ -1,16 +1,15 @@
 // The review queue and the dashboard in a real browser (see staff-pages.test.ts for the set-up):
 // after an action the queue says what was done and the "why" note starts empty again (the note went
 // with that action only); the per-day chart's days read as numeric month/day, not cut ("11月…").
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { translate, type MessageKey } from "../../app/i18n";
 import { createTestDb, type TestDb } from "../support/db";
 import { seedShop, startAdminApp, type AdminApp, type SeededShop } from "../support/admin-app";
-import { CHROMIUM, openBrowser, type TestBrowser } from "../support/browser";
+import { browserSuite, openBrowser, type TestBrowser } from "../support/browser";
 
 const en = (key: MessageKey, vars?: Record<string, string | number>) => translate("en", key, vars);
-const suite = CHROMIUM || process.env.CI ? describe : describe.skip;
 
-suite("review queue note and chart days in Chromium", { timeout: 60_000 }, () => {
+browserSuite("review queue note and chart days in Chromium", { timeout: 60_000 }, () => {
   let testDb: TestDb & { drop: () => Promise<void> };
   let t: AdminApp;
   let seed: SeededShop;

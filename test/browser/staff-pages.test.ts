@@ -6,22 +6,19 @@
 // replace the ones committed under docs/screenshots/ (shown in the README).
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { translate, type MessageKey } from "../../app/i18n";
 import { createTestDb, type TestDb } from "../support/db";
 import { seedShop, startAdminApp, type AdminApp, type SeededShop } from "../support/admin-app";
-import { CHROMIUM, openBrowser, type TestBrowser } from "../support/browser";
+import { browserSuite, openBrowser, type TestBrowser } from "../support/browser";
 
 const en = (key: MessageKey, vars?: Record<string, string | number>) => translate("en", key, vars);
 const ja = (key: MessageKey, vars?: Record<string, string | number>) => translate("ja", key, vars);
 const ARTIFACTS = path.resolve(".cache/artifacts/screenshots");
 const DOCS = path.resolve("docs/screenshots");
 
-// Without Chromium (a newcomer's machine) the suite says it was skipped; CI installs it, and there
-// a missing Chromium fails the run instead.
-const suite = CHROMIUM || process.env.CI ? describe : describe.skip;
 
-suite("staff pages in Chromium", { timeout: 60_000 }, () => {
+browserSuite("staff pages in Chromium", { timeout: 60_000 }, () => {
   let testDb: TestDb & { drop: () => Promise<void> };
   let t: AdminApp;
   let seed: SeededShop;

@@ -3,10 +3,17 @@
 // (`.ci/run` installs it: `apt-get install -y chromium`). Requests that would leave the machine are
 // refused and recorded, so a test can check that nothing was fetched from outside.
 import { existsSync } from "node:fs";
+import { describe } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { BROWSER_UA } from "./admin-app";
 
 export const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p): p is string => Boolean(p && existsSync(p)));
+
+/**
+ * `describe` for a browser suite: skipped (and reported so) without Chromium on a newcomer's
+ * machine; under CI, where `.ci/run` installs it, it runs and a missing Chromium fails it.
+ */
+export const browserSuite = CHROMIUM || process.env.CI ? describe : describe.skip;
 
 export const CHROMIUM_FLAGS = [
   "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
